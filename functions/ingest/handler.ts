@@ -1,0 +1,117 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { awsClientConfig } from '../../shared/aws/client-config.js';
+import { NotFoundError, ServiceUnavailableError, ValidationError } from '../../shared/errors.js';
+import { EventBridgePublisher } from '../../shared/events/event-publisher.js';
+import { parseBatchInput, parseEventInput } from '../../shared/events/event-schema.js';
+import { type IngestResult, ingestEvents } from '../../shared/events/ingest-events.js';
+import { apiErrorHandler } from '../../shared/http/api-error-handler.js';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  header,
+  jsonResponse,
+  readJsonBody,
+} from '../../shared/http/api-gateway.js';
+import {
+  IdempotentRequests,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+} from '../../shared/idempotency/idempotent-requests.js';
+import { logger, metrics } from '../../shared/observability.js';
+import { readIngestConfig } from './config.js';
+
+const config = readIngestConfig();
+const publisher = new EventBridgePublisher(new EventBridgeClient(awsClientConfig()), {
+  maxRequestBytes: config.maxEntryBytes,
+});
+const idempotency = new IdempotentRequests({
+  tableName: config.idempotencyTable,
+  client: new DynamoDBClient(awsClientConfig()),
+  ttlSeconds: config.idempotencyTtlSeconds,
+});
+
+const ROUTES = {
+  'POST /v1/events': 'single',
+  'POST /v1/events/batch': 'batch',
+} as const;
+
+async function lambdaHandler(request: HttpRequest, context: Context): Promise<HttpResponse> {
+  const route = ROUTES[routeKeyOf(request) as keyof typeof ROUTES];
+  if (!route) throw new NotFoundError(`no route for ${routeKeyOf(request)}`);
+  const body = readJsonBody(request);
+  const inputs = route === 'batch' ? parseBatchInput(body) : [parseEventInput(body)];
+  const key = idempotencyKey(request);
+
+  const ingest = async () => {
+    const results = await ingestEvents(inputs, publisher, config);
+    recordMetrics(results);
+    return route === 'batch' ? batchResponse(results) : singleResponse(results[0]);
+  };
+  if (key === undefined) return ingest();
+  return idempotency.run({ scope: route, key, payload: body }, context, ingest);
+}
+
+function routeKeyOf(request: HttpRequest): string {
+  if (request.routeKey && request.routeKey !== '$default') return request.routeKey;
+  return `${request.requestContext.http.method} ${request.rawPath.replace(/\/+$/, '')}`;
+}
+
+function idempotencyKey(request: HttpRequest): string | undefined {
+  const key = header(request, 'idempotency-key');
+  if (key === undefined) return undefined;
+  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new ValidationError(
+      `Idempotency-Key: must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters (got ${key.length})`,
+    );
+  }
+  return key;
+}
+
+/** A failed single event is a 503 and is not remembered, so the producer can retry the key. */
+function singleResponse(result: IngestResult | undefined): HttpResponse {
+  if (!result || result.status === 'failed') {
+    throw new ServiceUnavailableError(
+      'publish_failed',
+      `the event could not be published; it is safe to retry${result?.status === 'failed' ? ` (${result.error.message})` : ''}`,
+    );
+  }
+  return jsonResponse(202, { id: result.id });
+}
+
+/**
+ * 202 when every event was published; 207 listing each event's id or error when some were
+ * not (remembered under the Idempotency-Key, so a retry cannot publish the others twice);
+ * 503, not remembered, when none was.
+ */
+function batchResponse(results: readonly IngestResult[]): HttpResponse {
+  const failed = results.filter((r) => r.status === 'failed').length;
+  if (failed === results.length) {
+    throw new ServiceUnavailableError(
+      'publish_failed',
+      'none of the events could be published; it is safe to retry',
+    );
+  }
+  return jsonResponse(failed === 0 ? 202 : 207, { events: results });
+}
+
+function recordMetrics(results: readonly IngestResult[]): void {
+  const failed = results.filter((r) => r.status === 'failed').length;
+  metrics.addMetric('EventsIngested', MetricUnit.Count, results.length);
+  metrics.addMetric('EventsPublished', MetricUnit.Count, results.length - failed);
+  if (failed > 0) {
+    metrics.addMetric('PublishFailures', MetricUnit.Count, failed);
+    logger.warn('events not published', {
+      failures: results.filter((r) => r.status === 'failed'),
+    });
+  }
+}
+
+export const handler = middy<HttpRequest, HttpResponse>(lambdaHandler)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(apiErrorHandler({ logger }));

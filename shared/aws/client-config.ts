@@ -1,0 +1,23 @@
+/** Settings every AWS SDK v3 client of Hookbridge is built with. */
+export interface AwsClientConfig {
+  region?: string;
+  endpoint?: string;
+  maxAttempts?: number;
+}
+
+/**
+ * The client settings for the current environment. When a local endpoint is configured
+ * (`AWS_ENDPOINT_URL`), it is set explicitly on every client: the SQS client otherwise sends
+ * to the host inside a QueueUrl, which for a URL minted by CloudFormation is real AWS.
+ * `AWS_MAX_ATTEMPTS` is honoured (tests use 1: moto answers unmodelled calls with HTML 500s
+ * that the SDK would otherwise retry, duplicating sends).
+ */
+export function awsClientConfig(env: NodeJS.ProcessEnv = process.env): AwsClientConfig {
+  const config: AwsClientConfig = {};
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region) config.region = region;
+  if (env.AWS_ENDPOINT_URL) config.endpoint = env.AWS_ENDPOINT_URL;
+  const attempts = Number(env.AWS_MAX_ATTEMPTS);
+  if (Number.isInteger(attempts) && attempts > 0) config.maxAttempts = attempts;
+  return config;
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { type ErrorDetail, PayloadTooLargeError, ValidationError } from '../errors.js';
+
+/** Dot-separated segments of `[A-Za-z0-9_-]`, 1–128 characters in all (DESIGN §3). */
+const EVENT_TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/** At most this many events in one `POST /v1/events/batch`. */
+export const MAX_BATCH_EVENTS = 100;
+
+export const eventTypeSchema = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+  .min(1, { error: 'must not be empty', abort: true })
+  .max(128, 'must be at most 128 characters')
+  .regex(EVENT_TYPE, 'must be dot-separated segments of letters, digits, "_" and "-"');
+
+const dataSchema = z.record(z.string(), z.unknown(), {
+  error: (issue) => (issue.input === undefined ? 'is required' : 'must be a JSON object'),
+});
+
+/** What a producer sends for one event. */
+export const eventInputSchema = z.strictObject(
+  { type: eventTypeSchema, data: dataSchema },
+  { error: (issue) => unknownKeysMessage(issue) ?? 'must be a JSON object' },
+);
+
+export const batchInputSchema = z.strictObject(
+  {
+    events: z.array(z.unknown(), {
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be an array'),
+    }),
+  },
+  { error: (issue) => unknownKeysMessage(issue) ?? 'must be a JSON object' },
+);
+
+export type EventInput = z.infer<typeof eventInputSchema>;
+
+function unknownKeysMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+}
+
+/**
+ * Validates one event body. Throws a ValidationError whose message names every bad field,
+ * prefixed with `prefix` (e.g. `events[3]`) when the event is part of a batch.
+ */
+export function parseEventInput(value: unknown, prefix = ''): EventInput {
+  const parsed = eventInputSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const details = issueDetails(parsed.error, prefix);
+  throw new ValidationError(detailsMessage(details), details);
+}
+
+/**
+ * Validates a batch body: an object with `events`, 1 to MAX_BATCH_EVENTS of them, each a
+ * valid event. Every invalid event is listed; nothing of a batch with one bad event is
+ * published.
+ */
+export function parseBatchInput(value: unknown): EventInput[] {
+  const parsed = batchInputSchema.safeParse(value);
+  if (!parsed.success) {
+    const details = issueDetails(parsed.error, '');
+    throw new ValidationError(detailsMessage(details), details);
+  }
+  const { events } = parsed.data;
+  if (events.length === 0) {
+    throw new ValidationError('events: must hold at least one event', undefined, 'empty_batch');
+  }
+  if (events.length > MAX_BATCH_EVENTS) {
+    throw new PayloadTooLargeError(
+      `events: a batch holds at most ${MAX_BATCH_EVENTS} events (got ${events.length})`,
+    );
+  }
+  const inputs: EventInput[] = [];
+  const details: ErrorDetail[] = [];
+  for (const [index, event] of events.entries()) {
+    const one = eventInputSchema.safeParse(event);
+    if (one.success) inputs.push(one.data);
+    else details.push(...issueDetails(one.error, `events[${index}]`));
+  }
+  if (details.length > 0) throw new ValidationError(detailsMessage(details), details);
+  return inputs;
+}
+
+function issueDetails(error: z.ZodError, prefix: string): ErrorDetail[] {
+  return error.issues.map((issue) => ({
+    field: fieldPath(prefix, issue.path) || 'body',
+    message: issue.message,
+  }));
+}
+
+function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+function detailsMessage(details: readonly ErrorDetail[]): string {
+  const shown = details.slice(0, 5).map((d) => `${d.field}: ${d.message}`);
+  const more = details.length > 5 ? ` (and ${details.length - 5} more)` : '';
+  return `${shown.join('; ')}${more}`;
+}

@@ -1,0 +1,78 @@
+import { type ErrorDetail, PayloadTooLargeError } from '../errors.js';
+import { type BusEntry, type EventEnvelope, entrySize, toBusEntry } from './bus-entry.js';
+import { newEventId } from './event-id.js';
+import type { EventPublisher } from './event-publisher.js';
+import type { EventInput } from './event-schema.js';
+
+export interface IngestSettings {
+  /** EventBridge `Source` of every event. */
+  readonly source: string;
+  readonly busName: string;
+  /** The EventBridge entry limit (256 KB by default; raised quotas allow up to 1 MB). */
+  readonly maxEntryBytes: number;
+}
+
+/** What became of one ingested event. */
+export type IngestResult =
+  | { readonly id: string; readonly status: 'accepted' }
+  | { readonly id: string; readonly status: 'failed'; readonly error: IngestFailure };
+
+export interface IngestFailure {
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * Gives each event an id and a timestamp, checks every entry against the size limit (one
+ * too large rejects the whole request with a 413 before anything is published), and
+ * publishes them. Returns one result per input, in order; per-entry publish failures that
+ * survived the publisher's retries are reported, not thrown.
+ */
+export async function ingestEvents(
+  inputs: readonly EventInput[],
+  publisher: EventPublisher,
+  settings: IngestSettings,
+  now: () => Date = () => new Date(),
+): Promise<IngestResult[]> {
+  const envelopes: EventEnvelope[] = inputs.map((input) => ({
+    id: newEventId(),
+    type: input.type,
+    timestamp: now().toISOString(),
+    data: input.data,
+  }));
+  const entries = envelopes.map((e) => toBusEntry(e, settings.source, settings.busName));
+  assertWithinLimit(entries, settings.maxEntryBytes, inputs.length > 1);
+
+  const outcomes = await publisher.publish(entries);
+  return envelopes.map(({ id }, index) => {
+    const outcome = outcomes[index];
+    if (outcome?.ok) return { id, status: 'accepted' };
+    return {
+      id,
+      status: 'failed',
+      error: {
+        code: 'publish_failed',
+        message: outcome
+          ? `EventBridge rejected the event (${outcome.code}: ${outcome.message})`
+          : 'the event was not published',
+      },
+    };
+  });
+}
+
+function assertWithinLimit(entries: readonly BusEntry[], limit: number, batch: boolean): void {
+  const details: ErrorDetail[] = [];
+  entries.forEach((entry, index) => {
+    const size = entrySize(entry);
+    if (size > limit) {
+      details.push({
+        field: batch ? `events[${index}]` : 'body',
+        message: `the event is ${size} bytes as an EventBridge entry; the limit is ${limit} bytes`,
+      });
+    }
+  });
+  if (details.length === 0) return;
+  const first = details[0] as ErrorDetail;
+  const more = details.length > 1 ? ` (and ${details.length - 1} more)` : '';
+  throw new PayloadTooLargeError(`${first.field}: ${first.message}${more}`, details);
+}
