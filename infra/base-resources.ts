@@ -21,4 +21,22 @@ export const localResourceNames = {
   eventBus: 'hookbridge-events',
   archive: 'hookbridge-events-archive',
   idempotencyTable: 'hookbridge-idempotency',
+  subscriptionsTable: 'hookbridge-subscriptions',
+  deliveriesTable: 'hookbridge-deliveries',
 } as const;
+
+/** Subscriptions, by id (DESIGN §4). */
+export const subscriptionsTable: TableDefinition = {
+  partitionKey: { name: 'id', type: 'S' },
+};
+
+/**
+ * The delivery attempt log: by subscription and time (sort key `sk` =
+ * `<attempted-at ISO>#<event id>#<attempt>`), with TTL. A global secondary index
+ * `byEvent` (partition `eventId`, sort `sk`) finds the attempts of one event.
+ */
+export const deliveriesTable: TableDefinition = {
+  partitionKey: { name: 'subscriptionId', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+};
