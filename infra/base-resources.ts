@@ -8,6 +8,11 @@ export interface TableDefinition {
   readonly sortKey?: { readonly name: string; readonly type: 'S' | 'N' };
   /** The TTL attribute (epoch seconds). */
   readonly timeToLiveAttribute?: string;
+  readonly globalSecondaryIndexes?: readonly {
+    readonly indexName: string;
+    readonly partitionKey: { readonly name: string; readonly type: 'S' | 'N' };
+    readonly sortKey?: { readonly name: string; readonly type: 'S' | 'N' };
+  }[];
 }
 
 /** Idempotency keys, in the layout Powertools idempotency's DynamoDB persistence layer uses. */
@@ -39,4 +44,11 @@ export const deliveriesTable: TableDefinition = {
   partitionKey: { name: 'subscriptionId', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [
+    {
+      indexName: 'byEvent',
+      partitionKey: { name: 'eventId', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+    },
+  ],
 };

@@ -11,8 +11,10 @@ import {
   ResourceAlreadyExistsException,
 } from '@aws-sdk/client-eventbridge';
 import {
+  deliveriesTable,
   idempotencyTable,
   localResourceNames,
+  subscriptionsTable,
   type TableDefinition,
 } from '../infra/base-resources.js';
 import type { AwsClientConfig } from '../shared/aws/client-config.js';
@@ -31,6 +33,8 @@ export async function createBaseResources(
   const events = new EventBridgeClient(clientConfig);
   try {
     await createTable(dynamo, names.idempotencyTable, idempotencyTable);
+    await createTable(dynamo, names.subscriptionsTable, subscriptionsTable);
+    await createTable(dynamo, names.deliveriesTable, deliveriesTable);
     const bus = await ignoreExisting(
       events.send(new CreateEventBusCommand({ Name: names.eventBus })),
     );
@@ -47,18 +51,39 @@ export async function createBaseResources(
   }
 }
 
+type Key = { readonly name: string; readonly type: 'S' | 'N' };
+
 async function createTable(client: DynamoDBClient, name: string, table: TableDefinition) {
-  const keys = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])];
+  const keySchema = (partition: Key, sort?: Key) =>
+    [partition, ...(sort ? [sort] : [])].map((k, i) => ({
+      AttributeName: k.name,
+      KeyType: i === 0 ? ('HASH' as const) : ('RANGE' as const),
+    }));
+  const indexes = table.globalSecondaryIndexes ?? [];
+  const attributes = new Map<string, 'S' | 'N'>();
+  const keys = [
+    table.partitionKey,
+    table.sortKey,
+    ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  for (const key of keys) if (key) attributes.set(key.name, key.type);
   await ignoreExisting(
     client.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
-        KeySchema: keys.map((k, i) => ({
-          AttributeName: k.name,
-          KeyType: i === 0 ? 'HASH' : 'RANGE',
+        AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
+          AttributeName,
+          AttributeType,
         })),
+        KeySchema: keySchema(table.partitionKey, table.sortKey),
+        ...(indexes.length > 0 && {
+          GlobalSecondaryIndexes: indexes.map((index) => ({
+            IndexName: index.indexName,
+            KeySchema: keySchema(index.partitionKey, index.sortKey),
+            Projection: { ProjectionType: 'ALL' as const },
+          })),
+        }),
       }),
     ),
   );

@@ -11,3 +11,6 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Hookbridge',
   serviceName,
 });
+
+/** The part of the logger domain code uses, so tests can pass a quiet or recording one. */
+export type Log = Pick<Logger, 'info' | 'warn' | 'error'>;

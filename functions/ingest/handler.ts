@@ -48,7 +48,7 @@ async function lambdaHandler(request: HttpRequest, context: Context): Promise<Ht
   const key = idempotencyKey(request);
 
   const ingest = async () => {
-    const results = await ingestEvents(inputs, publisher, config);
+    const results = await ingestEvents(inputs, publisher, config, { batch: route === 'batch' });
     recordMetrics(results);
     return route === 'batch' ? batchResponse(results) : singleResponse(results[0]);
   };

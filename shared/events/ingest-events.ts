@@ -12,6 +12,12 @@ export interface IngestSettings {
   readonly maxEntryBytes: number;
 }
 
+export interface IngestOptions {
+  /** The events came as a batch: errors name `events[i]` rather than the body. */
+  readonly batch?: boolean;
+  readonly now?: () => Date;
+}
+
 /** What became of one ingested event. */
 export type IngestResult =
   | { readonly id: string; readonly status: 'accepted' }
@@ -32,8 +38,9 @@ export async function ingestEvents(
   inputs: readonly EventInput[],
   publisher: EventPublisher,
   settings: IngestSettings,
-  now: () => Date = () => new Date(),
+  options: IngestOptions = {},
 ): Promise<IngestResult[]> {
+  const now = options.now ?? (() => new Date());
   const envelopes: EventEnvelope[] = inputs.map((input) => ({
     id: newEventId(),
     type: input.type,
@@ -41,7 +48,7 @@ export async function ingestEvents(
     data: input.data,
   }));
   const entries = envelopes.map((e) => toBusEntry(e, settings.source, settings.busName));
-  assertWithinLimit(entries, settings.maxEntryBytes, inputs.length > 1);
+  assertWithinLimit(entries, settings.maxEntryBytes, options.batch ?? inputs.length > 1);
 
   const outcomes = await publisher.publish(entries);
   return envelopes.map(({ id }, index) => {

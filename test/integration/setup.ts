@@ -9,6 +9,8 @@ process.env.AWS_SECRET_ACCESS_KEY = 'test';
 process.env.AWS_MAX_ATTEMPTS = '1';
 process.env.HOOKBRIDGE_EVENT_BUS_NAME = localResourceNames.eventBus;
 process.env.HOOKBRIDGE_IDEMPOTENCY_TABLE = localResourceNames.idempotencyTable;
+process.env.HOOKBRIDGE_SUBSCRIPTIONS_TABLE = localResourceNames.subscriptionsTable;
+process.env.HOOKBRIDGE_DELIVERIES_TABLE = localResourceNames.deliveriesTable;
 
 // Each file starts from an empty endpoint.
 beforeAll(async () => {

@@ -45,7 +45,7 @@ describe('ingestEvents', () => {
       [input(0, { orderId: 'o-1' }), input(1)],
       publisher,
       settings,
-      fixedNow,
+      { now: fixedNow },
     );
 
     expect(publisher.published).toHaveLength(1);
@@ -144,7 +144,7 @@ describe('ingestEvents', () => {
     // 300 three-byte characters: 900 bytes of data, though only 300 UTF-16 code units.
     const event = input(0, { text: '東'.repeat(300) });
     const probe = new FakePublisher();
-    await ingestEvents([event], probe, settings, fixedNow);
+    await ingestEvents([event], probe, settings, { now: fixedNow });
     const size = entrySize(probe.published[0]?.[0] as BusEntry);
     expect(size).toBeGreaterThan(900);
 
@@ -153,13 +153,13 @@ describe('ingestEvents', () => {
       [event],
       atLimit,
       { ...settings, maxEntryBytes: size },
-      fixedNow,
+      { now: fixedNow },
     );
     expect(results[0]?.status).toBe('accepted');
 
     const overLimit = new FakePublisher();
     const error = await rejection(
-      ingestEvents([event], overLimit, { ...settings, maxEntryBytes: size - 1 }, fixedNow),
+      ingestEvents([event], overLimit, { ...settings, maxEntryBytes: size - 1 }, { now: fixedNow }),
     );
     expect(error).toBeInstanceOf(PayloadTooLargeError);
     expect(overLimit.published).toHaveLength(0);
@@ -196,5 +196,16 @@ describe('ingestEvents', () => {
 
     expect(results.map((r) => r.status)).toEqual(['accepted', 'failed']);
     expect(results[1]).toMatchObject({ error: { code: 'publish_failed' } });
+  });
+});
+
+describe('ingestEvents in a batch of one', () => {
+  it('names events[0] when the only event of a batch is too large', async () => {
+    const publisher = new FakePublisher();
+    const error = await rejection(
+      ingestEvents([input(0, { blob: 'x'.repeat(2_000) })], publisher, { ...settings, maxEntryBytes: 1_000 }, { batch: true }),
+    );
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+    expect((error as PayloadTooLargeError).message).toMatch(/^events\[0\]: /);
   });
 });

@@ -1,0 +1,98 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { NotFoundError, ValidationError } from '../../shared/errors.js';
+import { apiErrorHandler } from '../../shared/http/api-error-handler.js';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  jsonResponse,
+  readJsonBody,
+} from '../../shared/http/api-gateway.js';
+import { toView } from '../../shared/subscriptions/subscription.js';
+import {
+  createSubscriptionSchema,
+  parseBody,
+  rotateSecretSchema,
+  updateSubscriptionSchema,
+} from '../../shared/subscriptions/subscription-schema.js';
+import type { SubscriptionService } from '../../shared/subscriptions/subscription-service.js';
+
+type Route = (request: HttpRequest, id: string) => Promise<HttpResponse>;
+
+/**
+ * The management API (`/v1/subscriptions…`) as a middy handler over a subscription service.
+ * The Lambda entry wires it to AWS; the local runtime wires it to its own mapping registry.
+ */
+export function createManagementHandler(service: SubscriptionService, logger: Logger) {
+  const routes: Record<string, Route> = {
+    'POST /v1/subscriptions': async (request) => {
+      const input = parseBody(createSubscriptionSchema, readJsonBody(request));
+      const { subscription, secret } = await service.create(input);
+      return jsonResponse(201, { ...toView(subscription), secret });
+    },
+    'GET /v1/subscriptions': async (request) => {
+      const { limit, cursor } = request.queryStringParameters ?? {};
+      const page = await service.list({ limit: parseLimit(limit), ...(cursor && { cursor }) });
+      return jsonResponse(200, {
+        data: page.items.map(toView),
+        ...(page.nextCursor && { nextCursor: page.nextCursor }),
+      });
+    },
+    'GET /v1/subscriptions/{id}': async (_request, id) =>
+      jsonResponse(200, toView(await service.get(id))),
+    'PATCH /v1/subscriptions/{id}': async (request, id) => {
+      const patch = parseBody(updateSubscriptionSchema, readJsonBody(request));
+      return jsonResponse(200, toView(await service.update(id, patch)));
+    },
+    'DELETE /v1/subscriptions/{id}': async (_request, id) => {
+      const { deleted, subscription } = await service.delete(id);
+      return deleted ? { statusCode: 204 } : jsonResponse(202, toView(subscription));
+    },
+    'GET /v1/subscriptions/{id}/secret': async (_request, id) =>
+      jsonResponse(200, await service.secrets(id)),
+    'POST /v1/subscriptions/{id}/secret/rotate': async (request, id) => {
+      const body = request.body ? readJsonBody(request) : {};
+      const { gracePeriodSeconds } = parseBody(rotateSecretSchema, body);
+      return jsonResponse(200, await service.rotateSecret(id, gracePeriodSeconds));
+    },
+  };
+
+  async function managementHandler(request: HttpRequest): Promise<HttpResponse> {
+    const { routeKey, id } = matchRoute(request);
+    const route = routes[routeKey];
+    if (!route)
+      throw new NotFoundError(
+        `no route for ${request.requestContext.http.method} ${request.rawPath}`,
+      );
+    return route(request, id);
+  }
+
+  return middy<HttpRequest, HttpResponse>(managementHandler)
+    .use(injectLambdaContext(logger))
+    .use(apiErrorHandler({ logger }));
+}
+
+/** API Gateway gives the route key and path parameters; a `$default` route falls back to the path. */
+function matchRoute(request: HttpRequest): { routeKey: string; id: string } {
+  const id = request.pathParameters?.id;
+  if (request.routeKey && request.routeKey !== '$default')
+    return { routeKey: request.routeKey, id: id ?? '' };
+  const method = request.requestContext.http.method;
+  const path = request.rawPath.replace(/\/+$/, '');
+  const match = /^\/v1\/subscriptions\/([^/]+)(\/.*)?$/.exec(path);
+  if (!match) return { routeKey: `${method} ${path}`, id: '' };
+  return {
+    routeKey: `${method} /v1/subscriptions/{id}${match[2] ?? ''}`,
+    id: decodeURIComponent(match[1] ?? ''),
+  };
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return 50;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw new ValidationError('limit: must be an integer from 1 to 100');
+  }
+  return limit;
+}

@@ -1,0 +1,40 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import middy from '@middy/core';
+import { awsClientConfig } from '../../shared/aws/client-config.js';
+import { ConfigError } from '../../shared/errors.js';
+import { logger, metrics } from '../../shared/observability.js';
+import { LambdaEventSourceMappings } from '../../shared/provisioning/event-source-mappings.js';
+import { type ReconcileReport, reconcile } from '../../shared/provisioning/reconciler.js';
+import { readManagementConfig } from '../../shared/subscriptions/management-config.js';
+import { createSubscriptionComponents } from '../../shared/subscriptions/subscription-wiring.js';
+
+const config = readManagementConfig();
+if (!config.deliveryFunctionName) {
+  throw new ConfigError('invalid configuration: HOOKBRIDGE_DELIVERY_FUNCTION_NAME: is required');
+}
+const clientConfig = awsClientConfig();
+const mappings = new LambdaEventSourceMappings(
+  new LambdaClient(clientConfig),
+  config.deliveryFunctionName,
+);
+const { store, provisioner } = createSubscriptionComponents(config, clientConfig, mappings, {
+  logger,
+});
+
+/** One reconciliation pass, run by an EventBridge schedule every few minutes. */
+async function reconcilerHandler(): Promise<ReconcileReport> {
+  const report = await reconcile({ store, provisioner, logger });
+  metrics.addMetric('LanesProvisioned', MetricUnit.Count, report.provisioned.length);
+  metrics.addMetric('LanesRepaired', MetricUnit.Count, report.repaired.length);
+  metrics.addMetric('OrphansRemoved', MetricUnit.Count, report.orphansRemoved.length);
+  metrics.addMetric('ReconcileErrors', MetricUnit.Count, report.errors.length);
+  logger.info('reconciled', { ...report });
+  return report;
+}
+
+export const handler = middy(reconcilerHandler)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

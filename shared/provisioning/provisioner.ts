@@ -1,0 +1,329 @@
+import {
+  DeleteRuleCommand,
+  DescribeRuleCommand,
+  type EventBridgeClient,
+  ListRulesCommand,
+  ListTargetsByRuleCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListQueuesCommand,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { maxAttempts } from '../delivery/retry-policy.js';
+import { buildEventPattern } from '../subscriptions/event-pattern.js';
+import type { LaneResources, Subscription } from '../subscriptions/subscription.js';
+import type { EventSourceMappings } from './event-source-mappings.js';
+import { laneNames, lanePrefix, nameOfArn, subscriptionIdOf } from './lane-names.js';
+
+export interface ProvisionerOptions {
+  /** Resource name prefix. */
+  readonly prefix: string;
+  readonly busName: string;
+  /** EventBridge source of ingested events (rules match only these). */
+  readonly source: string;
+  /**
+   * The delivery function's timeout. Queues get 6× it as visibility timeout: AWS's advice
+   * for Lambda event sources, so a slow batch is not redelivered while still running.
+   */
+  readonly deliveryTimeoutSeconds: number;
+}
+
+/** 14 days, the SQS maximum: retries span days and a DLQ is for people to look at. */
+const RETENTION_SECONDS = '1209600';
+const TARGET_ID = 'subscriber-queue';
+
+/**
+ * Makes, checks, repairs and removes each subscriber's delivery lane: a dead-letter queue, a
+ * queue that redrives to it after as many receives as the retry schedule has attempts, an
+ * EventBridge rule with the subscriber's pattern, the rule's target, a queue policy that lets
+ * only that rule send, and the event source mapping that feeds the delivery function. Every
+ * operation is idempotent, so a half-made lane is finished by simply running it again.
+ */
+export class Provisioner {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly events: EventBridgeClient,
+    private readonly mappings: EventSourceMappings,
+    private readonly options: ProvisionerOptions,
+  ) {}
+
+  /** Creates whatever is missing and brings the rest to what `subscription` says. */
+  async provision(subscription: Subscription): Promise<LaneResources> {
+    const names = laneNames(this.options.prefix, subscription.id);
+    const tags = { 'hookbridge:subscription': subscription.id };
+
+    const deadLetter = await this.ensureQueue(
+      names.deadLetterQueueName,
+      { MessageRetentionPeriod: RETENTION_SECONDS, SqsManagedSseEnabled: 'true' },
+      tags,
+    );
+    const queue = await this.ensureQueue(
+      names.queueName,
+      {
+        MessageRetentionPeriod: RETENTION_SECONDS,
+        SqsManagedSseEnabled: 'true',
+        VisibilityTimeout: String(6 * this.options.deliveryTimeoutSeconds),
+        // Every delivery attempt is one receive, so the DLQ takes a message after its last attempt.
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: deadLetter.arn,
+          maxReceiveCount: maxAttempts(subscription.retrySchedule),
+        }),
+      },
+      tags,
+    );
+
+    const rule = await this.events.send(
+      new PutRuleCommand({
+        Name: names.ruleName,
+        EventBusName: this.options.busName,
+        EventPattern: JSON.stringify(this.patternOf(subscription)),
+        State: 'ENABLED',
+        Description: `Hookbridge subscription ${subscription.id}`,
+      }),
+    );
+    const ruleArn = rule.RuleArn ?? '';
+    await this.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: queue.url,
+        Attributes: { Policy: JSON.stringify(queuePolicy(queue.arn, ruleArn)) },
+      }),
+    );
+    // The whole event goes to the queue (no InputPath): the envelope carries the detail.
+    const targets = await this.events.send(
+      new PutTargetsCommand({
+        Rule: names.ruleName,
+        EventBusName: this.options.busName,
+        Targets: [{ Id: TARGET_ID, Arn: queue.arn }],
+      }),
+    );
+    if (targets.FailedEntryCount) {
+      const [failed] = targets.FailedEntries ?? [];
+      throw new Error(`PutTargets failed: ${failed?.ErrorCode}: ${failed?.ErrorMessage}`);
+    }
+
+    const mappingId = await this.mappings.ensure({
+      queueArn: queue.arn,
+      maxConcurrency: subscription.maxConcurrency,
+      enabled: subscription.status === 'active' || subscription.status === 'provisioning',
+    });
+
+    return {
+      ...names,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      deadLetterQueueUrl: deadLetter.url,
+      deadLetterQueueArn: deadLetter.arn,
+      ruleArn,
+      mappingId,
+    };
+  }
+
+  /** What is missing or differs from `subscription` (empty when the lane is whole). */
+  async inspect(subscription: Subscription): Promise<string[]> {
+    const names = laneNames(this.options.prefix, subscription.id);
+    const problems: string[] = [];
+    const deadLetter = await this.queueUrl(names.deadLetterQueueName);
+    if (!deadLetter) problems.push(`dead-letter queue ${names.deadLetterQueueName} is missing`);
+    const queue = await this.queueUrl(names.queueName);
+    if (!queue) problems.push(`queue ${names.queueName} is missing`);
+
+    const rule = await this.describeRule(names.ruleName);
+    if (!rule) {
+      problems.push(`rule ${names.ruleName} is missing`);
+    } else if (!samePattern(rule.EventPattern, this.patternOf(subscription))) {
+      problems.push(`rule ${names.ruleName} has another event pattern`);
+    }
+    if (rule && queue) {
+      const queueArn = await this.queueArn(queue);
+      const { Targets = [] } = await this.events.send(
+        new ListTargetsByRuleCommand({ Rule: names.ruleName, EventBusName: this.options.busName }),
+      );
+      if (!Targets.some((t) => t.Arn === queueArn))
+        problems.push(`rule ${names.ruleName} does not target its queue`);
+      const mapping = await this.mappings.find(queueArn);
+      const enabled = subscription.status === 'active';
+      if (!mapping) problems.push('event source mapping is missing');
+      else if (
+        mapping.enabled !== enabled ||
+        mapping.maxConcurrency !== subscription.maxConcurrency
+      ) {
+        problems.push('event source mapping differs');
+      }
+    }
+    return problems;
+  }
+
+  /** Removes the lane of subscription `id`; what is already gone is skipped. */
+  async deprovision(id: string): Promise<void> {
+    const names = laneNames(this.options.prefix, id);
+    const queue = await this.queueUrl(names.queueName);
+    if (queue) await this.mappings.remove(await this.queueArn(queue));
+    await ignoreMissing(
+      this.events.send(
+        new RemoveTargetsCommand({
+          Rule: names.ruleName,
+          EventBusName: this.options.busName,
+          Ids: [TARGET_ID],
+        }),
+      ),
+    );
+    await ignoreMissing(
+      this.events.send(
+        new DeleteRuleCommand({ Name: names.ruleName, EventBusName: this.options.busName }),
+      ),
+    );
+    if (queue) await ignoreMissing(this.sqs.send(new DeleteQueueCommand({ QueueUrl: queue })));
+    const deadLetter = await this.queueUrl(names.deadLetterQueueName);
+    if (deadLetter)
+      await ignoreMissing(this.sqs.send(new DeleteQueueCommand({ QueueUrl: deadLetter })));
+  }
+
+  /** Ids of subscriptions that own at least one lane resource (queue, DLQ, rule or mapping). */
+  async laneOwners(): Promise<Set<string>> {
+    const prefix = lanePrefix(this.options.prefix);
+    const ids = new Set<string>();
+    const add = (name: string) => {
+      const id = subscriptionIdOf(this.options.prefix, name);
+      if (id) ids.add(id);
+    };
+    let nextToken: string | undefined;
+    do {
+      const page = await this.sqs.send(
+        new ListQueuesCommand({ QueueNamePrefix: prefix, MaxResults: 1000, NextToken: nextToken }),
+      );
+      for (const url of page.QueueUrls ?? []) add(url.slice(url.lastIndexOf('/') + 1));
+      nextToken = page.NextToken;
+    } while (nextToken);
+    do {
+      const page = await this.events.send(
+        new ListRulesCommand({
+          NamePrefix: prefix,
+          EventBusName: this.options.busName,
+          NextToken: nextToken,
+        }),
+      );
+      for (const rule of page.Rules ?? []) if (rule.Name) add(rule.Name);
+      nextToken = page.NextToken;
+    } while (nextToken);
+    for (const mapping of await this.mappings.list()) add(nameOfArn(mapping.queueArn));
+    return ids;
+  }
+
+  /** The rule pattern of a subscription. */
+  patternOf(subscription: Pick<Subscription, 'eventTypes' | 'filter'>): Record<string, unknown> {
+    return buildEventPattern(this.options.source, subscription.eventTypes, subscription.filter);
+  }
+
+  private async ensureQueue(
+    name: string,
+    attributes: Record<string, string>,
+    tags: Record<string, string>,
+  ): Promise<{ url: string; arn: string }> {
+    let url: string;
+    try {
+      const created = await this.sqs.send(
+        new CreateQueueCommand({ QueueName: name, Attributes: attributes, tags }),
+      );
+      url = created.QueueUrl ?? '';
+    } catch (error) {
+      // CreateQueue on an existing queue with other attributes fails: update it in place.
+      if (errorName(error) !== 'QueueNameExists') throw error;
+      url = (await this.queueUrl(name)) ?? '';
+      await this.sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
+    }
+    return { url, arn: await this.queueArn(url) };
+  }
+
+  private async queueUrl(name: string): Promise<string | undefined> {
+    try {
+      const { QueueUrl } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+      return QueueUrl;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private async queueArn(url: string): Promise<string> {
+    const { Attributes } = await this.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+    );
+    return Attributes?.QueueArn ?? '';
+  }
+
+  private async describeRule(name: string) {
+    try {
+      return await this.events.send(
+        new DescribeRuleCommand({ Name: name, EventBusName: this.options.busName }),
+      );
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** Only the rule may send to the queue (confused-deputy guard through aws:SourceArn). */
+function queuePolicy(queueArn: string, ruleArn: string) {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'HookbridgeRuleOnly',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+      },
+    ],
+  };
+}
+
+function samePattern(actual: string | undefined, expected: Record<string, unknown>): boolean {
+  if (!actual) return false;
+  try {
+    return canonical(JSON.parse(actual)) === canonical(expected);
+  } catch {
+    return false;
+  }
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const MISSING = new Set([
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
+  'ResourceNotFoundException',
+]);
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : '';
+}
+
+function isMissing(error: unknown): boolean {
+  return MISSING.has(errorName(error));
+}
+
+async function ignoreMissing(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+}

@@ -1,0 +1,107 @@
+import type { Log } from '../observability.js';
+import type { Subscription } from '../subscriptions/subscription.js';
+import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
+import type { Provisioner } from './provisioner.js';
+
+export interface ReconcilerOptions {
+  readonly store: SubscriptionStore;
+  readonly provisioner: Provisioner;
+  readonly logger?: Log;
+  /** A subscription still `provisioning` after this long was abandoned by a crash. @default 5 min */
+  readonly staleProvisioningMs?: number;
+  readonly now?: () => Date;
+}
+
+/** What one reconciliation pass did. */
+export interface ReconcileReport {
+  /** Failed or abandoned subscriptions whose lane is now made. */
+  readonly provisioned: string[];
+  /** Subscriptions whose lane had drifted, with what was wrong. */
+  readonly repaired: { id: string; problems: string[] }[];
+  /** `deleting` subscriptions whose removal was finished. */
+  readonly deleted: string[];
+  /** Ids whose resources belonged to no subscription and were removed. */
+  readonly orphansRemoved: string[];
+  readonly errors: { id: string; error: string }[];
+}
+
+/**
+ * One pass of the scheduled reconciler: retries failed (and abandoned) provisioning, repairs
+ * lanes of live subscriptions whose resources are missing or differ, finishes interrupted
+ * deletions, and removes lane resources with the prefix that belong to no subscription.
+ * Each subscription is handled on its own: one failure is reported and the pass goes on.
+ */
+export async function reconcile(options: ReconcilerOptions): Promise<ReconcileReport> {
+  const { store, provisioner } = options;
+  const now = (options.now ?? (() => new Date()))().getTime();
+  const staleMs = options.staleProvisioningMs ?? 5 * 60_000;
+  const report: ReconcileReport = {
+    provisioned: [],
+    repaired: [],
+    deleted: [],
+    orphansRemoved: [],
+    errors: [],
+  };
+  const subscriptions = await store.all();
+
+  for (const subscription of subscriptions) {
+    try {
+      await reconcileOne(subscription);
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      report.errors.push({ id: subscription.id, error: message });
+      options.logger?.warn('reconciling a subscription failed', {
+        id: subscription.id,
+        error: message,
+      });
+    }
+  }
+
+  // Lanes are made only after their record is written, so a lane without a record is an
+  // orphan — unless the record was written after we listed: read it again before removing.
+  const known = new Set(subscriptions.map((s) => s.id));
+  for (const id of await provisioner.laneOwners()) {
+    if (known.has(id) || (await store.get(id))) continue;
+    try {
+      await provisioner.deprovision(id);
+      report.orphansRemoved.push(id);
+    } catch (error) {
+      report.errors.push({ id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return report;
+
+  async function reconcileOne(subscription: Subscription): Promise<void> {
+    switch (subscription.status) {
+      case 'provisioning':
+        if (now - Date.parse(subscription.updatedAt) < staleMs) return;
+        return retryProvisioning(subscription);
+      case 'failed':
+        return retryProvisioning(subscription);
+      case 'deleting':
+        await provisioner.deprovision(subscription.id);
+        await store.remove(subscription.id, subscription.version);
+        report.deleted.push(subscription.id);
+        return;
+      default: {
+        const problems = await provisioner.inspect(subscription);
+        if (problems.length === 0) return;
+        const resources = await provisioner.provision(subscription);
+        await store.save(subscription, { resources });
+        report.repaired.push({ id: subscription.id, problems });
+      }
+    }
+  }
+
+  async function retryProvisioning(subscription: Subscription): Promise<void> {
+    try {
+      const resources = await provisioner.provision({ ...subscription, status: 'active' });
+      await store.save(subscription, { status: 'active', statusReason: undefined, resources });
+      report.provisioned.push(subscription.id);
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      await store.save(subscription, { status: 'failed', statusReason: reason });
+      throw error;
+    }
+  }
+}

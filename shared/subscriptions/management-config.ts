@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { integerSetting, readConfig, requiredString } from '../config.js';
+import { MAX_PREFIX_LENGTH } from '../provisioning/lane-names.js';
+
+const booleanSetting = z
+  .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+
+const schema = z
+  .object({
+    /** DynamoDB table of subscriptions. */
+    HOOKBRIDGE_SUBSCRIPTIONS_TABLE: requiredString,
+    /** The EventBridge bus rules are made on. */
+    HOOKBRIDGE_EVENT_BUS_NAME: requiredString,
+    /** EventBridge `Source` of ingested events; rules match it. */
+    HOOKBRIDGE_EVENT_SOURCE: z.string().min(1).default('hookbridge'),
+    /** Prefix of every run-time resource name (queues, DLQs, rules). */
+    HOOKBRIDGE_RESOURCE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, 'must be letters, digits and "-"')
+      .max(MAX_PREFIX_LENGTH)
+      .default('hookbridge'),
+    /** The delivery Lambda the queues are mapped to (AWS only; the local runtime polls itself). */
+    HOOKBRIDGE_DELIVERY_FUNCTION_NAME: z.string().optional(),
+    /** The delivery function's timeout; queues get 6× it as visibility timeout. */
+    HOOKBRIDGE_DELIVERY_TIMEOUT_SECONDS: integerSetting(60, 1, 900),
+    /** Comma-separated CIDRs subscriber URLs may resolve into despite the SSRF guard. */
+    HOOKBRIDGE_ALLOW_CIDRS: z.string().default(''),
+    /** Whether plain `http:` subscriber URLs are allowed. */
+    HOOKBRIDGE_ALLOW_HTTP: booleanSetting,
+  })
+  .transform((env) => ({
+    subscriptionsTable: env.HOOKBRIDGE_SUBSCRIPTIONS_TABLE,
+    busName: env.HOOKBRIDGE_EVENT_BUS_NAME,
+    source: env.HOOKBRIDGE_EVENT_SOURCE,
+    prefix: env.HOOKBRIDGE_RESOURCE_PREFIX,
+    deliveryFunctionName: env.HOOKBRIDGE_DELIVERY_FUNCTION_NAME,
+    deliveryTimeoutSeconds: env.HOOKBRIDGE_DELIVERY_TIMEOUT_SECONDS,
+    allowCidrs: env.HOOKBRIDGE_ALLOW_CIDRS.split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
+    allowHttp: env.HOOKBRIDGE_ALLOW_HTTP,
+  }));
+
+/** Configuration of the management API and the reconciler. */
+export type ManagementConfig = z.infer<typeof schema>;
+
+/** Reads and checks the management/reconciler configuration once, at module load. */
+export function readManagementConfig(env: NodeJS.ProcessEnv = process.env): ManagementConfig {
+  return readConfig(schema, env);
+}

@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import { DEFAULT_RETRY_SCHEDULE, validateRetrySchedule } from '../delivery/retry-policy.js';
+import { type ErrorDetail, ValidationError } from '../errors.js';
+import { eventTypeSchema } from '../events/event-schema.js';
+import { buildEventPattern, MAX_PATTERN_LENGTH, validateFilter } from './event-pattern.js';
+
+/** Headers a subscription may not set: the delivery owns them (signing, framing, identity). */
+export const RESERVED_HEADERS = new Set([
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'host',
+  'user-agent',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+]);
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const DEFAULT_MAX_CONCURRENCY = 10;
+
+const required = (what: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be ${what}`;
+
+const urlSchema = z
+  .string({ error: required('a string') })
+  .min(1, 'must not be empty')
+  .max(2048, 'must be at most 2048 characters');
+
+/** `*`, `prefix.*`, or an exact event type. */
+const eventTypeSelector = z.union(
+  [z.literal('*'), eventTypeSchema.or(z.string().regex(/^([A-Za-z0-9_-]+\.)+\*$/))],
+  {
+    error: 'must be an event type, "<prefix>.*" or "*"',
+  },
+);
+
+const eventTypesSchema = z
+  .array(eventTypeSelector, { error: required('an array of event types') })
+  .min(1, 'must hold at least one event type')
+  .max(100, 'must hold at most 100 event types');
+
+const filterSchema = z
+  .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+  .check((ctx) => {
+    for (const problem of validateFilter(ctx.value)) {
+      ctx.issues.push({
+        code: 'custom',
+        message: problem.replace(/^filter\.?/, ''),
+        input: ctx.value,
+      });
+    }
+  });
+
+const concurrencySchema = z
+  .number({ error: required('an integer') })
+  .int('must be an integer')
+  .min(2, 'must be between 2 and 1000')
+  .max(1000, 'must be between 2 and 1000');
+
+const retryScheduleSchema = z
+  .array(z.number({ error: 'must hold numbers of seconds' }), {
+    error: 'must be an array of delays in seconds',
+  })
+  .check((ctx) => {
+    const problem = validateRetrySchedule(ctx.value);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  });
+
+const headersSchema = z
+  .record(z.string(), z.string({ error: 'header values must be strings' }), {
+    error: 'must be an object of header names to values',
+  })
+  .check((ctx) => {
+    const names = Object.keys(ctx.value);
+    if (names.length > 20)
+      ctx.issues.push({ code: 'custom', message: 'at most 20 headers', input: ctx.value });
+    for (const name of names) {
+      if (!HEADER_NAME.test(name)) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `"${name}" is not a valid header name`,
+          input: ctx.value,
+        });
+      } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `"${name}" is reserved: Hookbridge sets it`,
+          input: ctx.value,
+        });
+      }
+      const value = ctx.value[name] ?? '';
+      if (/[\r\n\0]/.test(value) || value.length > 1024) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `the value of "${name}" must be one line of at most 1024 characters`,
+          input: ctx.value,
+        });
+      }
+    }
+  });
+
+const metadataSchema = z
+  .record(z.string().max(64), z.string({ error: 'metadata values must be strings' }).max(512), {
+    error: 'must be an object of strings',
+  })
+  .refine((m) => Object.keys(m).length <= 50, 'at most 50 keys');
+
+const descriptionSchema = z
+  .string({ error: 'must be a string' })
+  .max(500, 'must be at most 500 characters');
+
+/** The body of `POST /v1/subscriptions`. */
+export const createSubscriptionSchema = z.strictObject({
+  url: urlSchema,
+  eventTypes: eventTypesSchema,
+  filter: filterSchema.optional(),
+  description: descriptionSchema.optional(),
+  metadata: metadataSchema.optional(),
+  headers: headersSchema.optional(),
+  maxConcurrency: concurrencySchema.default(DEFAULT_MAX_CONCURRENCY),
+  retrySchedule: retryScheduleSchema.default([...DEFAULT_RETRY_SCHEDULE]),
+});
+
+/** The body of `PATCH /v1/subscriptions/{id}`: any subset; `null` removes an optional field. */
+export const updateSubscriptionSchema = z
+  .strictObject({
+    url: urlSchema,
+    eventTypes: eventTypesSchema,
+    filter: filterSchema.nullable(),
+    description: descriptionSchema.nullable(),
+    metadata: metadataSchema.nullable(),
+    headers: headersSchema.nullable(),
+    maxConcurrency: concurrencySchema,
+    retrySchedule: retryScheduleSchema,
+    status: z.enum(['active', 'paused'], { error: 'must be "active" or "paused"' }),
+  })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field');
+
+/** The body of `POST /v1/subscriptions/{id}/secret/rotate`. */
+export const rotateSecretSchema = z.strictObject({
+  gracePeriodSeconds: z
+    .number({ error: 'must be a number of seconds' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 and 604800 (7 days)')
+    .max(604_800, 'must be between 0 and 604800 (7 days)')
+    .default(86_400),
+});
+
+export type CreateSubscriptionInput = z.infer<typeof createSubscriptionSchema>;
+export type UpdateSubscriptionInput = z.infer<typeof updateSubscriptionSchema>;
+
+/**
+ * Parses a request body with one of the schemas above; throws a ValidationError (400) whose
+ * message names every bad field.
+ */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const details: ErrorDetail[] = parsed.error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.') || 'body',
+    message:
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+        : issue.message,
+  }));
+  throw new ValidationError(details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
+}
+
+/** Throws a ValidationError when the rule pattern for these types and filter exceeds EventBridge's limit. */
+export function assertPatternFits(
+  source: string,
+  eventTypes: readonly string[],
+  filter?: Record<string, unknown>,
+): void {
+  const length = JSON.stringify(buildEventPattern(source, eventTypes, filter)).length;
+  if (length > MAX_PATTERN_LENGTH) {
+    throw new ValidationError(
+      `filter: the event pattern would be ${length} characters; EventBridge allows ${MAX_PATTERN_LENGTH}`,
+    );
+  }
+}

@@ -1,0 +1,186 @@
+import { newSigningSecret } from '../delivery/signing.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
+import type { AddressPolicy } from '../net/address-policy.js';
+import { DestinationRefusedError } from '../net/address-policy.js';
+import type { Log } from '../observability.js';
+import type { Provisioner } from '../provisioning/provisioner.js';
+import {
+  isSubscriptionId,
+  newSubscriptionId,
+  type SigningSecret,
+  type Subscription,
+} from './subscription.js';
+import {
+  assertPatternFits,
+  type CreateSubscriptionInput,
+  type UpdateSubscriptionInput,
+} from './subscription-schema.js';
+import type { SubscriptionPage, SubscriptionStore } from './subscription-store.js';
+
+export interface SubscriptionServiceOptions {
+  readonly store: SubscriptionStore;
+  readonly provisioner: Provisioner;
+  /** The SSRF guard subscriber URLs must pass. */
+  readonly policy: AddressPolicy;
+  /** EventBridge source (for the pattern size check). */
+  readonly source: string;
+  readonly logger?: Log;
+  readonly now?: () => Date;
+}
+
+/** The secrets of a subscription: the current one and those still in a rotation's grace period. */
+export interface SecretView {
+  readonly secret: string;
+  readonly previous: { secret: string; expiresAt: string }[];
+}
+
+/** Settings whose change must reach the lane (rule pattern, redrive, mapping). */
+const LANE_FIELDS = ['eventTypes', 'filter', 'maxConcurrency', 'retrySchedule', 'status'] as const;
+
+/**
+ * The subscription use cases behind the management API: validation beyond the request
+ * schema (destination, pattern size), the record, and its lane. The record is written before
+ * any resource is made and removed only after the last one is gone, so the reconciler always
+ * owns whatever a crash leaves half made.
+ */
+export class SubscriptionService {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: SubscriptionServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Creates a subscription and its lane; answers it with its signing secret. */
+  async create(
+    input: CreateSubscriptionInput,
+  ): Promise<{ subscription: Subscription; secret: string }> {
+    assertPatternFits(this.options.source, input.eventTypes, input.filter);
+    await this.checkDestination(input.url);
+    const at = this.now().toISOString();
+    const secret = newSigningSecret();
+    const record = await this.options.store.create({
+      id: newSubscriptionId(),
+      ...input,
+      status: 'provisioning',
+      secrets: [{ secret, createdAt: at }],
+      createdAt: at,
+      updatedAt: at,
+      version: 0,
+    });
+    return { subscription: await this.provisionNew(record), secret };
+  }
+
+  async get(id: string): Promise<Subscription> {
+    const subscription = isSubscriptionId(id) ? await this.options.store.get(id) : undefined;
+    if (!subscription) throw new NotFoundError(`subscription ${id} does not exist`);
+    return subscription;
+  }
+
+  list(options: { limit?: number; cursor?: string }): Promise<SubscriptionPage> {
+    return this.options.store.list(options);
+  }
+
+  /** Applies a patch; routing, concurrency, retries and pause/resume change the lane in place. */
+  async update(id: string, patch: UpdateSubscriptionInput): Promise<Subscription> {
+    const current = await this.get(id);
+    if (!['active', 'paused', 'disabled'].includes(current.status)) {
+      throw new ConflictError(
+        'subscription_not_ready',
+        `subscription ${id} is ${current.status}${current.statusReason ? ` (${current.statusReason})` : ''}; it can be changed once it is active`,
+      );
+    }
+    const changes = Object.fromEntries([
+      ...Object.entries(patch).map(([key, value]) => [key, value ?? undefined]),
+      ...(patch.status ? [['statusReason', undefined]] : []),
+    ]) as Partial<Subscription>;
+    const next = { ...current, ...changes };
+    if (patch.eventTypes || patch.filter !== undefined) {
+      assertPatternFits(this.options.source, next.eventTypes, next.filter);
+    }
+    if (patch.url) await this.checkDestination(patch.url);
+
+    const saved = await this.options.store.save(current, changes);
+    if (LANE_FIELDS.some((field) => field in patch)) {
+      await this.options.provisioner.provision(saved);
+    }
+    return saved;
+  }
+
+  /**
+   * Removes the lane, then the record. If removal fails half-way the record stays `deleting`
+   * and the reconciler finishes the job; the answer says so.
+   */
+  async delete(id: string): Promise<{ deleted: boolean; subscription: Subscription }> {
+    const current = await this.get(id);
+    const deleting =
+      current.status === 'deleting'
+        ? current
+        : await this.options.store.save(current, { status: 'deleting', statusReason: undefined });
+    try {
+      await this.options.provisioner.deprovision(id);
+      await this.options.store.remove(id, deleting.version);
+      return { deleted: true, subscription: deleting };
+    } catch (error) {
+      this.options.logger?.error('deprovisioning failed; the reconciler will retry', { id, error });
+      return { deleted: false, subscription: deleting };
+    }
+  }
+
+  /** The current secret and those still valid from a rotation. */
+  async secrets(id: string): Promise<SecretView> {
+    const subscription = await this.get(id);
+    const live = liveSecrets(subscription.secrets, this.now());
+    const [current, ...previous] = live;
+    return {
+      secret: current?.secret ?? '',
+      previous: previous.map((s) => ({ secret: s.secret, expiresAt: s.expiresAt ?? '' })),
+    };
+  }
+
+  /**
+   * Makes a new current secret. The old one stays valid for `gracePeriodSeconds`, during which
+   * every delivery carries a signature for each, so receivers can switch at their pace.
+   */
+  async rotateSecret(id: string, gracePeriodSeconds: number): Promise<SecretView> {
+    const current = await this.get(id);
+    const now = this.now();
+    const at = now.toISOString();
+    const expiresAt = new Date(now.getTime() + gracePeriodSeconds * 1000).toISOString();
+    const [active, ...older] = liveSecrets(current.secrets, now);
+    const secrets: SigningSecret[] = [{ secret: newSigningSecret(), createdAt: at }];
+    if (active && gracePeriodSeconds > 0) secrets.push({ ...active, expiresAt });
+    secrets.push(...older);
+    await this.options.store.save(current, { secrets });
+    return this.secrets(id);
+  }
+
+  private async provisionNew(record: Subscription): Promise<Subscription> {
+    try {
+      const resources = await this.options.provisioner.provision(record);
+      return await this.options.store.save(record, { status: 'active', resources });
+    } catch (error) {
+      this.options.logger?.error('provisioning failed; the reconciler will retry', {
+        id: record.id,
+        error,
+      });
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return this.options.store.save(record, { status: 'failed', statusReason: reason });
+    }
+  }
+
+  private async checkDestination(url: string): Promise<void> {
+    try {
+      await this.options.policy.checkUrl(url);
+    } catch (error) {
+      if (error instanceof DestinationRefusedError) {
+        throw new UnprocessableError('url_not_allowed', `url: ${error.reason}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+/** Secrets that have not expired, current first. */
+export function liveSecrets(secrets: readonly SigningSecret[], now: Date): SigningSecret[] {
+  return secrets.filter((s) => !s.expiresAt || Date.parse(s.expiresAt) > now.getTime());
+}

@@ -1,0 +1,162 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, ValidationError } from '../errors.js';
+import type { Subscription } from './subscription.js';
+
+/** One page of subscriptions and the opaque cursor of the next, if any. */
+export interface SubscriptionPage {
+  readonly items: Subscription[];
+  readonly nextCursor?: string;
+}
+
+/** The port subscriptions are kept behind. Writes are optimistic: they name the version they replace. */
+export interface SubscriptionStore {
+  get(id: string): Promise<Subscription | undefined>;
+  list(options?: { limit?: number; cursor?: string }): Promise<SubscriptionPage>;
+  /** Every subscription (the reconciler's view). */
+  all(): Promise<Subscription[]>;
+  /** Stores a new subscription (version 1); fails if the id exists. */
+  create(subscription: Subscription): Promise<Subscription>;
+  /** Replaces `subscription` if its stored version is still `subscription.version`; returns it with the version incremented. */
+  save(subscription: Subscription, changes: Partial<Subscription>): Promise<Subscription>;
+  /** Deletes the record if its version is still `version`. */
+  remove(id: string, version: number): Promise<void>;
+}
+
+/**
+ * Subscriptions in DynamoDB, one item per subscription keyed by `id`, with a `version`
+ * attribute for optimistic locking: a write that lost a race fails with a 409 instead of
+ * silently overwriting the winner.
+ */
+export class DynamoSubscriptionStore implements SubscriptionStore {
+  private readonly documents: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.documents = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+
+  async get(id: string): Promise<Subscription | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
+    );
+    return Item as Subscription | undefined;
+  }
+
+  async list(options: { limit?: number; cursor?: string } = {}): Promise<SubscriptionPage> {
+    const { Items = [], LastEvaluatedKey } = await this.documents.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Limit: options.limit ?? 50,
+        ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor) : undefined,
+      }),
+    );
+    const items = (Items as Subscription[]).sort((a, b) => a.id.localeCompare(b.id));
+    return LastEvaluatedKey ? { items, nextCursor: encodeCursor(LastEvaluatedKey) } : { items };
+  }
+
+  async all(): Promise<Subscription[]> {
+    const out: Subscription[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ limit: 500, ...(cursor && { cursor }) });
+      out.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  async create(subscription: Subscription): Promise<Subscription> {
+    const item = { ...subscription, version: 1 };
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(id)',
+      }),
+    );
+    return item;
+  }
+
+  async save(subscription: Subscription, changes: Partial<Subscription>): Promise<Subscription> {
+    const item: Subscription = {
+      ...subscription,
+      ...changes,
+      id: subscription.id,
+      updatedAt: new Date().toISOString(),
+      version: subscription.version + 1,
+    };
+    // Drop fields a patch removed (set to undefined) instead of storing them.
+    for (const [key, value] of Object.entries(item)) {
+      if (value === undefined) delete (item as unknown as Record<string, unknown>)[key];
+    }
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': subscription.version },
+        }),
+      );
+      return item;
+    } catch (error) {
+      throw versionConflict(error, subscription.id);
+    }
+  }
+
+  async remove(id: string, version: number): Promise<void> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { id },
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': version },
+        }),
+      );
+    } catch (error) {
+      throw versionConflict(error, id);
+    }
+  }
+}
+
+function versionConflict(error: unknown, id: string): unknown {
+  if (!(error instanceof ConditionalCheckFailedException)) return error;
+  return new ConflictError(
+    'version_conflict',
+    `subscription ${id} was changed by another request; read it again and retry`,
+    { cause: error },
+  );
+}
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof key === 'object' && key !== null && typeof key.id === 'string')
+      return { id: key.id };
+  } catch {
+    // fall through to the error below
+  }
+  throw new ValidationError(
+    'cursor: is not a cursor this API returned',
+    undefined,
+    'invalid_cursor',
+  );
+}
