@@ -1,0 +1,161 @@
+import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Agent, type Dispatcher } from 'undici';
+import { type AddressPolicy, DestinationRefusedError } from '../net/address-policy.js';
+import {
+  describeRequestFailure,
+  errorChain,
+  WebhookRequestError,
+} from './webhook-request-error.js';
+
+export { type RequestFailureKind, WebhookRequestError } from './webhook-request-error.js';
+
+export interface WebhookClientOptions {
+  /** The SSRF guard; checked before sending and again on every new connection. */
+  readonly policy: AddressPolicy;
+  /** Per-attempt limit covering connect, headers and body. @default 15000 (at most 30000) */
+  readonly timeoutMs?: number;
+  /** Sent as `user-agent`, e.g. `Hookbridge/0.1.0`. */
+  readonly userAgent: string;
+  /** How much of a response body is kept for the attempt log. @default 4096 */
+  readonly maxResponseBytes?: number;
+  /** Keep-alive connections per origin. @default 64 */
+  readonly connections?: number;
+}
+
+export interface WebhookResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  /** The first maxResponseBytes of the body, decoded as UTF-8. */
+  readonly body: string;
+  readonly durationMs: number;
+}
+
+const MAX_TIMEOUT_MS = 30_000;
+const MAX_RESPONSE_BYTES_LIMIT = 1024 * 1024;
+/**
+ * A body up to this size is read to its end so the keep-alive connection can be reused; past
+ * it the connection is dropped, which is cheaper than downloading the rest.
+ */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * The outbound HTTP client of the delivery function: one keep-alive undici Agent whose every
+ * new connection goes through the address policy's connect-time lookup, so a name that starts
+ * resolving to a private address (DNS rebinding) is refused. It never follows redirects (a
+ * plain Agent has no redirect interceptor) and keeps only the start of each response body.
+ */
+export class WebhookClient {
+  private readonly agent: Agent;
+  private readonly policy: AddressPolicy;
+  private readonly timeoutMs: number;
+  private readonly userAgent: string;
+  private readonly maxResponseBytes: number;
+
+  constructor(options: WebhookClientOptions) {
+    this.policy = options.policy;
+    this.timeoutMs = checkTimeout(options.timeoutMs ?? 15_000);
+    this.userAgent = options.userAgent;
+    this.maxResponseBytes = options.maxResponseBytes ?? 4096;
+    if (
+      !Number.isInteger(this.maxResponseBytes) ||
+      this.maxResponseBytes < 0 ||
+      this.maxResponseBytes > MAX_RESPONSE_BYTES_LIMIT
+    ) {
+      throw new RangeError(`maxResponseBytes must be 0–${MAX_RESPONSE_BYTES_LIMIT}`);
+    }
+    this.agent = new Agent({
+      connections: options.connections ?? 64,
+      // Our own abort timer enforces the per-attempt limit; undici's must not fire first.
+      headersTimeout: MAX_TIMEOUT_MS,
+      bodyTimeout: MAX_TIMEOUT_MS,
+      connect: { lookup: this.policy.connectLookup, timeout: MAX_TIMEOUT_MS },
+    });
+  }
+
+  /** POSTs body to url with content-type application/json, user-agent, and the given headers; never follows redirects; aborts at the timeout; reads at most maxResponseBytes of the body and discards the rest. Throws (DestinationRefusedError, or a WebhookRequestError with a `kind`: 'timeout'|'dns'|'connection'|'tls'|'other' and cause) on failure. */
+  async post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    timeoutMs: number = this.timeoutMs,
+  ): Promise<WebhookResponse> {
+    checkTimeout(timeoutMs);
+    const target = this.policy.parseUrl(url);
+    const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+    // A literal IP is connected to without any lookup, so connectLookup never sees it.
+    if (isIP(host) !== 0) {
+      const reason = this.policy.refusalReason(host);
+      if (reason !== undefined) throw new DestinationRefusedError(reason);
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const started = performance.now();
+    try {
+      const response = await this.agent.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: 'POST',
+        // Ours last: the content type and user agent are part of the delivery contract.
+        headers: { ...headers, 'content-type': 'application/json', 'user-agent': this.userAgent },
+        body,
+        signal: controller.signal,
+      });
+      const declared = Number(response.headers['content-length'] ?? Number.NaN);
+      const text = await readStart(response.body, declared, this.maxResponseBytes);
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: text,
+        durationMs: Math.round(performance.now() - started),
+      };
+    } catch (error) {
+      const refused = errorChain(error).find((link) => link instanceof DestinationRefusedError);
+      if (refused !== undefined) throw refused;
+      if (controller.signal.aborted) {
+        throw new WebhookRequestError('timeout', `timed out after ${timeoutMs} ms`, {
+          cause: error,
+        });
+      }
+      const { kind, message } = describeRequestFailure(error, host);
+      throw new WebhookRequestError(kind, message, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes the keep-alive connections once in-flight requests finish. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function checkTimeout(timeoutMs: number): number {
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
+    throw new RangeError(`timeoutMs must be 1–${MAX_TIMEOUT_MS}, not ${timeoutMs}`);
+  }
+  return timeoutMs;
+}
+
+/** Decodes the first `limit` bytes; a multi-byte character cut at the limit is left out. */
+async function readStart(
+  body: Dispatcher.ResponseData['body'],
+  declared: number,
+  limit: number,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  let kept = 0;
+  let seen = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (kept < limit) {
+      const part = chunk.subarray(0, limit - kept);
+      text += decoder.decode(part, { stream: true });
+      kept += part.length;
+    }
+    seen += chunk.length;
+    // Leaving the loop destroys the stream and with it the connection.
+    if (seen >= limit && (seen > DRAIN_LIMIT_BYTES || declared > DRAIN_LIMIT_BYTES)) break;
+  }
+  return text;
+}
