@@ -1,0 +1,73 @@
+import { pathToFileURL } from 'node:url';
+import { App, type AppProps, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { Node } from 'constructs';
+import type { HookbridgeProps } from './hookbridge.js';
+import { HookbridgeStack } from './hookbridge-stack.js';
+
+/**
+ * The standalone Hookbridge app. Settings come from CDK context (`cdk deploy -c key=value`,
+ * or the `context` of cdk.json); every one is optional:
+ *
+ * - `stage`: names the stack `Hookbridge-<stage>` instead of `Hookbridge`, and makes the
+ *   default prefix `hookbridge-<stage>`, so several stages can share an account.
+ * - `prefix`: names the API and the per-subscription resources. Default `hookbridge`.
+ * - `eventSource`: EventBridge `Source` of ingested events. Default `hookbridge`.
+ * - `archiveRetentionDays`: how far back replays reach. Default 30.
+ * - `throttlingRateLimit`, `throttlingBurstLimit`: ingest API throttling. Default 1000, 500.
+ * - `maxEventBytes`: the largest event accepted. Default 262144 (256 KB).
+ * - `removalPolicy`: `retain` or `destroy` for tables and log groups. Default `retain`.
+ *
+ * The stack is environment-agnostic unless the CLI resolves an account and region.
+ */
+export function createApp(props: AppProps = {}): App {
+  const app = new App(props);
+  const stage = text(app.node, 'stage');
+  new HookbridgeStack(app, stage ? `Hookbridge-${stage}` : 'Hookbridge', {
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    hookbridge: hookbridgeSettings(app.node, stage),
+  });
+  return app;
+}
+
+/** The `Hookbridge` props given in context, checked. */
+export function hookbridgeSettings(node: Node, stage = text(node, 'stage')): HookbridgeProps {
+  const archiveDays = integer(node, 'archiveRetentionDays');
+  return {
+    prefix: text(node, 'prefix') ?? (stage ? `hookbridge-${stage}` : undefined),
+    eventSource: text(node, 'eventSource'),
+    archiveRetention: archiveDays === undefined ? undefined : Duration.days(archiveDays),
+    throttlingRateLimit: integer(node, 'throttlingRateLimit'),
+    throttlingBurstLimit: integer(node, 'throttlingBurstLimit'),
+    maxEventBytes: integer(node, 'maxEventBytes'),
+    removalPolicy: removalPolicy(node),
+  };
+}
+
+function text(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  return String(value);
+}
+
+// `-c key=value` gives strings, cdk.json may give numbers: accept both, reject anything else.
+function integer(node: Node, key: string): number | undefined {
+  const value = text(node, key);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new Error(`context ${key}: expected a whole number, got '${value}'`);
+  }
+  return n;
+}
+
+function removalPolicy(node: Node): RemovalPolicy | undefined {
+  const value = text(node, 'removalPolicy')?.toLowerCase();
+  if (value === undefined) return undefined;
+  if (value === 'retain') return RemovalPolicy.RETAIN;
+  if (value === 'destroy') return RemovalPolicy.DESTROY;
+  throw new Error(`context removalPolicy: expected 'retain' or 'destroy', got '${value}'`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  createApp().synth();
+}

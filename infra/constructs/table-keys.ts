@@ -1,0 +1,27 @@
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { TableDefinition } from '../base-resources.js';
+
+/** The key schema and TTL attribute of a table, as `dynamodb.Table` props. */
+export interface TableKeys {
+  readonly partitionKey: dynamodb.Attribute;
+  readonly sortKey?: dynamodb.Attribute;
+  readonly timeToLiveAttribute?: string;
+}
+
+const ATTRIBUTE_TYPES = {
+  S: dynamodb.AttributeType.STRING,
+  N: dynamodb.AttributeType.NUMBER,
+} as const;
+
+/**
+ * Translates a definition from base-resources.ts into table props. Every table of the stack
+ * goes through here, so its keys are the ones the local runtime creates.
+ */
+export function tableKeys(definition: TableDefinition): TableKeys {
+  const { partitionKey, sortKey, timeToLiveAttribute } = definition;
+  return {
+    partitionKey: { name: partitionKey.name, type: ATTRIBUTE_TYPES[partitionKey.type] },
+    ...(sortKey && { sortKey: { name: sortKey.name, type: ATTRIBUTE_TYPES[sortKey.type] } }),
+    ...(timeToLiveAttribute && { timeToLiveAttribute }),
+  };
+}

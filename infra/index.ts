@@ -1,0 +1,5 @@
+export { EventBus, type EventBusProps } from './constructs/event-bus.js';
+export { IdempotencyStore, type IdempotencyStoreProps } from './constructs/idempotency-store.js';
+export { INGEST_ROUTES, IngestApi, type IngestApiProps } from './constructs/ingest-api.js';
+export { Hookbridge, type HookbridgeProps } from './hookbridge.js';
+export { HookbridgeStack, type HookbridgeStackProps } from './hookbridge-stack.js';
