@@ -36,19 +36,14 @@ export const subscriptionsTable: TableDefinition = {
 };
 
 /**
- * The delivery attempt log: by subscription and time (sort key `sk` =
- * `<attempted-at ISO>#<event id>#<attempt>`), with TTL. A global secondary index
- * `byEvent` (partition `eventId`, sort `sk`) finds the attempts of one event.
+ * The delivery attempt log: one item per attempt, partition `subscriptionId`, sort key
+ * `sk` = `<event id>#<attempt, 2 digits>`. Event ids are ULIDs, so the sort key orders the log
+ * by time and `begins_with(sk, <event id>)` finds one event's attempts — the lookup by event
+ * id without a global secondary index, whose replicated writes would double the log's cost.
+ * Items expire through TTL.
  */
 export const deliveriesTable: TableDefinition = {
   partitionKey: { name: 'subscriptionId', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   timeToLiveAttribute: 'expiresAt',
-  globalSecondaryIndexes: [
-    {
-      indexName: 'byEvent',
-      partitionKey: { name: 'eventId', type: 'S' },
-      sortKey: { name: 'sk', type: 'S' },
-    },
-  ],
 };

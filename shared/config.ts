@@ -23,3 +23,22 @@ export const requiredString = z.string({ error: 'is required' }).min(1, 'is requ
 export function integerSetting(defaultValue: number, min: number, max: number) {
   return z.coerce.number().int().min(min).max(max).default(defaultValue);
 }
+
+/** A boolean variable: `true`/`1` or `false`/`0`/empty. */
+export function booleanSetting(defaultValue: boolean) {
+  return z
+    .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+    .default(defaultValue ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+}
+
+/** A comma-separated list, e.g. of CIDRs. */
+export const listSetting = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );

@@ -1,7 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { NotFoundError, ValidationError } from '../../shared/errors.js';
+import type { AttemptLog } from '../../shared/delivery/attempt-log.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import { apiErrorHandler } from '../../shared/http/api-error-handler.js';
 import {
   type HttpRequest,
@@ -9,10 +10,13 @@ import {
   jsonResponse,
   readJsonBody,
 } from '../../shared/http/api-gateway.js';
+import type { LaneOperations } from '../../shared/subscriptions/lane-operations.js';
 import { toView } from '../../shared/subscriptions/subscription.js';
 import {
   createSubscriptionSchema,
+  deliveriesQuerySchema,
   parseBody,
+  replaySchema,
   rotateSecretSchema,
   updateSubscriptionSchema,
 } from '../../shared/subscriptions/subscription-schema.js';
@@ -24,7 +28,14 @@ type Route = (request: HttpRequest, id: string) => Promise<HttpResponse>;
  * The management API (`/v1/subscriptions…`) as a middy handler over a subscription service.
  * The Lambda entry wires it to AWS; the local runtime wires it to its own mapping registry.
  */
-export function createManagementHandler(service: SubscriptionService, logger: Logger) {
+export interface ManagementComponents {
+  readonly service: SubscriptionService;
+  readonly attempts: AttemptLog;
+  readonly lanes: LaneOperations;
+}
+
+export function createManagementHandler(components: ManagementComponents, logger: Logger) {
+  const { service, attempts, lanes } = components;
   const routes: Record<string, Route> = {
     'POST /v1/subscriptions': async (request) => {
       const input = parseBody(createSubscriptionSchema, readJsonBody(request));
@@ -56,7 +67,38 @@ export function createManagementHandler(service: SubscriptionService, logger: Lo
       const { gracePeriodSeconds } = parseBody(rotateSecretSchema, body);
       return jsonResponse(200, await service.rotateSecret(id, gracePeriodSeconds));
     },
+    'GET /v1/subscriptions/{id}/deliveries': async (request, id) => {
+      await service.get(id);
+      const query = parseBody(deliveriesQuerySchema, request.queryStringParameters ?? {});
+      const page = await attempts.list(id, query);
+      return jsonResponse(200, {
+        data: page.items,
+        ...(page.nextCursor && { nextCursor: page.nextCursor }),
+      });
+    },
+    'POST /v1/subscriptions/{id}/test': async (_request, id) => {
+      const eventId = await lanes.sendTest(await activeSubscription(id));
+      return jsonResponse(202, { id: eventId });
+    },
+    'POST /v1/subscriptions/{id}/redrive': async (_request, id) =>
+      jsonResponse(200, await lanes.redrive(await activeSubscription(id))),
+    'POST /v1/subscriptions/{id}/replay': async (request, id) => {
+      const { from, to } = parseBody(replaySchema, readJsonBody(request));
+      return jsonResponse(202, await lanes.replay(await activeSubscription(id), from, to));
+    },
   };
+
+  /** A subscription whose lane exists (so its queues can be used). */
+  async function activeSubscription(id: string) {
+    const subscription = await service.get(id);
+    if (!['active', 'paused', 'disabled'].includes(subscription.status)) {
+      throw new ConflictError(
+        'subscription_not_ready',
+        `subscription ${id} is ${subscription.status}`,
+      );
+    }
+    return subscription;
+  }
 
   async function managementHandler(request: HttpRequest): Promise<HttpResponse> {
     const { routeKey, id } = matchRoute(request);

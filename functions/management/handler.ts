@@ -16,6 +16,6 @@ const mappings = new LambdaEventSourceMappings(
   new LambdaClient(clientConfig),
   config.deliveryFunctionName,
 );
-const { service } = createSubscriptionComponents(config, clientConfig, mappings, { logger });
+const components = createSubscriptionComponents(config, clientConfig, mappings, { logger });
 
-export const handler = createManagementHandler(service, logger);
+export const handler = createManagementHandler(components, logger);

@@ -1,45 +1,53 @@
 import { z } from 'zod';
-import { integerSetting, readConfig, requiredString } from '../config.js';
+import {
+  booleanSetting,
+  integerSetting,
+  listSetting,
+  readConfig,
+  requiredString,
+} from '../config.js';
 import { MAX_PREFIX_LENGTH } from '../provisioning/lane-names.js';
 
-const booleanSetting = z
-  .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
-  .default('false')
-  .transform((v) => v === 'true' || v === '1');
+/** Prefix of every run-time resource name (queues, DLQs, rules). */
+export const resourcePrefixSetting = z
+  .string()
+  .regex(/^[A-Za-z0-9-]+$/, 'must be letters, digits and "-"')
+  .max(MAX_PREFIX_LENGTH)
+  .default('hookbridge');
 
 const schema = z
   .object({
     /** DynamoDB table of subscriptions. */
     HOOKBRIDGE_SUBSCRIPTIONS_TABLE: requiredString,
+    /** DynamoDB table of the delivery attempt log (read by the deliveries route). */
+    HOOKBRIDGE_DELIVERIES_TABLE: requiredString,
+    /** The event archive on the bus, the source of replays. */
+    HOOKBRIDGE_ARCHIVE_ARN: z.string().optional(),
     /** The EventBridge bus rules are made on. */
     HOOKBRIDGE_EVENT_BUS_NAME: requiredString,
     /** EventBridge `Source` of ingested events; rules match it. */
     HOOKBRIDGE_EVENT_SOURCE: z.string().min(1).default('hookbridge'),
     /** Prefix of every run-time resource name (queues, DLQs, rules). */
-    HOOKBRIDGE_RESOURCE_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9-]+$/, 'must be letters, digits and "-"')
-      .max(MAX_PREFIX_LENGTH)
-      .default('hookbridge'),
+    HOOKBRIDGE_RESOURCE_PREFIX: resourcePrefixSetting,
     /** The delivery Lambda the queues are mapped to (AWS only; the local runtime polls itself). */
     HOOKBRIDGE_DELIVERY_FUNCTION_NAME: z.string().optional(),
     /** The delivery function's timeout; queues get 6× it as visibility timeout. */
     HOOKBRIDGE_DELIVERY_TIMEOUT_SECONDS: integerSetting(60, 1, 900),
     /** Comma-separated CIDRs subscriber URLs may resolve into despite the SSRF guard. */
-    HOOKBRIDGE_ALLOW_CIDRS: z.string().default(''),
+    HOOKBRIDGE_ALLOW_CIDRS: listSetting,
     /** Whether plain `http:` subscriber URLs are allowed. */
-    HOOKBRIDGE_ALLOW_HTTP: booleanSetting,
+    HOOKBRIDGE_ALLOW_HTTP: booleanSetting(false),
   })
   .transform((env) => ({
     subscriptionsTable: env.HOOKBRIDGE_SUBSCRIPTIONS_TABLE,
+    deliveriesTable: env.HOOKBRIDGE_DELIVERIES_TABLE,
+    archiveArn: env.HOOKBRIDGE_ARCHIVE_ARN,
     busName: env.HOOKBRIDGE_EVENT_BUS_NAME,
     source: env.HOOKBRIDGE_EVENT_SOURCE,
     prefix: env.HOOKBRIDGE_RESOURCE_PREFIX,
     deliveryFunctionName: env.HOOKBRIDGE_DELIVERY_FUNCTION_NAME,
     deliveryTimeoutSeconds: env.HOOKBRIDGE_DELIVERY_TIMEOUT_SECONDS,
-    allowCidrs: env.HOOKBRIDGE_ALLOW_CIDRS.split(',')
-      .map((c) => c.trim())
-      .filter(Boolean),
+    allowCidrs: env.HOOKBRIDGE_ALLOW_CIDRS,
     allowHttp: env.HOOKBRIDGE_ALLOW_HTTP,
   }));
 

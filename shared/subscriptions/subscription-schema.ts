@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTEMPT_RESULTS } from '../delivery/attempt-log.js';
 import { DEFAULT_RETRY_SCHEDULE, validateRetrySchedule } from '../delivery/retry-policy.js';
 import { type ErrorDetail, ValidationError } from '../errors.js';
 import { eventTypeSchema } from '../events/event-schema.js';
@@ -153,6 +154,34 @@ export const rotateSecretSchema = z.strictObject({
     .min(0, 'must be between 0 and 604800 (7 days)')
     .max(604_800, 'must be between 0 and 604800 (7 days)')
     .default(86_400),
+});
+
+/** The query of `GET /v1/subscriptions/{id}/deliveries`. */
+export const deliveriesQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number({ error: 'must be an integer from 1 to 100' })
+    .int('must be an integer from 1 to 100')
+    .min(1, 'must be an integer from 1 to 100')
+    .max(100, 'must be an integer from 1 to 100')
+    .default(50),
+  cursor: z.string().optional(),
+  result: z
+    .enum(ATTEMPT_RESULTS, { error: `must be one of ${ATTEMPT_RESULTS.join(', ')}` })
+    .optional(),
+  eventId: z
+    .string()
+    .regex(/^evt_[0-9A-Z]{26}$/, 'must be an event id (evt_…)')
+    .optional(),
+});
+
+/** The body of `POST /v1/subscriptions/{id}/replay`: an ISO 8601 window of archived events. */
+export const replaySchema = z.strictObject({
+  from: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
+    .transform((v) => new Date(v)),
+  to: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
+    .transform((v) => new Date(v)),
 });
 
 export type CreateSubscriptionInput = z.infer<typeof createSubscriptionSchema>;

@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   ScanCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { Subscription } from './subscription.js';
@@ -27,6 +28,12 @@ export interface SubscriptionStore {
   save(subscription: Subscription, changes: Partial<Subscription>): Promise<Subscription>;
   /** Deletes the record if its version is still `version`. */
   remove(id: string, version: number): Promise<void>;
+  /** Starts the failure streak at `since` unless one is running. */
+  markFailing(id: string, since: string): Promise<void>;
+  /** Ends the failure streak, if any. */
+  clearFailing(id: string): Promise<void>;
+  /** Disables an active (or paused) subscription; false when it was not (already disabled, deleted). */
+  disable(id: string, reason: string): Promise<Subscription | undefined>;
 }
 
 /**
@@ -113,6 +120,58 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       return item;
     } catch (error) {
       throw versionConflict(error, subscription.id);
+    }
+  }
+
+  // The failure-streak marks are written by delivery functions concurrently with the
+  // management API: single-attribute conditional updates that leave the version alone, so
+  // they never make an operator's edit fail.
+  async markFailing(id: string, since: string): Promise<void> {
+    await this.conditionalUpdate({
+      Key: { id },
+      UpdateExpression: 'SET failingSince = :since',
+      ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(failingSince)',
+      ExpressionAttributeValues: { ':since': since },
+    });
+  }
+
+  async clearFailing(id: string): Promise<void> {
+    await this.conditionalUpdate({
+      Key: { id },
+      UpdateExpression: 'REMOVE failingSince',
+      ConditionExpression: 'attribute_exists(failingSince)',
+    });
+  }
+
+  async disable(id: string, reason: string): Promise<Subscription | undefined> {
+    const { Attributes } = await this.conditionalUpdate({
+      Key: { id },
+      UpdateExpression:
+        'SET #status = :disabled, statusReason = :reason, updatedAt = :now, version = version + :one',
+      ConditionExpression: '#status IN (:active, :paused)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':disabled': 'disabled',
+        ':reason': reason,
+        ':now': new Date().toISOString(),
+        ':one': 1,
+        ':active': 'active',
+        ':paused': 'paused',
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+    return Attributes as Subscription | undefined;
+  }
+
+  /** An update whose failed condition means "nothing to do", not an error. */
+  private async conditionalUpdate(
+    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>,
+  ): Promise<{ Attributes?: Record<string, unknown> }> {
+    try {
+      return await this.documents.send(new UpdateCommand({ TableName: this.tableName, ...input }));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return {};
+      throw error;
     }
   }
 

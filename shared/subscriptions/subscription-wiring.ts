@@ -2,10 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClientConfig } from '../aws/client-config.js';
+import { DynamoAttemptLog } from '../delivery/attempt-log.js';
 import { AddressPolicy } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
 import type { EventSourceMappings } from '../provisioning/event-source-mappings.js';
 import { Provisioner } from '../provisioning/provisioner.js';
+import { LaneOperations } from './lane-operations.js';
 import type { ManagementConfig } from './management-config.js';
 import { SubscriptionService } from './subscription-service.js';
 import { DynamoSubscriptionStore } from './subscription-store.js';
@@ -15,6 +17,8 @@ export interface SubscriptionComponents {
   readonly store: DynamoSubscriptionStore;
   readonly provisioner: Provisioner;
   readonly service: SubscriptionService;
+  readonly attempts: DynamoAttemptLog;
+  readonly lanes: LaneOperations;
 }
 
 /**
@@ -28,21 +32,24 @@ export function createSubscriptionComponents(
   options: { logger?: Log; lookup?: (host: string) => Promise<string[]> } = {},
 ): SubscriptionComponents {
   const { logger, lookup } = options;
-  const store = new DynamoSubscriptionStore(
-    new DynamoDBClient(clientConfig),
-    config.subscriptionsTable,
-  );
-  const provisioner = new Provisioner(
-    new SQSClient(clientConfig),
-    new EventBridgeClient(clientConfig),
-    mappings,
-    {
-      prefix: config.prefix,
-      busName: config.busName,
-      source: config.source,
-      deliveryTimeoutSeconds: config.deliveryTimeoutSeconds,
-    },
-  );
+  const dynamo = new DynamoDBClient(clientConfig);
+  const sqs = new SQSClient(clientConfig);
+  const events = new EventBridgeClient(clientConfig);
+  const store = new DynamoSubscriptionStore(dynamo, config.subscriptionsTable);
+  // The management API only reads the log: the TTL setting does not matter here.
+  const attempts = new DynamoAttemptLog(dynamo, config.deliveriesTable, 0);
+  const lanes = new LaneOperations(sqs, events, {
+    prefix: config.prefix,
+    busName: config.busName,
+    source: config.source,
+    archiveArn: config.archiveArn,
+  });
+  const provisioner = new Provisioner(sqs, events, mappings, {
+    prefix: config.prefix,
+    busName: config.busName,
+    source: config.source,
+    deliveryTimeoutSeconds: config.deliveryTimeoutSeconds,
+  });
   const policy = new AddressPolicy({
     allowCidrs: config.allowCidrs,
     allowHttp: config.allowHttp,
@@ -55,5 +62,5 @@ export function createSubscriptionComponents(
     source: config.source,
     ...(logger && { logger }),
   });
-  return { store, provisioner, service };
+  return { store, provisioner, service, attempts, lanes };
 }

@@ -51,6 +51,11 @@ export interface Subscription {
   /** The current secret first, then rotated-out ones still in their grace period. */
   readonly secrets: readonly SigningSecret[];
   readonly resources?: LaneResources;
+  /**
+   * When deliveries started failing without a success since (the failure streak). Cleared
+   * by the next success; auto-disable looks at it when a message exhausts its retries.
+   */
+  readonly failingSince?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Optimistic-locking version, incremented on every write. */

@@ -24,7 +24,7 @@ export function managementHarness(
     logger,
     lookup: fakeLookup,
   });
-  const handler = createManagementHandler(components.service, logger);
+  const handler = createManagementHandler(components, logger);
   const publisher = new EventBridgePublisher(new EventBridgeClient(clientConfig));
 
   /** Calls a route like `POST /v1/subscriptions/{id}` with `{id}` filled in. */

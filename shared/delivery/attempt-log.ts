@@ -1,0 +1,142 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../errors.js';
+
+export const ATTEMPT_RESULTS = ['delivered', 'failed', 'gone', 'refused'] as const;
+
+/** How one attempt ended: delivered (2xx), failed (will retry or was the last), gone (410), refused (SSRF). */
+export type AttemptResult = (typeof ATTEMPT_RESULTS)[number];
+
+/** One delivery attempt, as the attempt log keeps it. */
+export interface DeliveryAttempt {
+  readonly subscriptionId: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  /** 1-based; SQS's ApproximateReceiveCount of the message. */
+  readonly attempt: number;
+  readonly attemptedAt: string;
+  readonly result: AttemptResult;
+  /** No further attempt will be made (delivered, exhausted, refused, gone). */
+  readonly final: boolean;
+  readonly statusCode?: number;
+  readonly durationMs: number;
+  /** Why it failed, in words (never a secret). */
+  readonly error?: string;
+  /** The first 4 KB of the response body. */
+  readonly responseBody?: string;
+  readonly nextAttemptAt?: string;
+}
+
+export interface AttemptPage {
+  readonly items: DeliveryAttempt[];
+  readonly nextCursor?: string;
+}
+
+export interface AttemptQuery {
+  readonly limit?: number;
+  readonly cursor?: string;
+  readonly result?: AttemptResult;
+  readonly eventId?: string;
+}
+
+/** The port of the attempt log. */
+export interface AttemptLog {
+  /** Whether an attempt of this event to this subscription succeeded already (duplicate guard). */
+  wasDelivered(subscriptionId: string, eventId: string): Promise<boolean>;
+  record(attempt: DeliveryAttempt): Promise<void>;
+  /** Attempts of a subscription, newest first. */
+  list(subscriptionId: string, query?: AttemptQuery): Promise<AttemptPage>;
+}
+
+/**
+ * The attempt log in DynamoDB (see `deliveriesTable`): one small item per attempt under the
+ * subscription, sorted by `<event id>#<attempt>`, expiring after `ttlSeconds`. One consistent
+ * query before each attempt is the duplicate guard; one put after it is the log.
+ */
+export class DynamoAttemptLog implements AttemptLog {
+  private readonly documents: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly ttlSeconds: number,
+  ) {
+    this.documents = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+
+  async wasDelivered(subscriptionId: string, eventId: string): Promise<boolean> {
+    const { Count = 0 } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'subscriptionId = :s AND begins_with(sk, :e)',
+        FilterExpression: '#result = :delivered',
+        ExpressionAttributeNames: { '#result': 'result' },
+        ExpressionAttributeValues: {
+          ':s': subscriptionId,
+          ':e': `${eventId}#`,
+          ':delivered': 'delivered',
+        },
+        ConsistentRead: true,
+        Select: 'COUNT',
+      }),
+    );
+    return Count > 0;
+  }
+
+  async record(attempt: DeliveryAttempt): Promise<void> {
+    const expiresAt = Math.floor(Date.parse(attempt.attemptedAt) / 1000) + this.ttlSeconds;
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...attempt, sk: sortKey(attempt.eventId, attempt.attempt), expiresAt },
+      }),
+    );
+  }
+
+  async list(subscriptionId: string, query: AttemptQuery = {}): Promise<AttemptPage> {
+    const values: Record<string, unknown> = { ':s': subscriptionId };
+    let keyCondition = 'subscriptionId = :s';
+    if (query.eventId) {
+      keyCondition += ' AND begins_with(sk, :e)';
+      values[':e'] = `${query.eventId}#`;
+    }
+    if (query.result) values[':r'] = query.result;
+    const { Items = [], LastEvaluatedKey } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: keyCondition,
+        ...(query.result && {
+          FilterExpression: '#result = :r',
+          ExpressionAttributeNames: { '#result': 'result' },
+        }),
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: query.limit ?? 50,
+        ExclusiveStartKey: query.cursor ? decodeCursor(query.cursor, subscriptionId) : undefined,
+      }),
+    );
+    const items = Items.map(({ sk: _sk, expiresAt: _e, ...attempt }) => attempt as DeliveryAttempt);
+    return LastEvaluatedKey
+      ? { items, nextCursor: Buffer.from(String(LastEvaluatedKey.sk)).toString('base64url') }
+      : { items };
+  }
+}
+
+/** `<event id>#<attempt>`, the attempt zero-padded so attempts sort numerically. */
+function sortKey(eventId: string, attempt: number): string {
+  return `${eventId}#${String(attempt).padStart(2, '0')}`;
+}
+
+function decodeCursor(cursor: string, subscriptionId: string): Record<string, unknown> {
+  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^evt_[0-9A-Z]{26}#\d{2}$/.test(sk)) {
+    throw new ValidationError(
+      'cursor: is not a cursor this API returned',
+      undefined,
+      'invalid_cursor',
+    );
+  }
+  return { subscriptionId, sk };
+}

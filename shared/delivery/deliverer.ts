@@ -1,0 +1,261 @@
+import type { SQSRecord } from 'aws-lambda';
+import type { EventEnvelope } from '../events/bus-entry.js';
+import type { Log } from '../observability.js';
+import { nameOfArn, subscriptionIdOf } from '../provisioning/lane-names.js';
+import type { Subscription } from '../subscriptions/subscription.js';
+import { liveSecrets } from '../subscriptions/subscription-service.js';
+import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
+import type { AttemptLog, AttemptResult } from './attempt-log.js';
+import { type AttemptOutcome, classifyError, classifyResponse } from './outcome.js';
+import { retryDelaySeconds } from './retry-policy.js';
+import { webhookHeaders } from './signing.js';
+import type { WebhookResponse } from './webhook-client.js';
+
+/** Reads subscriptions (through a short cache in the delivery function). */
+export interface SubscriptionSource {
+  get(id: string): Promise<Subscription | undefined>;
+  /** Drops a cached entry after this function changed the subscription. */
+  forget(id: string): void;
+}
+
+/** What the deliverer may do to the SQS message it is handling. */
+export interface MessageActions {
+  /** Makes the message visible again after `seconds` (ChangeMessageVisibility). */
+  delay(record: SQSRecord, seconds: number): Promise<void>;
+  /** Moves the message straight to its subscriber's DLQ, with the reason (non-retryable). */
+  deadLetter(record: SQSRecord, reason: string): Promise<void>;
+}
+
+/** Sends one webhook; the undici client in production, something in-memory in a benchmark. */
+export interface WebhookSender {
+  post(url: string, body: string, headers: Record<string, string>): Promise<WebhookResponse>;
+}
+
+/** Operational events (`source: <source>.system`) on the bus. */
+export interface OperationalEvents {
+  emit(type: string, detail: Record<string, unknown>): Promise<void>;
+}
+
+export interface DelivererPorts {
+  readonly subscriptions: SubscriptionSource;
+  readonly streaks: Pick<SubscriptionStore, 'markFailing' | 'clearFailing' | 'disable'>;
+  /** Called after a subscription was disabled, to stop its event source mapping. */
+  readonly onDisabled: (subscription: Subscription) => Promise<void>;
+  readonly attempts: AttemptLog;
+  readonly sender: WebhookSender;
+  readonly messages: MessageActions;
+  readonly operational: OperationalEvents;
+  readonly logger: Log;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+}
+
+export interface DelivererSettings {
+  /** Resource prefix: the queue name tells which subscription a record is for. */
+  readonly prefix: string;
+  /** A subscription failing without a success for this long is disabled when a message exhausts. */
+  readonly autoDisableAfterMs: number;
+  /** How long a record of a paused or disabled subscription waits before it is looked at again. */
+  readonly holdSeconds?: number;
+}
+
+/** What became of one record; `settled` records are deleted from the queue, the others stay. */
+export type RecordOutcome =
+  | {
+      readonly settled: true;
+      readonly kind: 'delivered' | 'duplicate' | 'orphaned' | 'dead-lettered';
+    }
+  | { readonly settled: false; readonly kind: 'retry' | 'exhausted' | 'held' | 'disabled' };
+
+/**
+ * Delivers one SQS record to its subscriber: finds the subscription from the record's queue,
+ * skips an event already delivered to it, signs the event's detail (serialized once; exactly
+ * those bytes are signed and sent) with every live secret, POSTs it, logs the attempt, and
+ * decides the record's fate by DESIGN §3: delivered; retry later through the message's
+ * visibility; exhausted (the DLQ takes it through maxReceiveCount); 410 disables the
+ * subscription; a refused destination goes straight to the DLQ.
+ */
+export class Deliverer {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly ports: DelivererPorts,
+    private readonly settings: DelivererSettings,
+  ) {
+    this.now = ports.now ?? (() => new Date());
+  }
+
+  async deliver(record: SQSRecord): Promise<RecordOutcome> {
+    const { ports } = this;
+    const subscriptionId = subscriptionIdOf(this.settings.prefix, nameOfArn(record.eventSourceARN));
+    const parsed = parseEvent(record.body);
+    if (!subscriptionId || typeof parsed === 'string') {
+      const reason =
+        typeof parsed === 'string'
+          ? parsed
+          : `queue ${record.eventSourceARN} belongs to no subscription`;
+      await ports.messages.deadLetter(record, reason);
+      ports.logger.error('undeliverable message moved to the dead-letter queue', {
+        messageId: record.messageId,
+        reason,
+      });
+      return { settled: true, kind: 'dead-lettered' };
+    }
+
+    const subscription = await ports.subscriptions.get(subscriptionId);
+    if (!subscription || subscription.status === 'deleting')
+      return { settled: true, kind: 'orphaned' };
+    if (subscription.status === 'paused' || subscription.status === 'disabled') {
+      // Its mapping is (being) disabled; keep the message for when it is resumed.
+      await ports.messages.delay(record, this.settings.holdSeconds ?? 300);
+      return { settled: false, kind: 'held' };
+    }
+    const { envelope, replayed } = parsed;
+    // A replay is asked for by an operator precisely to send events again.
+    if (!replayed && (await ports.attempts.wasDelivered(subscriptionId, envelope.id))) {
+      return { settled: true, kind: 'duplicate' };
+    }
+
+    const attempt = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
+    const body = JSON.stringify(envelope);
+    const started = this.now();
+    const headers = {
+      ...subscription.headers,
+      ...webhookHeaders({
+        id: envelope.id,
+        timestamp: Math.floor(started.getTime() / 1000),
+        body,
+        secrets: liveSecrets(subscription.secrets, started).map((s) => s.secret),
+      }),
+    };
+    let response: WebhookResponse | undefined;
+    let outcome: AttemptOutcome;
+    try {
+      response = await ports.sender.post(subscription.url, body, headers);
+      outcome = classifyResponse(response.status, response.headers);
+    } catch (error) {
+      outcome = classifyError(error);
+    }
+    const durationMs = response?.durationMs ?? this.now().getTime() - started.getTime();
+    const base = {
+      subscriptionId,
+      eventId: envelope.id,
+      eventType: envelope.type,
+      attempt,
+      attemptedAt: started.toISOString(),
+      durationMs: Math.round(durationMs),
+      ...(response && { statusCode: response.status, responseBody: response.body }),
+    };
+    const log = (
+      result: AttemptResult,
+      final: boolean,
+      extra: { error?: string; nextAttemptAt?: string } = {},
+    ) => ports.attempts.record({ ...base, result, final, ...extra });
+
+    switch (outcome.kind) {
+      case 'delivered':
+        await log('delivered', true);
+        if (subscription.failingSince) {
+          await ports.streaks.clearFailing(subscriptionId);
+          ports.subscriptions.forget(subscriptionId);
+        }
+        return { settled: true, kind: 'delivered' };
+
+      case 'refused':
+        await log('refused', true, { error: outcome.reason });
+        await ports.messages.deadLetter(record, outcome.reason);
+        return { settled: true, kind: 'dead-lettered' };
+
+      case 'gone':
+        await log('gone', true, { error: outcome.reason });
+        await this.disable(subscription, `the endpoint answered 410 Gone: ${outcome.reason}`);
+        await ports.messages.delay(record, this.settings.holdSeconds ?? 300);
+        return { settled: false, kind: 'disabled' };
+
+      case 'retry': {
+        const delay = retryDelaySeconds({
+          schedule: subscription.retrySchedule,
+          attempt,
+          ...(outcome.retryAfterSeconds !== undefined && {
+            retryAfterSeconds: outcome.retryAfterSeconds,
+          }),
+          ...(ports.random && { random: ports.random }),
+        });
+        if (delay === undefined)
+          return this.exhausted(record, subscription, outcome.reason, () =>
+            log('failed', true, { error: outcome.reason }),
+          );
+        const nextAttemptAt = new Date(this.now().getTime() + delay * 1000).toISOString();
+        await log('failed', false, { error: outcome.reason, nextAttemptAt });
+        if (!subscription.failingSince) {
+          await ports.streaks.markFailing(subscriptionId, started.toISOString());
+          ports.subscriptions.forget(subscriptionId);
+        }
+        await ports.messages.delay(record, delay);
+        return { settled: false, kind: 'retry' };
+      }
+    }
+  }
+
+  /**
+   * The last attempt failed: the message becomes visible at once so SQS moves it to the DLQ
+   * (its receive count now exceeds maxReceiveCount), an operational event says so, and a
+   * subscription that has failed without a success for long enough is disabled.
+   */
+  private async exhausted(
+    record: SQSRecord,
+    subscription: Subscription,
+    reason: string,
+    log: () => Promise<void>,
+  ): Promise<RecordOutcome> {
+    await log();
+    await this.ports.operational.emit('delivery.exhausted', {
+      subscriptionId: subscription.id,
+      eventId: parseEnvelopeId(record.body),
+      attempts: Number(record.attributes.ApproximateReceiveCount),
+      reason,
+    });
+    const since = subscription.failingSince ? Date.parse(subscription.failingSince) : undefined;
+    if (since !== undefined && this.now().getTime() - since >= this.settings.autoDisableAfterMs) {
+      const days = Math.round(this.settings.autoDisableAfterMs / 86_400_000);
+      await this.disable(
+        subscription,
+        `deliveries have failed without a success since ${subscription.failingSince} (auto-disable after ${days} days)`,
+      );
+    }
+    await this.ports.messages.delay(record, 0);
+    return { settled: false, kind: 'exhausted' };
+  }
+
+  private async disable(subscription: Subscription, reason: string): Promise<void> {
+    const disabled = await this.ports.streaks.disable(subscription.id, reason);
+    this.ports.subscriptions.forget(subscription.id);
+    if (!disabled) return;
+    await this.ports.onDisabled(disabled);
+    await this.ports.operational.emit('subscription.disabled', {
+      subscriptionId: subscription.id,
+      url: subscription.url,
+      reason,
+    });
+    this.ports.logger.warn('subscription disabled', { subscriptionId: subscription.id, reason });
+  }
+}
+
+/** The event detail out of an EventBridge event in an SQS body, or why it is not one. */
+function parseEvent(body: string): { envelope: EventEnvelope; replayed: boolean } | string {
+  try {
+    const event = JSON.parse(body);
+    const detail = event?.detail;
+    if (detail && typeof detail.id === 'string' && typeof detail.type === 'string') {
+      return { envelope: detail, replayed: typeof event['replay-name'] === 'string' };
+    }
+    return 'the message is not a Hookbridge event (no detail with id and type)';
+  } catch {
+    return 'the message body is not JSON';
+  }
+}
+
+function parseEnvelopeId(body: string): string | undefined {
+  const parsed = parseEvent(body);
+  return typeof parsed === 'string' ? undefined : parsed.envelope.id;
+}

@@ -1,0 +1,82 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import packageJson from '../../package.json' with { type: 'json' };
+import type { AwsClientConfig } from '../aws/client-config.js';
+import { AddressPolicy } from '../net/address-policy.js';
+import type { Log } from '../observability.js';
+import type { EventSourceMappings } from '../provisioning/event-source-mappings.js';
+import { DynamoSubscriptionStore } from '../subscriptions/subscription-store.js';
+import { DynamoAttemptLog } from './attempt-log.js';
+import { Deliverer, type WebhookSender } from './deliverer.js';
+import {
+  BusOperationalEvents,
+  CachedSubscriptions,
+  SqsMessageActions,
+} from './delivery-adapters.js';
+import type { DeliveryConfig } from './delivery-config.js';
+import { WebhookClient } from './webhook-client.js';
+
+/** `Hookbridge/<version>`, sent as the user-agent of every delivery. */
+export const USER_AGENT = `Hookbridge/${packageJson.version}`;
+
+export interface DeliveryComponents {
+  readonly deliverer: Deliverer;
+  readonly attempts: DynamoAttemptLog;
+  /** Closes the HTTP client's keep-alive pool (local runtime and tests). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the deliverer on AWS SDK clients made once from `clientConfig`. The mapping port
+ * (to stop a disabled subscription's mapping) is the one piece that differs between AWS and
+ * the local runtime; `sender` and `lookup` are for tests and benchmarks.
+ */
+export function createDeliveryComponents(
+  config: DeliveryConfig,
+  clientConfig: AwsClientConfig,
+  mappings: EventSourceMappings,
+  options: { logger: Log; sender?: WebhookSender; lookup?: (host: string) => Promise<string[]> },
+): DeliveryComponents {
+  const dynamo = new DynamoDBClient(clientConfig);
+  const store = new DynamoSubscriptionStore(dynamo, config.subscriptionsTable);
+  const attempts = new DynamoAttemptLog(dynamo, config.deliveriesTable, config.logTtlSeconds);
+  const client =
+    options.sender === undefined
+      ? new WebhookClient({
+          policy: new AddressPolicy({
+            allowCidrs: config.allowCidrs,
+            allowHttp: config.allowHttp,
+            ...(options.lookup && { lookup: options.lookup }),
+          }),
+          timeoutMs: config.attemptTimeoutMs,
+          userAgent: USER_AGENT,
+        })
+      : undefined;
+  const deliverer = new Deliverer(
+    {
+      subscriptions: new CachedSubscriptions(store, config.subscriptionCacheMs),
+      streaks: store,
+      onDisabled: async (subscription) => {
+        const queueArn = subscription.resources?.queueArn;
+        if (!queueArn) return;
+        await mappings.ensure({
+          queueArn,
+          maxConcurrency: subscription.maxConcurrency,
+          enabled: false,
+        });
+      },
+      attempts,
+      sender: options.sender ?? (client as WebhookClient),
+      messages: new SqsMessageActions(new SQSClient(clientConfig)),
+      operational: new BusOperationalEvents(
+        new EventBridgeClient(clientConfig),
+        config.busName,
+        config.source,
+      ),
+      logger: options.logger,
+    },
+    { prefix: config.prefix, autoDisableAfterMs: config.autoDisableAfterMs },
+  );
+  return { deliverer, attempts, close: async () => client?.close() };
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DescribeEventBusCommand,
+  type EventBridgeClient,
+  StartReplayCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { ConflictError, ValidationError } from '../errors.js';
+import { newEventId } from '../events/event-id.js';
+import { laneNames } from '../provisioning/lane-names.js';
+import type { Subscription } from './subscription.js';
+
+export interface LaneOperationsOptions {
+  readonly prefix: string;
+  readonly busName: string;
+  readonly source: string;
+  /** The bus's archive; replay is refused without one. */
+  readonly archiveArn?: string | undefined;
+}
+
+/** What a redrive moved. */
+export interface RedriveResult {
+  readonly moved: number;
+  /** True when the DLQ still held messages when the call's budget ran out: call again. */
+  readonly more: boolean;
+}
+
+const REDRIVE_BUDGET_MS = 20_000;
+
+/**
+ * Operations on one subscriber's lane that act on its queues and on the bus: a test event sent
+ * to that subscriber alone, redrive of its DLQ, and archive replay to its rule only.
+ */
+export class LaneOperations {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly events: EventBridgeClient,
+    private readonly options: LaneOperationsOptions,
+  ) {}
+
+  /**
+   * Puts a `hookbridge.test` event into the subscription's queue, shaped as EventBridge would
+   * deliver it, so it takes the real delivery path to this subscriber and no other.
+   */
+  async sendTest(subscription: Subscription): Promise<string> {
+    const id = newEventId();
+    const detail = {
+      id,
+      type: 'hookbridge.test',
+      timestamp: new Date().toISOString(),
+      data: { subscriptionId: subscription.id, message: 'This is a test event from Hookbridge.' },
+    };
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: await this.queueUrl(laneNames(this.options.prefix, subscription.id).queueName),
+        MessageBody: JSON.stringify({
+          version: '0',
+          id: randomUUID(),
+          'detail-type': detail.type,
+          source: this.options.source,
+          time: detail.timestamp,
+          resources: [],
+          detail,
+        }),
+      }),
+    );
+    return id;
+  }
+
+  /**
+   * Moves messages from the subscription's DLQ back into its queue, where they are delivered
+   * again with a fresh receive count. Works in batches of ten within a time budget (SQS's
+   * StartMessageMoveTask would do it server-side, but the local endpoint lacks it).
+   */
+  async redrive(subscription: Subscription): Promise<RedriveResult> {
+    const names = laneNames(this.options.prefix, subscription.id);
+    const [queue, deadLetter] = await Promise.all([
+      this.queueUrl(names.queueName),
+      this.queueUrl(names.deadLetterQueueName),
+    ]);
+    const deadline = Date.now() + REDRIVE_BUDGET_MS;
+    let moved = 0;
+    while (Date.now() < deadline) {
+      const { Messages = [] } = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: deadLetter,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 60,
+        }),
+      );
+      if (Messages.length === 0) return { moved, more: false };
+      const sent = await this.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queue,
+          Entries: Messages.map((m, i) => ({ Id: String(i), MessageBody: m.Body ?? '' })),
+        }),
+      );
+      // Only what reached the queue leaves the DLQ; the rest reappears there and is not lost.
+      const ok = new Set((sent.Successful ?? []).map((s) => s.Id));
+      const done = Messages.map((m, i) => ({
+        Id: String(i),
+        ReceiptHandle: m.ReceiptHandle,
+      })).filter((e) => ok.has(e.Id));
+      if (done.length > 0)
+        await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: deadLetter, Entries: done }));
+      moved += done.length;
+    }
+    return { moved, more: true };
+  }
+
+  /**
+   * Replays archived events of `[from, to]` to this subscription's rule only. Replayed events
+   * carry `replay-name`, so the delivery function sends them even if they were delivered
+   * before (that is the point of a replay).
+   */
+  async replay(subscription: Subscription, from: Date, to: Date): Promise<{ replayName: string }> {
+    if (!this.options.archiveArn) {
+      throw new ConflictError(
+        'replay_unavailable',
+        'replay needs the event archive, which is not configured',
+      );
+    }
+    if (!(from < to)) throw new ValidationError('from: must be before to');
+    if (to.getTime() > Date.now()) throw new ValidationError('to: must not be in the future');
+    const ruleArn = subscription.resources?.ruleArn;
+    if (!ruleArn)
+      throw new ConflictError(
+        'subscription_not_ready',
+        `subscription ${subscription.id} has no rule yet`,
+      );
+    const bus = await this.events.send(new DescribeEventBusCommand({ Name: this.options.busName }));
+    const replayName = `${subscription.id}-${Date.now()}`.slice(0, 64);
+    await this.events.send(
+      new StartReplayCommand({
+        ReplayName: replayName,
+        EventSourceArn: this.options.archiveArn,
+        EventStartTime: from,
+        EventEndTime: to,
+        Destination: { Arn: bus.Arn, FilterArns: [ruleArn] },
+      }),
+    );
+    return { replayName };
+  }
+
+  private async queueUrl(name: string): Promise<string> {
+    const { QueueUrl } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    return QueueUrl ?? '';
+  }
+}
