@@ -7,6 +7,8 @@ import {
 import {
   CreateArchiveCommand,
   CreateEventBusCommand,
+  DescribeArchiveCommand,
+  DescribeEventBusCommand,
   EventBridgeClient,
   ResourceAlreadyExistsException,
 } from '@aws-sdk/client-eventbridge';
@@ -22,29 +24,27 @@ import type { AwsClientConfig } from '../shared/aws/client-config.js';
 export type LocalResourceNames = typeof localResourceNames;
 
 /**
- * Creates the base resources (event bus with its archive, idempotency table) on a local AWS
- * endpoint from the definitions the stack uses. Idempotent: what exists already is kept.
+ * Creates the base resources (event bus with its archive, the tables) on a local AWS endpoint
+ * from the definitions the stack uses. Idempotent: what exists already is kept.
  */
 export async function createBaseResources(
   clientConfig: AwsClientConfig,
   names: LocalResourceNames = localResourceNames,
-): Promise<LocalResourceNames> {
+): Promise<LocalResourceNames & { busArn: string; archiveArn: string }> {
   const dynamo = new DynamoDBClient(clientConfig);
   const events = new EventBridgeClient(clientConfig);
   try {
     await createTable(dynamo, names.idempotencyTable, idempotencyTable);
     await createTable(dynamo, names.subscriptionsTable, subscriptionsTable);
     await createTable(dynamo, names.deliveriesTable, deliveriesTable);
-    const bus = await ignoreExisting(
-      events.send(new CreateEventBusCommand({ Name: names.eventBus })),
-    );
-    const busArn =
-      bus?.EventBusArn ??
-      `arn:aws:events:${await events.config.region()}:123456789012:event-bus/${names.eventBus}`;
+    await ignoreExisting(events.send(new CreateEventBusCommand({ Name: names.eventBus })));
+    const bus = await events.send(new DescribeEventBusCommand({ Name: names.eventBus }));
+    const busArn = bus.Arn ?? '';
     await ignoreExisting(
       events.send(new CreateArchiveCommand({ ArchiveName: names.archive, EventSourceArn: busArn })),
     );
-    return names;
+    const archive = await events.send(new DescribeArchiveCommand({ ArchiveName: names.archive }));
+    return { ...names, busArn, archiveArn: archive.ArchiveArn ?? '' };
   } finally {
     dynamo.destroy();
     events.destroy();

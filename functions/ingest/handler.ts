@@ -18,6 +18,7 @@ import {
   jsonResponse,
   readJsonBody,
 } from '../../shared/http/api-gateway.js';
+import type { IngestRoute } from '../../shared/http/routes.js';
 import {
   IdempotentRequests,
   MAX_IDEMPOTENCY_KEY_LENGTH,
@@ -35,13 +36,13 @@ const idempotency = new IdempotentRequests({
   ttlSeconds: config.idempotencyTtlSeconds,
 });
 
-const ROUTES = {
+const ROUTES: Record<IngestRoute, 'single' | 'batch'> = {
   'POST /v1/events': 'single',
   'POST /v1/events/batch': 'batch',
-} as const;
+};
 
 async function lambdaHandler(request: HttpRequest, context: Context): Promise<HttpResponse> {
-  const route = ROUTES[routeKeyOf(request) as keyof typeof ROUTES];
+  const route = ROUTES[routeKeyOf(request) as IngestRoute];
   if (!route) throw new NotFoundError(`no route for ${routeKeyOf(request)}`);
   const body = readJsonBody(request);
   const inputs = route === 'batch' ? parseBatchInput(body) : [parseEventInput(body)];

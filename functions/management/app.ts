@@ -10,6 +10,7 @@ import {
   jsonResponse,
   readJsonBody,
 } from '../../shared/http/api-gateway.js';
+import type { ManagementRoute } from '../../shared/http/routes.js';
 import type { LaneOperations } from '../../shared/subscriptions/lane-operations.js';
 import { toView } from '../../shared/subscriptions/subscription.js';
 import {
@@ -36,7 +37,7 @@ export interface ManagementComponents {
 
 export function createManagementHandler(components: ManagementComponents, logger: Logger) {
   const { service, attempts, lanes } = components;
-  const routes: Record<string, Route> = {
+  const routes: Record<ManagementRoute, Route> = {
     'POST /v1/subscriptions': async (request) => {
       const input = parseBody(createSubscriptionSchema, readJsonBody(request));
       const { subscription, secret } = await service.create(input);
@@ -102,7 +103,7 @@ export function createManagementHandler(components: ManagementComponents, logger
 
   async function managementHandler(request: HttpRequest): Promise<HttpResponse> {
     const { routeKey, id } = matchRoute(request);
-    const route = routes[routeKey];
+    const route = routes[routeKey as ManagementRoute];
     if (!route)
       throw new NotFoundError(
         `no route for ${request.requestContext.http.method} ${request.rawPath}`,

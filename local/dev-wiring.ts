@@ -1,0 +1,74 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createDeliveryHandler } from '../functions/delivery/app.js';
+import { handler as ingestHandler } from '../functions/ingest/handler.js';
+import { createManagementHandler } from '../functions/management/app.js';
+import { awsClientConfig } from '../shared/aws/client-config.js';
+import { readDeliveryConfig } from '../shared/delivery/delivery-config.js';
+import { createDeliveryComponents } from '../shared/delivery/delivery-wiring.js';
+import { INGEST_ROUTES, MANAGEMENT_ROUTES } from '../shared/http/routes.js';
+import { logger, metrics } from '../shared/observability.js';
+import { reconcile } from '../shared/provisioning/reconciler.js';
+import { readManagementConfig } from '../shared/subscriptions/management-config.js';
+import { createSubscriptionComponents } from '../shared/subscriptions/subscription-wiring.js';
+import { createBaseResources } from './base-resources.js';
+import { EsmPoller } from './esm-poller.js';
+import type { GatewayRoute } from './http-gateway.js';
+import { LocalEventSourceMappings } from './local-event-source-mappings.js';
+
+/**
+ * Wires the production handlers for the local runtime: the same ingest, management and
+ * delivery code, with the local mapping registry and poller in place of Lambda's event source
+ * mappings. Call after the environment points at the local endpoint.
+ */
+export async function wireLocalApp() {
+  const clientConfig = awsClientConfig();
+  const base = await createBaseResources(clientConfig);
+  process.env.HOOKBRIDGE_ARCHIVE_ARN ??= base.archiveArn;
+
+  const mappings = new LocalEventSourceMappings();
+  const subscriptions = createSubscriptionComponents(
+    readManagementConfig(),
+    clientConfig,
+    mappings,
+    { logger },
+  );
+  const delivery = createDeliveryComponents(readDeliveryConfig(), clientConfig, mappings, {
+    logger,
+  });
+  const poller = new EsmPoller({
+    mappings,
+    handler: createDeliveryHandler(delivery.deliverer, logger, metrics),
+    sqs: new SQSClient(clientConfig),
+    logger: { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+  });
+  poller.start();
+
+  const management = createManagementHandler(subscriptions, logger);
+  const routes: GatewayRoute[] = [
+    ...INGEST_ROUTES.map((routeKey) => ({ routeKey, handler: ingestHandler })),
+    ...MANAGEMENT_ROUTES.map((routeKey) => ({ routeKey, handler: management })),
+  ];
+
+  let running: Promise<unknown> | undefined;
+  return {
+    routes,
+    /** One reconciler pass (also registers the mappings of subscriptions made in earlier runs). */
+    reconcileNow(): Promise<unknown> {
+      running ??= reconcile({
+        store: subscriptions.store,
+        provisioner: subscriptions.provisioner,
+        logger,
+      })
+        .catch((error: unknown) => logger.warn('reconciler pass failed', { error }))
+        .finally(() => {
+          running = undefined;
+        });
+      return running;
+    },
+    async stop() {
+      await running;
+      await poller.stop();
+      await delivery.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * Every route of the HTTP API, by API Gateway route key. The stack creates exactly these
+ * routes, the local gateway serves exactly these, and the OpenAPI document describes them:
+ * one list, so the three cannot disagree.
+ */
+export const INGEST_ROUTES = ['POST /v1/events', 'POST /v1/events/batch'] as const;
+
+export const MANAGEMENT_ROUTES = [
+  'POST /v1/subscriptions',
+  'GET /v1/subscriptions',
+  'GET /v1/subscriptions/{id}',
+  'PATCH /v1/subscriptions/{id}',
+  'DELETE /v1/subscriptions/{id}',
+  'GET /v1/subscriptions/{id}/secret',
+  'POST /v1/subscriptions/{id}/secret/rotate',
+  'GET /v1/subscriptions/{id}/deliveries',
+  'POST /v1/subscriptions/{id}/test',
+  'POST /v1/subscriptions/{id}/redrive',
+  'POST /v1/subscriptions/{id}/replay',
+] as const;
+
+export type IngestRoute = (typeof INGEST_ROUTES)[number];
+export type ManagementRoute = (typeof MANAGEMENT_ROUTES)[number];
