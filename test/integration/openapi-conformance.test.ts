@@ -1,0 +1,294 @@
+import { DescribeArchiveCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localResourceNames } from '../../infra/base-resources.js';
+import { createBaseResources } from '../../local/base-resources.js';
+import { LocalEventSourceMappings } from '../../local/local-event-source-mappings.js';
+import { awsClientConfig } from '../../shared/aws/client-config.js';
+import {
+  apiGatewayEvent,
+  lambdaContext,
+  type RequestOptions,
+} from '../support/api-gateway-event.js';
+import { managementHarness } from '../support/management-harness.js';
+import { assertResponse, openApiDocument } from '../support/openapi-validator.js';
+
+// Every answer of the real handlers, over the local AWS endpoint, is checked against the
+// committed openapi.json: the document is only worth shipping if the code keeps to it.
+
+type Ingest = typeof import('../../functions/ingest/handler.js').handler;
+type Harness = ReturnType<typeof managementHarness>;
+type ManagementRequest = Parameters<Harness['call']>[1];
+
+let ingest: Ingest;
+let h: Harness;
+/** A harness whose mappings always fail: provisioning fails, and so does removing a lane. */
+let broken: Harness;
+const exercised = new Set<string>();
+
+beforeAll(async () => {
+  await createBaseResources(awsClientConfig());
+  const events = new EventBridgeClient(awsClientConfig());
+  const { ArchiveArn } = await events.send(
+    new DescribeArchiveCommand({ ArchiveName: localResourceNames.archive }),
+  );
+  h = managementHarness({ env: { HOOKBRIDGE_ARCHIVE_ARN: ArchiveArn } });
+  const failing = new LocalEventSourceMappings();
+  failing.ensure = async () => {
+    throw new Error('mapping service unavailable');
+  };
+  failing.remove = async () => {
+    throw new Error('mapping service unavailable');
+  };
+  broken = managementHarness({ mappings: failing });
+  ({ handler: ingest } = await import('../../functions/ingest/handler.js'));
+});
+
+/** Checks one answer against the document and records which route and status it covered. */
+function conforms(routeKey: string, status: number, body: unknown, expected: number) {
+  const [method = '', path = ''] = routeKey.split(' ');
+  expect(status, `${routeKey}: ${JSON.stringify(body)}`).toBe(expected);
+  assertResponse(method, path, status, body);
+  exercised.add(`${routeKey} ${status}`);
+}
+
+async function manage(
+  routeKey: string,
+  expected: number,
+  request: ManagementRequest = {},
+  harness: Harness = h,
+) {
+  const { status, body } = await harness.call(routeKey, request);
+  conforms(routeKey, status, body, expected);
+  return body;
+}
+
+async function send(routeKey: string, expected: number, options: RequestOptions) {
+  const response = await ingest(apiGatewayEvent(routeKey, options), lambdaContext());
+  const body = response.body ? JSON.parse(response.body) : undefined;
+  conforms(routeKey, response.statusCode ?? 200, body, expected);
+  return body;
+}
+
+const hook = 'https://hooks.example.test/webhooks';
+const event = { type: 'order.created', data: { orderId: 'o-1' } };
+const missing = 'sub_01JD5Z8Q4X9V2M7K3T6N0R1B8C';
+
+describe('the ingest API answers as openapi.json says', () => {
+  it('202 for an event and a batch, and for an idempotent repeat', async () => {
+    await send('POST /v1/events', 202, { body: event });
+    await send('POST /v1/events/batch', 202, { body: { events: [event, event] } });
+    const headers = { 'Idempotency-Key': 'conformance-1' };
+    const first = await send('POST /v1/events', 202, { body: event, headers });
+    expect(await send('POST /v1/events', 202, { body: event, headers })).toEqual(first);
+  });
+
+  it('400 for malformed JSON, an invalid event, an empty batch, a bad Idempotency-Key', async () => {
+    await send('POST /v1/events', 400, { body: '{"type":' });
+    await send('POST /v1/events', 400, { body: { type: 'a..b', data: [] } });
+    await send('POST /v1/events/batch', 400, { body: { events: [] } });
+    await send('POST /v1/events/batch', 400, { body: { events: [event, { type: 'a' }] } });
+    await send('POST /v1/events', 400, { body: event, headers: { 'Idempotency-Key': '' } });
+  });
+
+  it('413 for an event over the entry limit and a batch over the count limit', async () => {
+    const tooBig = { type: 'blob.uploaded', data: { blob: 'x'.repeat(262_144) } };
+    await send('POST /v1/events', 413, { body: tooBig });
+    await send('POST /v1/events/batch', 413, { body: { events: Array(101).fill(event) } });
+  });
+
+  it('415 for a body that is not JSON', async () => {
+    await send('POST /v1/events', 415, { body: 'type=a', contentType: 'text/plain' });
+    await send('POST /v1/events/batch', 415, { body: { events: [event] }, contentType: null });
+  });
+
+  it('422 for an Idempotency-Key reused with another body', async () => {
+    const headers = { 'Idempotency-Key': 'conformance-2' };
+    await send('POST /v1/events/batch', 202, { body: { events: [event] }, headers });
+    await send('POST /v1/events/batch', 422, { body: { events: [event, event] }, headers });
+  });
+});
+
+describe('the management API answers as openapi.json says', () => {
+  let id = '';
+
+  it('creates (201), gets (200) and lists with a cursor (200)', async () => {
+    const created = await manage('POST /v1/subscriptions', 201, {
+      body: {
+        url: hook,
+        eventTypes: ['order.created', 'invoice.*'],
+        filter: { total: [{ numeric: ['>', 100] }] },
+        description: 'orders to the ERP',
+        metadata: { team: 'erp' },
+        headers: { 'X-Team': 'erp' },
+        maxConcurrency: 5,
+        retrySchedule: [1, 60],
+      },
+    });
+    id = created.id;
+    for (const type of ['a.b', 'c.d']) {
+      await manage('POST /v1/subscriptions', 201, { body: { url: hook, eventTypes: [type] } });
+    }
+    expect(await manage('GET /v1/subscriptions/{id}', 200, { id })).toMatchObject({ id });
+
+    const first = await manage('GET /v1/subscriptions', 200, { query: { limit: '2' } });
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const next = await manage('GET /v1/subscriptions', 200, {
+      query: { cursor: first.nextCursor },
+    });
+    expect([...first.data, ...next.data].map((s: { id: string }) => s.id)).toContain(id);
+  });
+
+  it('honours the documented bounds of `limit` exactly', async () => {
+    const list = openApiDocument.paths['/v1/subscriptions']?.get as unknown as {
+      parameters: { name: string; schema: { minimum: number; maximum: number } }[];
+    };
+    const limit = list.parameters.find((p) => p.name === 'limit')?.schema;
+    if (!limit) throw new Error('openapi.json documents no `limit` on GET /v1/subscriptions');
+    await manage('GET /v1/subscriptions', 200, { query: { limit: String(limit.minimum) } });
+    await manage('GET /v1/subscriptions', 200, { query: { limit: String(limit.maximum) } });
+    await manage('GET /v1/subscriptions', 400, { query: { limit: String(limit.minimum - 1) } });
+    await manage('GET /v1/subscriptions', 400, { query: { limit: String(limit.maximum + 1) } });
+    await manage('GET /v1/subscriptions', 400, { query: { cursor: 'not-a-cursor' } });
+  });
+
+  it('changes (200), and refuses bad changes (400, 415, 422)', async () => {
+    await manage('PATCH /v1/subscriptions/{id}', 200, { id, body: { status: 'paused' } });
+    await manage('PATCH /v1/subscriptions/{id}', 200, {
+      id,
+      body: { status: 'active', description: null, filter: null },
+    });
+    await manage('PATCH /v1/subscriptions/{id}', 400, { id, body: {} });
+    await manage('PATCH /v1/subscriptions/{id}', 415, { id, body: 'x', contentType: 'text/plain' });
+    const internal = 'https://internal.example.test/hook';
+    await manage('PATCH /v1/subscriptions/{id}', 422, { id, body: { url: internal } });
+  });
+
+  it('shows (200) and rotates (200) the signing secret, with and without a body', async () => {
+    await manage('GET /v1/subscriptions/{id}/secret', 200, { id });
+    const rotated = await manage('POST /v1/subscriptions/{id}/secret/rotate', 200, {
+      id,
+      body: { gracePeriodSeconds: 3600 },
+    });
+    expect(rotated.previous).toHaveLength(1);
+    await manage('POST /v1/subscriptions/{id}/secret/rotate', 200, { id });
+    await manage('POST /v1/subscriptions/{id}/secret/rotate', 400, {
+      id,
+      body: { gracePeriodSeconds: -1 },
+    });
+  });
+
+  it('lists deliveries (200), sends a test event (202), redrives (200), replays (202)', async () => {
+    await manage('POST /v1/subscriptions/{id}/test', 202, { id });
+    await manage('GET /v1/subscriptions/{id}/deliveries', 200, { id });
+    await manage('GET /v1/subscriptions/{id}/deliveries', 200, {
+      id,
+      query: { limit: '1', result: 'delivered' },
+    });
+    await manage('GET /v1/subscriptions/{id}/deliveries', 400, { id, query: { limit: '0' } });
+    await manage('POST /v1/subscriptions/{id}/redrive', 200, { id });
+    const to = new Date(Date.now() - 1000).toISOString();
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    await manage('POST /v1/subscriptions/{id}/replay', 202, { id, body: { from, to } });
+    await manage('POST /v1/subscriptions/{id}/replay', 400, { id, body: { from: to, to: from } });
+  });
+
+  it('refuses invalid subscriptions (400, 415) and refused destinations (422)', async () => {
+    await manage('POST /v1/subscriptions', 400, { body: { url: hook, eventTypes: [] } });
+    await manage('POST /v1/subscriptions', 400, { body: '{"url":' });
+    await manage('POST /v1/subscriptions', 415, { body: 'x', contentType: 'text/plain' });
+    await manage('POST /v1/subscriptions', 422, {
+      body: { url: 'https://metadata.example.test/', eventTypes: ['a'] },
+    });
+  });
+
+  it('answers 404 for a subscription that does not exist, on every route with an id', async () => {
+    for (const routeKey of Object.keys(openApiDocument.paths)
+      .filter((path) => path.includes('{id}'))
+      .flatMap((path) =>
+        Object.keys(openApiDocument.paths[path] ?? {}).map((m) => `${m.toUpperCase()} ${path}`),
+      )) {
+      const body = routeKey.includes('replay')
+        ? { from: '2024-01-01T00:00:00Z', to: '2024-01-02T00:00:00Z' }
+        : routeKey.startsWith('PATCH')
+          ? { status: 'paused' }
+          : undefined;
+      await manage(routeKey, 404, { id: missing, ...(body && { body }) });
+    }
+    await manage('GET /v1/subscriptions/{id}', 404, { id: 'not-an-id' });
+  });
+
+  it('a subscription whose provisioning failed: 201, then 409 where a lane is needed', async () => {
+    const failed = await manage(
+      'POST /v1/subscriptions',
+      201,
+      { body: { url: hook, eventTypes: ['a.b'] } },
+      broken,
+    );
+    expect(failed.status).toBe('failed');
+    const ref = { id: failed.id };
+    await manage('PATCH /v1/subscriptions/{id}', 409, { ...ref, body: { status: 'paused' } });
+    await manage('POST /v1/subscriptions/{id}/test', 409, ref);
+    await manage('POST /v1/subscriptions/{id}/redrive', 409, ref);
+    const window = { from: '2024-01-01T00:00:00Z', to: '2024-01-02T00:00:00Z' };
+    await manage('POST /v1/subscriptions/{id}/replay', 409, { ...ref, body: window });
+    // Removing the lane fails too: the subscription stays `deleting` for the reconciler.
+    const deleting = await manage('DELETE /v1/subscriptions/{id}', 202, ref, broken);
+    expect(deleting.status).toBe('deleting');
+  });
+
+  it('deletes (204, without a body)', async () => {
+    expect(await manage('DELETE /v1/subscriptions/{id}', 204, { id })).toBeUndefined();
+    await manage('GET /v1/subscriptions/{id}', 404, { id });
+  });
+});
+
+afterAll(() => {
+  // Keeps the list above honest: a route or status dropped from these tests shows up here.
+  const expected = [
+    'POST /v1/events 202',
+    'POST /v1/events 400',
+    'POST /v1/events 413',
+    'POST /v1/events 415',
+    'POST /v1/events/batch 202',
+    'POST /v1/events/batch 400',
+    'POST /v1/events/batch 413',
+    'POST /v1/events/batch 415',
+    'POST /v1/events/batch 422',
+    'POST /v1/subscriptions 201',
+    'POST /v1/subscriptions 400',
+    'POST /v1/subscriptions 415',
+    'POST /v1/subscriptions 422',
+    'GET /v1/subscriptions 200',
+    'GET /v1/subscriptions 400',
+    'GET /v1/subscriptions/{id} 200',
+    'GET /v1/subscriptions/{id} 404',
+    'PATCH /v1/subscriptions/{id} 200',
+    'PATCH /v1/subscriptions/{id} 400',
+    'PATCH /v1/subscriptions/{id} 404',
+    'PATCH /v1/subscriptions/{id} 409',
+    'PATCH /v1/subscriptions/{id} 415',
+    'PATCH /v1/subscriptions/{id} 422',
+    'DELETE /v1/subscriptions/{id} 202',
+    'DELETE /v1/subscriptions/{id} 204',
+    'DELETE /v1/subscriptions/{id} 404',
+    'GET /v1/subscriptions/{id}/secret 200',
+    'GET /v1/subscriptions/{id}/secret 404',
+    'POST /v1/subscriptions/{id}/secret/rotate 200',
+    'POST /v1/subscriptions/{id}/secret/rotate 400',
+    'POST /v1/subscriptions/{id}/secret/rotate 404',
+    'GET /v1/subscriptions/{id}/deliveries 200',
+    'GET /v1/subscriptions/{id}/deliveries 400',
+    'GET /v1/subscriptions/{id}/deliveries 404',
+    'POST /v1/subscriptions/{id}/test 202',
+    'POST /v1/subscriptions/{id}/test 404',
+    'POST /v1/subscriptions/{id}/test 409',
+    'POST /v1/subscriptions/{id}/redrive 200',
+    'POST /v1/subscriptions/{id}/redrive 404',
+    'POST /v1/subscriptions/{id}/redrive 409',
+    'POST /v1/subscriptions/{id}/replay 202',
+    'POST /v1/subscriptions/{id}/replay 400',
+    'POST /v1/subscriptions/{id}/replay 404',
+    'POST /v1/subscriptions/{id}/replay 409',
+  ];
+  expect(expected.filter((key) => !exercised.has(key))).toEqual([]);
+});
