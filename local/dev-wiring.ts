@@ -39,7 +39,7 @@ export async function wireLocalApp() {
     mappings,
     handler: createDeliveryHandler(delivery.deliverer, logger, metrics),
     sqs: new SQSClient(clientConfig),
-    logger: { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+    logger,
   });
   poller.start();
 

@@ -32,7 +32,7 @@ export function deliveryHarness(env: NodeJS.ProcessEnv = {}) {
     handler,
     sqs: new SQSClient(awsClientConfig()),
     waitTimeSeconds: 1,
-    logger: { warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+    logger,
   });
   poller.start();
   return {
