@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { integerSetting, readConfig, requiredString } from '../../shared/config.js';
 
 const schema = z

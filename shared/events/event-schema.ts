@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ErrorDetail, PayloadTooLargeError, ValidationError } from '../errors.js';
 
 /** Dot-separated segments of `[A-Za-z0-9_-]`, 1–128 characters in all (DESIGN §3). */

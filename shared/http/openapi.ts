@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_ATTEMPTS, MAX_RETRY_DELAY_SECONDS } from '../delivery/retry-policy.js';
 import { batchInputSchema, eventInputSchema, MAX_BATCH_EVENTS } from '../events/event-schema.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../idempotency/idempotent-requests.js';

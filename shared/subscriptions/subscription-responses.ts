@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ATTEMPT_RESULTS } from '../delivery/attempt-log.js';
 import { SUBSCRIPTION_STATUSES } from './subscription.js';
 import { createSubscriptionSchema } from './subscription-schema.js';

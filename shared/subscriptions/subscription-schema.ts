@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ATTEMPT_RESULTS } from '../delivery/attempt-log.js';
 import { DEFAULT_RETRY_SCHEDULE, validateRetrySchedule } from '../delivery/retry-policy.js';
 import { type ErrorDetail, ValidationError } from '../errors.js';
