@@ -29,8 +29,6 @@ const METRIC_OF: Record<RecordOutcome['kind'], string> = {
  * others. The Lambda entry wires it to AWS; the local runtime's poller invokes the same thing.
  */
 export function createDeliveryHandler(deliverer: Deliverer, logger: Logger, metrics: Metrics) {
-  const processor = new BatchProcessor(EventType.SQS);
-
   const deliverRecord = async (record: SQSRecord) => {
     const outcome = await deliverer.deliver(record);
     metrics.addMetric(METRIC_OF[outcome.kind], MetricUnit.Count, 1);
@@ -46,6 +44,9 @@ export function createDeliveryHandler(deliverer: Deliverer, logger: Logger, metr
   async function deliveryHandler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     // A batch in which every record failed is still answered with a partial response: the
     // records were handled (their visibility set), and an error would only add noise.
+    // A processor per invocation: it holds the batch's failures, and the local poller runs
+    // several invocations at once in one process (Lambda runs one per environment).
+    const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(event, deliverRecord, processor, {
       context,
       throwOnFullBatchFailure: false,
