@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { AttemptLog } from '../../shared/delivery/attempt-log.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
+import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { apiErrorHandler } from '../../shared/http/api-error-handler.js';
 import {
   type HttpRequest,
@@ -16,6 +16,7 @@ import { toView } from '../../shared/subscriptions/subscription.js';
 import {
   createSubscriptionSchema,
   deliveriesQuerySchema,
+  listQuerySchema,
   parseBody,
   replaySchema,
   rotateSecretSchema,
@@ -44,8 +45,8 @@ export function createManagementHandler(components: ManagementComponents, logger
       return jsonResponse(201, { ...toView(subscription), secret });
     },
     'GET /v1/subscriptions': async (request) => {
-      const { limit, cursor } = request.queryStringParameters ?? {};
-      const page = await service.list({ limit: parseLimit(limit), ...(cursor && { cursor }) });
+      const { limit, cursor } = parseBody(listQuerySchema, request.queryStringParameters ?? {});
+      const page = await service.list({ limit, ...(cursor && { cursor }) });
       return jsonResponse(200, {
         data: page.items.map(toView),
         ...(page.nextCursor && { nextCursor: page.nextCursor }),
@@ -129,13 +130,4 @@ function matchRoute(request: HttpRequest): { routeKey: string; id: string } {
     routeKey: `${method} /v1/subscriptions/{id}${match[2] ?? ''}`,
     id: decodeURIComponent(match[1] ?? ''),
   };
-}
-
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return 50;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new ValidationError('limit: must be an integer from 1 to 100');
-  }
-  return limit;
 }

@@ -156,14 +156,22 @@ export const rotateSecretSchema = z.strictObject({
     .default(86_400),
 });
 
+const pageLimitSchema = z.coerce
+  .number({ error: 'must be an integer from 1 to 100' })
+  .int('must be an integer from 1 to 100')
+  .min(1, 'must be an integer from 1 to 100')
+  .max(100, 'must be an integer from 1 to 100')
+  .default(50);
+
+/** The query of `GET /v1/subscriptions`. */
+export const listQuerySchema = z.strictObject({
+  limit: pageLimitSchema,
+  cursor: z.string().optional(),
+});
+
 /** The query of `GET /v1/subscriptions/{id}/deliveries`. */
 export const deliveriesQuerySchema = z.strictObject({
-  limit: z.coerce
-    .number({ error: 'must be an integer from 1 to 100' })
-    .int('must be an integer from 1 to 100')
-    .min(1, 'must be an integer from 1 to 100')
-    .max(100, 'must be an integer from 1 to 100')
-    .default(50),
+  limit: pageLimitSchema,
   cursor: z.string().optional(),
   result: z
     .enum(ATTEMPT_RESULTS, { error: `must be one of ${ATTEMPT_RESULTS.join(', ')}` })

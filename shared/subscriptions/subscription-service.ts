@@ -143,6 +143,9 @@ export class SubscriptionService {
    */
   async rotateSecret(id: string, gracePeriodSeconds: number): Promise<SecretView> {
     const current = await this.get(id);
+    if (current.status === 'deleting') {
+      throw new ConflictError('subscription_not_ready', `subscription ${id} is being deleted`);
+    }
     const now = this.now();
     const at = now.toISOString();
     const expiresAt = new Date(now.getTime() + gracePeriodSeconds * 1000).toISOString();

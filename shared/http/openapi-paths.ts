@@ -1,0 +1,325 @@
+import * as z from 'zod';
+import { MAX_BATCH_EVENTS } from '../events/event-schema.js';
+import { deliveriesQuerySchema, listQuerySchema } from '../subscriptions/subscription-schema.js';
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * Query parameters from the zod schema a handler parses its query string with, one per
+ * property; each needs a description here, so a new parameter cannot go undocumented.
+ */
+function queryParameters(schema: z.ZodType, descriptions: Record<string, string>): JsonSchema[] {
+  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as JsonSchema;
+  const required = (json.required as string[] | undefined) ?? [];
+  return Object.entries(json.properties as Record<string, JsonSchema>).map(([name, schema]) => {
+    const description = descriptions[name];
+    if (!description) throw new Error(`OpenAPI: describe the query parameter ${name}`);
+    return { name, in: 'query', required: required.includes(name), description, schema };
+  });
+}
+
+const schemaRef = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (id: string) => ({ 'application/json': { schema: schemaRef(id) } });
+const answer = (id: string, description: string) => ({ description, content: json(id) });
+const failure = (description: string) => answer('Error', description);
+const parameter = (id: string) => ({ $ref: `#/components/parameters/${id}` });
+const requestBody = (id: string, description: string, required = true) => ({
+  required,
+  description: `${description} Sent as \`application/json\` (\`application/…+json\` is accepted too).`,
+  content: json(id),
+});
+
+/** Answers any route can get: from API Gateway itself, or an internal error. */
+const ANY_ROUTE = {
+  '403': { $ref: '#/components/responses/Forbidden' },
+  '429': { $ref: '#/components/responses/Throttled' },
+  '500': { $ref: '#/components/responses/InternalError' },
+};
+const NOT_JSON = failure('The Content-Type is not JSON (`unsupported_media_type`).');
+const NOT_FOUND = failure('No subscription has this id (`not_found`).');
+const NOT_READY = failure(
+  '`subscription_not_ready`: the subscription is provisioning, failed or deleting, so it has no lane to use.',
+);
+const VERSION_CONFLICT =
+  '`version_conflict`: another request changed the subscription meanwhile; read it again and retry.';
+const URL_REFUSED = failure(
+  '`url_not_allowed`: the URL is not https, or resolves to an address the SSRF guard refuses.',
+);
+
+/** The ingest errors both event routes share. */
+function ingestFailures(tooLarge: string) {
+  return {
+    '409': failure(
+      '`idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry shortly.',
+    ),
+    '413': failure(`\`payload_too_large\`: ${tooLarge}`),
+    '415': NOT_JSON,
+    '422': failure(
+      '`idempotency_key_reused`: this Idempotency-Key was used with another body; use a new key.',
+    ),
+    ...ANY_ROUTE,
+  };
+}
+
+const ENTRY_LIMIT =
+  'the EventBridge entry limit (256 KB unless the operator raised it); the message says the limit.';
+
+/** The `paths` of the document: every route, every status it can answer. */
+export function apiPaths() {
+  const subscriptionId = [parameter('SubscriptionId')];
+  return {
+    '/v1/events': {
+      post: {
+        operationId: 'sendEvent',
+        tags: ['Events'],
+        summary: 'Send an event',
+        description:
+          'Accepts one event and publishes it for delivery to every matching subscription. Answers as soon as the event is on the bus; delivery happens afterwards.',
+        parameters: [parameter('IdempotencyKey')],
+        requestBody: requestBody('Event', 'The event.'),
+        responses: {
+          '202': answer('AcceptedEvent', 'Accepted: the event will be delivered.'),
+          '400': failure(
+            'The body is not JSON (`invalid_json`), the event is invalid or the Idempotency-Key is empty or too long (`validation_error`); `details` names each field.',
+          ),
+          ...ingestFailures(`the event is larger than ${ENTRY_LIMIT}`),
+          '503': failure(
+            '`publish_failed`: the event could not be published. Nothing was remembered under the Idempotency-Key: retrying is safe.',
+          ),
+        },
+      },
+    },
+    '/v1/events/batch': {
+      post: {
+        operationId: 'sendEventBatch',
+        tags: ['Events'],
+        summary: 'Send several events',
+        description: `Accepts 1 to ${MAX_BATCH_EVENTS} events. Every event is checked before any is published: one invalid event rejects the batch. The answer lists each event's id and fate, in order.`,
+        parameters: [parameter('IdempotencyKey')],
+        requestBody: requestBody('EventBatch', 'The events.'),
+        responses: {
+          '202': answer('BatchResult', 'Every event was accepted.'),
+          '207': answer(
+            'BatchResult',
+            'Some events were accepted and some failed to publish; each failed one carries its error. Remembered under the Idempotency-Key, so a retry with it publishes nothing twice: send the failed events again with a new key.',
+          ),
+          '400': failure(
+            'The body is not JSON (`invalid_json`), the batch is empty (`empty_batch`), an event is invalid or the Idempotency-Key is empty or too long (`validation_error`); `details` lists each bad field as `events[i].field`.',
+          ),
+          ...ingestFailures(
+            `more than ${MAX_BATCH_EVENTS} events, or one of them larger than ${ENTRY_LIMIT}`,
+          ),
+          '503': failure(
+            '`publish_failed`: none of the events could be published. Nothing was remembered under the Idempotency-Key: retrying is safe.',
+          ),
+        },
+      },
+    },
+    '/v1/subscriptions': {
+      post: {
+        operationId: 'createSubscription',
+        tags: ['Subscriptions'],
+        summary: 'Create a subscription',
+        description:
+          'Creates the subscription and its delivery lane (queue, dead-letter queue, rule). If provisioning fails the subscription is still created, with status `failed`, and the reconciler retries.',
+        requestBody: requestBody('CreateSubscriptionRequest', 'The subscription.'),
+        responses: {
+          '201': answer('CreatedSubscription', 'Created; the answer holds the signing secret.'),
+          '400': failure(
+            'The body is not JSON (`invalid_json`) or a field is invalid (`validation_error`), including a filter that is not a valid event pattern or a rule pattern over 4096 characters.',
+          ),
+          '415': NOT_JSON,
+          '422': URL_REFUSED,
+          ...ANY_ROUTE,
+        },
+      },
+      get: {
+        operationId: 'listSubscriptions',
+        tags: ['Subscriptions'],
+        summary: 'List subscriptions',
+        description: 'One page of subscriptions; follow `nextCursor` for the next one.',
+        parameters: queryParameters(listQuerySchema, {
+          limit: 'At most this many subscriptions in the page.',
+          cursor: 'The `nextCursor` of the previous page.',
+        }),
+        responses: {
+          '200': answer('SubscriptionPage', 'A page of subscriptions.'),
+          '400': failure(
+            'A query parameter is invalid or unknown (`validation_error`), or `cursor` is not one this API returned (`invalid_cursor`).',
+          ),
+          ...ANY_ROUTE,
+        },
+      },
+    },
+    '/v1/subscriptions/{id}': {
+      get: {
+        operationId: 'getSubscription',
+        tags: ['Subscriptions'],
+        summary: 'Get a subscription',
+        parameters: subscriptionId,
+        responses: {
+          '200': answer('Subscription', 'The subscription.'),
+          '404': NOT_FOUND,
+          ...ANY_ROUTE,
+        },
+      },
+      patch: {
+        operationId: 'updateSubscription',
+        tags: ['Subscriptions'],
+        summary: 'Change a subscription',
+        description:
+          'Changes the given fields. Routing, concurrency, retries and pause/resume change the delivery lane in place; a paused subscription keeps its backlog queued.',
+        parameters: subscriptionId,
+        requestBody: requestBody('UpdateSubscriptionRequest', 'The changes.'),
+        responses: {
+          '200': answer('Subscription', 'The changed subscription.'),
+          '400': failure(
+            'The body is not JSON (`invalid_json`), changes nothing, or a field is invalid (`validation_error`).',
+          ),
+          '404': NOT_FOUND,
+          '409': failure(
+            `\`subscription_not_ready\`: the subscription is provisioning, failed or deleting; or ${VERSION_CONFLICT}`,
+          ),
+          '415': NOT_JSON,
+          '422': URL_REFUSED,
+          ...ANY_ROUTE,
+        },
+      },
+      delete: {
+        operationId: 'deleteSubscription',
+        tags: ['Subscriptions'],
+        summary: 'Delete a subscription',
+        description:
+          'Removes the delivery lane, then the subscription. Events still queued for it are dropped.',
+        parameters: subscriptionId,
+        responses: {
+          '202': answer(
+            'Subscription',
+            'Removing the lane failed part-way: the subscription stays `deleting` and the reconciler finishes the job.',
+          ),
+          '204': { description: 'Deleted.' },
+          '404': NOT_FOUND,
+          '409': failure(VERSION_CONFLICT),
+          ...ANY_ROUTE,
+        },
+      },
+    },
+    '/v1/subscriptions/{id}/secret': {
+      get: {
+        operationId: 'getSubscriptionSecret',
+        tags: ['Subscriptions'],
+        summary: 'Get the signing secrets',
+        description:
+          'The current signing secret and the rotated-out ones still in their grace period.',
+        parameters: subscriptionId,
+        responses: {
+          '200': answer('SecretView', 'The secrets.'),
+          '404': NOT_FOUND,
+          ...ANY_ROUTE,
+        },
+      },
+    },
+    '/v1/subscriptions/{id}/secret/rotate': {
+      post: {
+        operationId: 'rotateSubscriptionSecret',
+        tags: ['Subscriptions'],
+        summary: 'Rotate the signing secret',
+        description:
+          'Makes a new current secret. The previous one keeps signing deliveries for the grace period (24 h by default), so receivers can switch at their pace.',
+        parameters: subscriptionId,
+        requestBody: requestBody('RotateSecretRequest', 'The grace period; may be omitted.', false),
+        responses: {
+          '200': answer('SecretView', 'The secrets after the rotation.'),
+          '400': failure(
+            'The body is not JSON (`invalid_json`) or `gracePeriodSeconds` is invalid (`validation_error`).',
+          ),
+          '404': NOT_FOUND,
+          '409': failure(VERSION_CONFLICT),
+          '415': NOT_JSON,
+          ...ANY_ROUTE,
+        },
+      },
+    },
+    '/v1/subscriptions/{id}/deliveries': {
+      get: {
+        operationId: 'listDeliveries',
+        tags: ['Subscriptions'],
+        summary: 'List delivery attempts',
+        description:
+          'The attempt log of the subscription, newest first; attempts expire after the log retention.',
+        parameters: [
+          ...subscriptionId,
+          ...queryParameters(deliveriesQuerySchema, {
+            limit: 'At most this many attempts in the page.',
+            cursor: 'The `nextCursor` of the previous page.',
+            result: 'Only attempts with this result.',
+            eventId: 'Only attempts of this event.',
+          }),
+        ],
+        responses: {
+          '200': answer('DeliveryPage', 'A page of attempts.'),
+          '400': failure(
+            'A query parameter is invalid or unknown (`validation_error`), or `cursor` is not one this API returned (`invalid_cursor`).',
+          ),
+          '404': NOT_FOUND,
+          ...ANY_ROUTE,
+        },
+      },
+    },
+    '/v1/subscriptions/{id}/test': {
+      post: {
+        operationId: 'sendTestEvent',
+        tags: ['Subscriptions'],
+        summary: 'Send a test event',
+        description:
+          'Queues a `hookbridge.test` event for this subscription alone; it takes the real delivery path. The request body, if any, is ignored.',
+        parameters: subscriptionId,
+        responses: {
+          '202': answer('AcceptedEvent', "Queued; the id is the test event's `webhook-id`."),
+          '404': NOT_FOUND,
+          '409': NOT_READY,
+          ...ANY_ROUTE,
+        },
+      },
+    },
+    '/v1/subscriptions/{id}/redrive': {
+      post: {
+        operationId: 'redriveDeadLetters',
+        tags: ['Subscriptions'],
+        summary: 'Redrive the dead-letter queue',
+        description:
+          "Moves the messages of the subscription's dead-letter queue back into its queue, where they are delivered again with a fresh attempt count. Works within a time budget: call again while `more` is true.",
+        parameters: subscriptionId,
+        responses: {
+          '200': answer('RedriveResult', 'What was moved.'),
+          '404': NOT_FOUND,
+          '409': NOT_READY,
+          ...ANY_ROUTE,
+        },
+      },
+    },
+    '/v1/subscriptions/{id}/replay': {
+      post: {
+        operationId: 'replayEvents',
+        tags: ['Subscriptions'],
+        summary: 'Replay archived events',
+        description:
+          'Replays the archived events of a time window to this subscription only. Replayed events are delivered even if they were delivered before.',
+        parameters: subscriptionId,
+        requestBody: requestBody('ReplayRequest', 'The window.'),
+        responses: {
+          '202': answer('ReplayStarted', 'The replay started.'),
+          '400': failure(
+            'The body is not JSON (`invalid_json`), or the window is invalid, reversed or reaches into the future (`validation_error`).',
+          ),
+          '404': NOT_FOUND,
+          '409': failure(
+            '`replay_unavailable`: the bus has no archive configured; or `subscription_not_ready`: the subscription has no rule yet.',
+          ),
+          '415': NOT_JSON,
+          ...ANY_ROUTE,
+        },
+      },
+    },
+  };
+}
