@@ -6,6 +6,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Deliverer, RecordOutcome } from '../../shared/delivery/deliverer.js';
+import { nameOfArn, subscriptionIdOf } from '../../shared/provisioning/lane-names.js';
 
 /** Thrown for a record that stays in its queue, so the batch processor reports it. */
 class RecordNotSettledError extends Error {
@@ -23,23 +24,49 @@ const METRIC_OF: Record<RecordOutcome['kind'], string> = {
   disabled: 'SubscriptionsDisabled',
 };
 
+export interface DeliveryMetricsOptions {
+  /** Also publish every metric with a SubscriptionId dimension. @default false */
+  readonly perSubscription?: boolean;
+  /** The resource prefix, to tell a record's subscription from its queue. @default 'hookbridge' */
+  readonly prefix?: string;
+}
+
 /**
  * The delivery function: an SQS batch (one subscriber's queue) delivered record by record,
  * concurrently, answered with a partial batch response so one failing record never fails the
  * others. The Lambda entry wires it to AWS; the local runtime's poller invokes the same thing.
  */
-export function createDeliveryHandler(deliverer: Deliverer, logger: Logger, metrics: Metrics) {
+export function createDeliveryHandler(
+  deliverer: Deliverer,
+  logger: Logger,
+  metrics: Metrics,
+  options: DeliveryMetricsOptions = {},
+) {
   const deliverRecord = async (record: SQSRecord) => {
     const outcome = await deliverer.deliver(record);
-    metrics.addMetric(METRIC_OF[outcome.kind], MetricUnit.Count, 1);
-    if (outcome.kind === 'delivered') {
-      // From EventBridge's hand-off to the queue until the subscriber said 2xx.
-      const sent = Number(record.attributes.SentTimestamp);
-      if (sent > 0)
-        metrics.addMetric('DeliveryLatency', MetricUnit.Milliseconds, Date.now() - sent);
+    // From EventBridge's hand-off to the queue until the subscriber said 2xx.
+    const sent = Number(record.attributes.SentTimestamp);
+    const latency = outcome.kind === 'delivered' && sent > 0 ? Date.now() - sent : undefined;
+    for (const sink of sinksFor(record)) {
+      sink.addMetric(METRIC_OF[outcome.kind], MetricUnit.Count, 1);
+      if (latency !== undefined)
+        sink.addMetric('DeliveryLatency', MetricUnit.Milliseconds, latency);
     }
     if (!outcome.settled) throw new RecordNotSettledError(outcome.kind);
   };
+
+  /**
+   * The aggregate metrics, and with the opt-in a per-subscription copy: a SubscriptionId
+   * dimension is one custom metric per subscriber per name, which is why it is off by default.
+   */
+  function sinksFor(record: SQSRecord): Pick<Metrics, 'addMetric'>[] {
+    if (!options.perSubscription) return [metrics];
+    const id = subscriptionIdOf(options.prefix ?? 'hookbridge', nameOfArn(record.eventSourceARN));
+    if (!id) return [metrics];
+    const single = metrics.singleMetric();
+    single.addDimension('SubscriptionId', id);
+    return [metrics, single];
+  }
 
   async function deliveryHandler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     // A batch in which every record failed is still answered with a partial response: the

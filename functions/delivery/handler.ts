@@ -15,4 +15,7 @@ const mappings = new LambdaEventSourceMappings(
 );
 const { deliverer } = createDeliveryComponents(config, clientConfig, mappings, { logger });
 
-export const handler = createDeliveryHandler(deliverer, logger, metrics);
+export const handler = createDeliveryHandler(deliverer, logger, metrics, {
+  perSubscription: config.metricsPerSubscription,
+  prefix: config.prefix,
+});

@@ -32,6 +32,8 @@ const schema = z
     HOOKBRIDGE_ALLOW_CIDRS: listSetting,
     /** Whether plain `http:` destinations are allowed. */
     HOOKBRIDGE_ALLOW_HTTP: booleanSetting(false),
+    /** Publish delivery metrics per subscription too (one custom metric per subscriber). */
+    HOOKBRIDGE_METRICS_PER_SUBSCRIPTION: booleanSetting(false),
   })
   .transform((env) => ({
     subscriptionsTable: env.HOOKBRIDGE_SUBSCRIPTIONS_TABLE,
@@ -45,6 +47,7 @@ const schema = z
     subscriptionCacheMs: env.HOOKBRIDGE_SUBSCRIPTION_CACHE_MS,
     allowCidrs: env.HOOKBRIDGE_ALLOW_CIDRS,
     allowHttp: env.HOOKBRIDGE_ALLOW_HTTP,
+    metricsPerSubscription: env.HOOKBRIDGE_METRICS_PER_SUBSCRIPTION,
   }));
 
 /** Configuration of the delivery function. */
