@@ -33,7 +33,10 @@ function record(id: string): SQSRecord {
 function setup(perSubscription: boolean) {
   const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
   const added: string[] = [];
-  vi.spyOn(metrics, 'addMetric').mockImplementation((name) => void added.push(name));
+  vi.spyOn(metrics, 'addMetric').mockImplementation((name) => {
+    added.push(name);
+    return metrics;
+  });
   const single = { addDimension: vi.fn(), addMetric: vi.fn() };
   const singleMetric = vi
     .spyOn(metrics, 'singleMetric')
