@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { EventEnvelope } from '../events/bus-entry.js';
+import type { OperationalEvents } from '../events/operational-events.js';
 import type { Log } from '../observability.js';
 import { nameOfArn, subscriptionIdOf } from '../provisioning/lane-names.js';
 import type { Subscription } from '../subscriptions/subscription.js';
@@ -29,11 +30,6 @@ export interface MessageActions {
 /** Sends one webhook; the undici client in production, something in-memory in a benchmark. */
 export interface WebhookSender {
   post(url: string, body: string, headers: Record<string, string>): Promise<WebhookResponse>;
-}
-
-/** Operational events (`source: <source>.system`) on the bus. */
-export interface OperationalEvents {
-  emit(type: string, detail: Record<string, unknown>): Promise<void>;
 }
 
 export interface DelivererPorts {

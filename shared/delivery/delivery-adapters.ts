@@ -1,4 +1,3 @@
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   ChangeMessageVisibilityCommand,
   GetQueueUrlCommand,
@@ -9,7 +8,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { nameOfArn } from '../provisioning/lane-names.js';
 import type { Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
-import type { MessageActions, OperationalEvents, SubscriptionSource } from './deliverer.js';
+import type { MessageActions, SubscriptionSource } from './deliverer.js';
 
 /**
  * SQS actions on the record being delivered. Queue URLs are looked up once per queue name and
@@ -83,29 +82,5 @@ export class CachedSubscriptions implements SubscriptionSource {
 
   forget(id: string): void {
     this.entries.delete(id);
-  }
-}
-
-/** Operational events on the bus, `source: <source>.system`, so operators can subscribe to them. */
-export class BusOperationalEvents implements OperationalEvents {
-  constructor(
-    private readonly events: EventBridgeClient,
-    private readonly busName: string,
-    private readonly source: string,
-  ) {}
-
-  async emit(type: string, detail: Record<string, unknown>): Promise<void> {
-    await this.events.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: this.busName,
-            Source: `${this.source}.system`,
-            DetailType: type,
-            Detail: JSON.stringify({ type, timestamp: new Date().toISOString(), ...detail }),
-          },
-        ],
-      }),
-    );
   }
 }

@@ -3,17 +3,14 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { AwsClientConfig } from '../aws/client-config.js';
+import { BusOperationalEvents } from '../events/operational-events.js';
 import { AddressPolicy } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
 import type { EventSourceMappings } from '../provisioning/event-source-mappings.js';
 import { DynamoSubscriptionStore } from '../subscriptions/subscription-store.js';
 import { DynamoAttemptLog } from './attempt-log.js';
 import { Deliverer, type WebhookSender } from './deliverer.js';
-import {
-  BusOperationalEvents,
-  CachedSubscriptions,
-  SqsMessageActions,
-} from './delivery-adapters.js';
+import { CachedSubscriptions, SqsMessageActions } from './delivery-adapters.js';
 import type { DeliveryConfig } from './delivery-config.js';
 import { WebhookClient } from './webhook-client.js';
 

@@ -1,5 +1,6 @@
 import { newSigningSecret } from '../delivery/signing.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
+import type { OperationalEvents } from '../events/operational-events.js';
 import type { AddressPolicy } from '../net/address-policy.js';
 import { DestinationRefusedError } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
@@ -25,6 +26,8 @@ export interface SubscriptionServiceOptions {
   /** EventBridge source (for the pattern size check). */
   readonly source: string;
   readonly logger?: Log;
+  /** Where `subscription.created|updated|deleted` operational events go. */
+  readonly operational?: OperationalEvents;
   readonly now?: () => Date;
 }
 
@@ -67,7 +70,9 @@ export class SubscriptionService {
       updatedAt: at,
       version: 0,
     });
-    return { subscription: await this.provisionNew(record), secret };
+    const subscription = await this.provisionNew(record);
+    await this.announce('subscription.created', subscription);
+    return { subscription, secret };
   }
 
   async get(id: string): Promise<Subscription> {
@@ -103,6 +108,7 @@ export class SubscriptionService {
     if (LANE_FIELDS.some((field) => field in patch)) {
       await this.options.provisioner.provision(saved);
     }
+    await this.announce('subscription.updated', saved, { changed: Object.keys(patch) });
     return saved;
   }
 
@@ -119,6 +125,7 @@ export class SubscriptionService {
     try {
       await this.options.provisioner.deprovision(id);
       await this.options.store.remove(id, deleting.version);
+      await this.announce('subscription.deleted', deleting);
       return { deleted: true, subscription: deleting };
     } catch (error) {
       this.options.logger?.error('deprovisioning failed; the reconciler will retry', { id, error });
@@ -155,6 +162,27 @@ export class SubscriptionService {
     secrets.push(...older);
     await this.options.store.save(current, { secrets });
     return this.secrets(id);
+  }
+
+  /**
+   * Publishes an operational event. Losing one must not fail the operation it reports (the
+   * change is made and stored), so a failure is only logged.
+   */
+  private async announce(
+    type: string,
+    subscription: Subscription,
+    extra: Record<string, unknown> = {},
+  ) {
+    try {
+      await this.options.operational?.emit(type, {
+        subscriptionId: subscription.id,
+        url: subscription.url,
+        status: subscription.status,
+        ...extra,
+      });
+    } catch (error) {
+      this.options.logger?.warn('could not publish an operational event', { type, error });
+    }
   }
 
   private async provisionNew(record: Subscription): Promise<Subscription> {

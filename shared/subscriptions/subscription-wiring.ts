@@ -3,6 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClientConfig } from '../aws/client-config.js';
 import { DynamoAttemptLog } from '../delivery/attempt-log.js';
+import { BusOperationalEvents } from '../events/operational-events.js';
 import { AddressPolicy } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
 import type { EventSourceMappings } from '../provisioning/event-source-mappings.js';
@@ -60,6 +61,7 @@ export function createSubscriptionComponents(
     provisioner,
     policy,
     source: config.source,
+    operational: new BusOperationalEvents(events, config.busName, config.source),
     ...(logger && { logger }),
   });
   return { store, provisioner, service, attempts, lanes };

@@ -1,0 +1,34 @@
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+
+/**
+ * Operational events (`source: <source>.system`): `subscription.created|updated|deleted|disabled`
+ * and `delivery.exhausted`. They travel on the same bus as producers' events, so operators can
+ * subscribe to them like to anything else.
+ */
+export interface OperationalEvents {
+  emit(type: string, detail: Record<string, unknown>): Promise<void>;
+}
+
+/** Operational events on the bus, `source: <source>.system`, so operators can subscribe to them. */
+export class BusOperationalEvents implements OperationalEvents {
+  constructor(
+    private readonly events: EventBridgeClient,
+    private readonly busName: string,
+    private readonly source: string,
+  ) {}
+
+  async emit(type: string, detail: Record<string, unknown>): Promise<void> {
+    await this.events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: this.busName,
+            Source: `${this.source}.system`,
+            DetailType: type,
+            Detail: JSON.stringify({ type, timestamp: new Date().toISOString(), ...detail }),
+          },
+        ],
+      }),
+    );
+  }
+}
