@@ -11,6 +11,7 @@ import { localResourceNames } from '../../infra/base-resources.js';
 import { createBaseResources } from '../../local/base-resources.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { reconcile } from '../../shared/provisioning/reconciler.js';
+import { captureBus } from '../support/bus-capture.js';
 import { managementHarness } from '../support/management-harness.js';
 import { drainQueue, queueAttributes, queueNames, queueUrl } from '../support/sqs-helpers.js';
 
@@ -418,5 +419,29 @@ describe('bad input gets a 4xx naming the problem and changes nothing', () => {
     expect((await h.store.all()).length).toBe(beforeCount);
     expect(await queueNames('hookbridge-sub_')).toEqual(before);
     expect(await ruleNames()).toEqual(beforeRules);
+  });
+});
+
+describe('operational events', () => {
+  it('announces created, updated and deleted on the bus with source hookbridge.system', async () => {
+    const system = await captureBus(bus, 'hookbridge.system');
+    const sub = await create({ url: hook, eventTypes: ['op.x'] });
+    await h.call('PATCH /v1/subscriptions/{id}', { id: sub.id, body: { status: 'paused' } });
+    await h.call('DELETE /v1/subscriptions/{id}', { id: sub.id });
+
+    // A standard queue does not promise order: compare as a set.
+    const seen = (await system.drain()).sort((a, b) =>
+      a['detail-type'].localeCompare(b['detail-type']),
+    );
+    expect(
+      seen.map((e) => [
+        e['detail-type'],
+        (e.detail as unknown as { subscriptionId: string }).subscriptionId,
+      ]),
+    ).toEqual([
+      ['subscription.created', sub.id],
+      ['subscription.deleted', sub.id],
+      ['subscription.updated', sub.id],
+    ]);
   });
 });
