@@ -16,6 +16,14 @@ import { HookbridgeStack } from './hookbridge-stack.js';
  * - `throttlingRateLimit`, `throttlingBurstLimit`: ingest API throttling. Default 1000, 500.
  * - `maxEventBytes`: the largest event accepted. Default 262144 (256 KB).
  * - `removalPolicy`: `retain` or `destroy` for tables and log groups. Default `retain`.
+ * - `deliveryAttemptTimeoutSeconds`: how long one delivery attempt may take. Default 15.
+ * - `deliveryLogTtlDays`: how long attempts stay in the attempt log. Default 30.
+ * - `autoDisableAfterHours`: failing this long without a success disables a subscription.
+ *   Default 120.
+ * - `allowedDestinationCidrs`: CIDRs subscriber URLs may resolve into despite the SSRF guard,
+ *   comma-separated (or a list in cdk.json). Default none.
+ * - `allowHttpDestinations`: `true` to accept `http:` subscriber URLs. Default `false`.
+ * - `reconcileIntervalMinutes`: how often the reconciler runs. Default 5.
  *
  * The stack is environment-agnostic unless the CLI resolves an account and region.
  */
@@ -32,6 +40,10 @@ export function createApp(props: AppProps = {}): App {
 /** The `Hookbridge` props given in context, checked. */
 export function hookbridgeSettings(node: Node, stage = text(node, 'stage')): HookbridgeProps {
   const archiveDays = integer(node, 'archiveRetentionDays');
+  const attemptSeconds = integer(node, 'deliveryAttemptTimeoutSeconds');
+  const logTtlDays = integer(node, 'deliveryLogTtlDays');
+  const autoDisableHours = integer(node, 'autoDisableAfterHours');
+  const reconcileMinutes = integer(node, 'reconcileIntervalMinutes');
   return {
     prefix: text(node, 'prefix') ?? (stage ? `hookbridge-${stage}` : undefined),
     eventSource: text(node, 'eventSource'),
@@ -40,6 +52,14 @@ export function hookbridgeSettings(node: Node, stage = text(node, 'stage')): Hoo
     throttlingBurstLimit: integer(node, 'throttlingBurstLimit'),
     maxEventBytes: integer(node, 'maxEventBytes'),
     removalPolicy: removalPolicy(node),
+    deliveryAttemptTimeout:
+      attemptSeconds === undefined ? undefined : Duration.seconds(attemptSeconds),
+    deliveryLogTtl: logTtlDays === undefined ? undefined : Duration.days(logTtlDays),
+    autoDisableAfter: autoDisableHours === undefined ? undefined : Duration.hours(autoDisableHours),
+    allowedDestinationCidrs: list(node, 'allowedDestinationCidrs'),
+    allowHttpDestinations: boolean(node, 'allowHttpDestinations'),
+    reconcileInterval:
+      reconcileMinutes === undefined ? undefined : Duration.minutes(reconcileMinutes),
   };
 }
 
@@ -58,6 +78,22 @@ function integer(node: Node, key: string): number | undefined {
     throw new Error(`context ${key}: expected a whole number, got '${value}'`);
   }
   return n;
+}
+
+// `-c key=a,b` gives a string, cdk.json may give a list.
+function list(node: Node, key: string): string[] | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  const items = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  return items.map((item) => item.trim()).filter(Boolean);
+}
+
+function boolean(node: Node, key: string): boolean | undefined {
+  const value = text(node, key)?.toLowerCase();
+  if (value === undefined) return undefined;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new Error(`context ${key}: expected 'true' or 'false', got '${value}'`);
 }
 
 function removalPolicy(node: Node): RemovalPolicy | undefined {

@@ -21,14 +21,41 @@ export class HookbridgeStack extends Stack {
     });
     this.hookbridge = new Hookbridge(this, 'Hookbridge', props.hookbridge);
 
+    const { ingestApi, eventBus, subscriptionStore, delivery, managementApi } = this.hookbridge;
     new CfnOutput(this, 'ApiUrl', {
       description:
-        'Base URL of the ingest API (requests are signed with SigV4, service execute-api)',
-      value: this.hookbridge.ingestApi.apiUrl,
+        'Base URL of the API: /v1/events for producers, /v1/subscriptions for operators (requests are signed with SigV4, service execute-api)',
+      value: ingestApi.apiUrl,
     });
     new CfnOutput(this, 'EventBusName', {
-      description: 'The EventBridge bus every ingested event is published on',
-      value: this.hookbridge.eventBus.eventBusName,
+      description:
+        'The EventBridge bus every ingested event is published on, with the operational events (source <eventSource>.system)',
+      value: eventBus.eventBusName,
+    });
+    new CfnOutput(this, 'ResourcePrefix', {
+      description:
+        'Prefix of the per-subscription queues, DLQs and rules Hookbridge creates at run time (<prefix>-sub_<id>[-dlq])',
+      value: this.hookbridge.prefix,
+    });
+    new CfnOutput(this, 'SubscriptionsTableName', {
+      description: 'DynamoDB table of subscriptions',
+      value: subscriptionStore.subscriptionsTable.tableName,
+    });
+    new CfnOutput(this, 'DeliveriesTableName', {
+      description: 'DynamoDB table of the delivery attempt log',
+      value: subscriptionStore.deliveriesTable.tableName,
+    });
+    new CfnOutput(this, 'DeliveryFunctionName', {
+      description: 'The function that sends webhooks (its logs hold every attempt)',
+      value: delivery.functionName,
+    });
+    new CfnOutput(this, 'ManagementFunctionName', {
+      description: 'The function behind /v1/subscriptions',
+      value: managementApi.function.functionName,
+    });
+    new CfnOutput(this, 'ReconcilerFunctionName', {
+      description: 'The scheduled function that repairs subscription lanes',
+      value: managementApi.reconcilerFunction.functionName,
     });
   }
 }

@@ -1,9 +1,13 @@
 import { type Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { MAX_PREFIX_LENGTH } from '../shared/provisioning/lane-names.js';
+import { Delivery } from './constructs/delivery.js';
 import { EventBus } from './constructs/event-bus.js';
 import { IdempotencyStore } from './constructs/idempotency-store.js';
 import { IngestApi } from './constructs/ingest-api.js';
+import { ManagementApi } from './constructs/management-api.js';
+import { SubscriptionStore } from './constructs/subscription-store.js';
 
 export interface HookbridgeProps {
   /**
@@ -44,14 +48,47 @@ export interface HookbridgeProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * How long one delivery attempt may take (connect, headers and body), 1 to 30 s.
+   * @default Duration.seconds(15)
+   */
+  readonly deliveryAttemptTimeout?: Duration;
+  /**
+   * How long delivery attempts stay in the attempt log, 1 to 365 days.
+   * @default Duration.days(30)
+   */
+  readonly deliveryLogTtl?: Duration;
+  /**
+   * A subscription failing without a single success this long is disabled when a message
+   * exhausts its retries (whole hours, at most 90 days).
+   * @default Duration.hours(120)
+   */
+  readonly autoDisableAfter?: Duration;
+  /**
+   * CIDRs subscriber URLs may resolve into despite the SSRF guard, e.g. a peered VPC.
+   * @default [] - only public addresses
+   */
+  readonly allowedDestinationCidrs?: readonly string[];
+  /**
+   * Whether plain `http:` subscriber URLs are allowed.
+   * @default false
+   */
+  readonly allowHttpDestinations?: boolean;
+  /**
+   * How often the reconciler repairs lanes and retries failed provisioning (whole minutes).
+   * @default Duration.minutes(5)
+   */
+  readonly reconcileInterval?: Duration;
 }
 
-const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+// Run-time names are `<prefix>-sub_<ULID>[-dlq]`; the functions accept exactly this prefix
+// (letters, digits, '-'; the SQS and rule name limits leave room for 20 characters).
+const PREFIX_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9-]{0,${MAX_PREFIX_LENGTH - 1}}$`);
 
 /**
  * Self-hosted webhook delivery: everything one installation needs, to embed in any CDK app.
  * Each architectural job is its own construct, exposed here, so the parts that build on
- * them (subscriptions, delivery, management API, dashboard) are wired from these fields.
+ * them (a dashboard, alarms, extra grants) are wired from these fields.
  */
 export class Hookbridge extends Construct {
   public readonly prefix: string;
@@ -60,6 +97,9 @@ export class Hookbridge extends Construct {
   public readonly eventBus: EventBus;
   public readonly idempotencyStore: IdempotencyStore;
   public readonly ingestApi: IngestApi;
+  public readonly subscriptionStore: SubscriptionStore;
+  public readonly delivery: Delivery;
+  public readonly managementApi: ManagementApi;
 
   constructor(scope: Construct, id: string, props: HookbridgeProps = {}) {
     super(scope, id);
@@ -82,21 +122,53 @@ export class Hookbridge extends Construct {
       apiName: `${this.prefix}-ingest`,
       logRemovalPolicy: this.removalPolicy,
     });
+    this.subscriptionStore = new SubscriptionStore(this, 'SubscriptionStore', {
+      removalPolicy: this.removalPolicy,
+    });
+    this.delivery = new Delivery(this, 'Delivery', {
+      subscriptionsTable: this.subscriptionStore.subscriptionsTable,
+      deliveriesTable: this.subscriptionStore.deliveriesTable,
+      eventBus: this.eventBus.bus,
+      prefix: this.prefix,
+      eventSource: this.eventSource,
+      attemptTimeout: props.deliveryAttemptTimeout,
+      attemptLogTtl: props.deliveryLogTtl,
+      autoDisableAfter: props.autoDisableAfter,
+      allowedCidrs: props.allowedDestinationCidrs,
+      allowHttp: props.allowHttpDestinations,
+      logRemovalPolicy: this.removalPolicy,
+    });
+    // On the ingest API: producers and operators use one endpoint, one stage, one throttle.
+    this.managementApi = new ManagementApi(this, 'ManagementApi', {
+      httpApi: this.ingestApi.api,
+      eventBus: this.eventBus.bus,
+      archive: this.eventBus.archive,
+      subscriptionsTable: this.subscriptionStore.subscriptionsTable,
+      deliveriesTable: this.subscriptionStore.deliveriesTable,
+      delivery: this.delivery,
+      reconcileInterval: props.reconcileInterval,
+      logRemovalPolicy: this.removalPolicy,
+    });
   }
 
   /** Allows a producer (a role, a user) to send events to the ingest API. */
   grantPublish(grantee: iam.IGrantable): iam.Grant {
     return this.ingestApi.grantPublish(grantee);
   }
+
+  /** Allows an operator (a role, a user) to call every `/v1/subscriptions…` route. */
+  grantManage(grantee: iam.IGrantable): iam.Grant {
+    return this.managementApi.grantManage(grantee);
+  }
 }
 
 function checkNames(hookbridge: Hookbridge): void {
   const { prefix, eventSource } = hookbridge;
-  // Run-time resource names are built from the prefix: SQS and EventBridge allow only these
-  // characters, and the longest suffix still has to fit in a rule name's 64.
+  // Run-time resource names are built from the prefix, and the functions refuse at INIT a
+  // prefix their configuration does not accept: refuse it here, before anything is deployed.
   if (!Token.isUnresolved(prefix) && !PREFIX_PATTERN.test(prefix)) {
     throw new Error(
-      `${hookbridge.node.path}: prefix must be 1 to 32 letters, digits, '-' or '_', starting with a letter or digit (got '${prefix}')`,
+      `${hookbridge.node.path}: prefix must be 1 to ${MAX_PREFIX_LENGTH} letters, digits or '-', starting with a letter or digit (got '${prefix}')`,
     );
   }
   // EventBridge refuses PutEvents entries whose Source starts with "aws.".

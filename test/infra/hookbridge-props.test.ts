@@ -59,7 +59,7 @@ describe('Hookbridge settings', () => {
   it.each([
     [{ maxEventBytes: 2_000_000 }, /maxEventBytes must be an integer 1024 to 1048576/],
     [{ throttlingRateLimit: 0 }, /throttlingRateLimit must be an integer at least 1/],
-    [{ prefix: 'no spaces' }, /prefix must be 1 to 32 letters/],
+    [{ prefix: 'no spaces' }, /prefix must be 1 to 20 letters/],
     [{ eventSource: 'aws.events' }, /eventSource must be non-empty and must not start with 'aws.'/],
   ] satisfies [HookbridgeProps, RegExp][])('refuses %o at synthesis', (props, message) => {
     expect(() => synth(props)).toThrow(message);

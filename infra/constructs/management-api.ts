@@ -1,0 +1,278 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { lanePrefix } from '../../shared/provisioning/lane-names.js';
+import { bundledFunction, type Delivery, laneQueueArn } from './delivery.js';
+
+export interface ManagementApiProps {
+  /** The HTTP API the routes are added to (the ingest API: one endpoint, one stage). */
+  readonly httpApi: apigw.HttpApi;
+  /** The bus subscription rules are made on. */
+  readonly eventBus: events.IEventBus;
+  /**
+   * The bus archive replays read from.
+   * @default - no replay: the replay route answers 409 replay_unavailable
+   */
+  readonly archive?: events.Archive;
+  /** The subscriptions table (layout: `subscriptionsTable` in base-resources.ts). */
+  readonly subscriptionsTable: dynamodb.ITable;
+  /** The attempt log, read by the deliveries route. */
+  readonly deliveriesTable: dynamodb.ITable;
+  /**
+   * The delivery function the subscriber queues are mapped to. The settings both sides must
+   * agree on (prefix, event source, timeout, SSRF allow-list) are read from it.
+   */
+  readonly delivery: Delivery;
+  /**
+   * How often the reconciler runs (whole minutes).
+   * @default Duration.minutes(5)
+   */
+  readonly reconcileInterval?: Duration;
+  /**
+   * How long the functions' logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the log groups when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/** The routes operators call; each one is IAM-authorized (SigV4). */
+export const MANAGEMENT_ROUTES = [
+  { method: apigw.HttpMethod.POST, path: '/v1/subscriptions' },
+  { method: apigw.HttpMethod.GET, path: '/v1/subscriptions' },
+  { method: apigw.HttpMethod.GET, path: '/v1/subscriptions/{id}' },
+  { method: apigw.HttpMethod.PATCH, path: '/v1/subscriptions/{id}' },
+  { method: apigw.HttpMethod.DELETE, path: '/v1/subscriptions/{id}' },
+  { method: apigw.HttpMethod.GET, path: '/v1/subscriptions/{id}/secret' },
+  { method: apigw.HttpMethod.POST, path: '/v1/subscriptions/{id}/secret/rotate' },
+  { method: apigw.HttpMethod.GET, path: '/v1/subscriptions/{id}/deliveries' },
+  { method: apigw.HttpMethod.POST, path: '/v1/subscriptions/{id}/test' },
+  { method: apigw.HttpMethod.POST, path: '/v1/subscriptions/{id}/redrive' },
+  { method: apigw.HttpMethod.POST, path: '/v1/subscriptions/{id}/replay' },
+] as const;
+
+// The subscription store's calls: get (consistent), scan (list, reconcile), put (create and
+// every versioned save) and conditional delete. Updates in place are the delivery side's.
+const SUBSCRIPTIONS_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Scan',
+];
+// Making, checking, repairing and removing lane queues (CreateQueue with tags needs TagQueue).
+const QUEUE_PROVISIONING_ACTIONS = [
+  'sqs:CreateQueue',
+  'sqs:DeleteQueue',
+  'sqs:GetQueueUrl',
+  'sqs:GetQueueAttributes',
+  'sqs:SetQueueAttributes',
+  'sqs:TagQueue',
+];
+// The test event (send) and redrive (receive from the DLQ, send to the queue, delete).
+const QUEUE_MESSAGE_ACTIONS = ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'];
+const RULE_ACTIONS = [
+  'events:PutRule',
+  'events:DeleteRule',
+  'events:DescribeRule',
+  'events:PutTargets',
+  'events:RemoveTargets',
+  'events:ListTargetsByRule',
+];
+
+/**
+ * The management side: the `/v1/subscriptions…` routes on the HTTP API, served by a function
+ * that stores subscriptions and provisions each one's lane (queues, rule, target, mapping);
+ * and the reconciler, run on a schedule, that repairs drift, retries failed provisioning and
+ * removes what belongs to no subscription. Both may touch only the lane resources of this
+ * installation (`<prefix>-sub_*`) and the mappings of its delivery function.
+ */
+export class ManagementApi extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly reconcilerFunction: NodejsFunction;
+  public readonly reconcileSchedule: events.Rule;
+  public readonly routes: apigw.HttpRoute[];
+  private readonly httpApi: apigw.HttpApi;
+
+  constructor(scope: Construct, id: string, props: ManagementApiProps) {
+    super(scope, id);
+    const interval = props.reconcileInterval ?? Duration.minutes(5);
+    checkInterval(this, interval);
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
+    this.httpApi = props.httpApi;
+
+    this.function = bundledFunction(this, 'Function', {
+      entry: 'functions/management/handler.ts',
+      description: 'Hookbridge management API: subscriptions and their delivery lanes',
+      // Operators wait on it: like ingest, 512 MB gives the CPU share that keeps the cold
+      // start of a bundle with four SDK clients short; the rest is waiting on AWS calls.
+      memorySize: 512,
+      // API Gateway gives up after 30 s; ending first means the function, not the gateway,
+      // answers (redrive's own budget is 20 s, a lane's provisioning a few seconds).
+      timeout: Duration.seconds(29),
+      logRetention,
+      logRemovalPolicy,
+    });
+    this.configure(this.function, props);
+    this.grantLaneOperations(this.function, props);
+
+    this.reconcilerFunction = bundledFunction(this, 'Reconciler', {
+      entry: 'functions/reconciler/handler.ts',
+      description: 'Hookbridge reconciler: repairs subscription lanes on a schedule',
+      // Nobody waits on it and it mostly waits on AWS calls: the smallest size that loads
+      // the bundle comfortably.
+      memorySize: 256,
+      // A pass inspects every lane with a handful of calls each: a few hundred subscribers
+      // (the bus's default rule quota) take about a minute. Passes are idempotent, so one
+      // that overlaps the next run does no harm.
+      timeout: Duration.minutes(4),
+      logRetention,
+      logRemovalPolicy,
+    });
+    // A failed pass is not retried: the next scheduled one does the same work.
+    this.reconcilerFunction.configureAsyncInvoke({ retryAttempts: 0 });
+    this.configure(this.reconcilerFunction, props);
+
+    this.reconcileSchedule = new events.Rule(this, 'ReconcileSchedule', {
+      description: 'Runs the Hookbridge reconciler',
+      schedule: events.Schedule.rate(interval),
+      targets: [new targets.LambdaFunction(this.reconcilerFunction)],
+    });
+
+    const integration = new HttpLambdaIntegration('Management', this.function, {
+      payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+    });
+    // Set on every route rather than relying on the API's default authorizer, so the routes
+    // stay IAM-authorized on any API they are added to.
+    const authorizer = new HttpIamAuthorizer();
+    this.routes = MANAGEMENT_ROUTES.flatMap(({ method, path }) =>
+      props.httpApi.addRoutes({ path, methods: [method], integration, authorizer }),
+    );
+  }
+
+  /** Allows `grantee` (an operator's role or user) to call every management route. */
+  grantManage(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [
+        this.httpApi.arnForExecuteApi('*', '/v1/subscriptions'),
+        this.httpApi.arnForExecuteApi('*', '/v1/subscriptions/*'),
+      ],
+    });
+  }
+
+  /**
+   * The configuration and permissions the management function and the reconciler share:
+   * the store, and the provisioning of lanes. Each setting is given together with the
+   * permission it needs.
+   */
+  private configure(fn: NodejsFunction, props: ManagementApiProps): void {
+    const { delivery } = props;
+    fn.addEnvironment('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', props.subscriptionsTable.tableName);
+    props.subscriptionsTable.grant(fn, ...SUBSCRIPTIONS_TABLE_ACTIONS);
+    // Required by the shared configuration; only the management function reads the log.
+    fn.addEnvironment('HOOKBRIDGE_DELIVERIES_TABLE', props.deliveriesTable.tableName);
+    fn.addEnvironment('HOOKBRIDGE_EVENT_SOURCE', delivery.eventSource);
+    fn.addEnvironment('HOOKBRIDGE_RESOURCE_PREFIX', delivery.prefix);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: QUEUE_PROVISIONING_ACTIONS,
+        resources: [laneQueueArn(this, delivery.prefix)],
+      }),
+    );
+    // ListQueues has no resource type in IAM: `*` is the only form it accepts. The call
+    // itself asks only for names starting with the lane prefix (orphan clean-up).
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:ListQueues'], resources: ['*'] }));
+
+    fn.addEnvironment('HOOKBRIDGE_EVENT_BUS_NAME', props.eventBus.eventBusName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: RULE_ACTIONS,
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'events',
+            resource: 'rule',
+            resourceName: `${props.eventBus.eventBusName}/${lanePrefix(delivery.prefix)}*`,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    // ListRules has no resource type in IAM either (`*` only); the call names the bus and
+    // the lane prefix.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['events:ListRules'], resources: ['*'] }),
+    );
+
+    // The mapping's function and the queues' visibility timeout (6× the function timeout)
+    // come from the delivery construct, so neither can drift from the function itself.
+    fn.addEnvironment('HOOKBRIDGE_DELIVERY_FUNCTION_NAME', delivery.functionName);
+    delivery.grantMappingControl(fn);
+    fn.addEnvironment('HOOKBRIDGE_DELIVERY_TIMEOUT_SECONDS', String(delivery.timeout.toSeconds()));
+    // The SSRF guard runs at subscription time here and at connect time in delivery: one
+    // allow-list for both.
+    fn.addEnvironment('HOOKBRIDGE_ALLOW_CIDRS', delivery.allowedCidrs.join(','));
+    fn.addEnvironment('HOOKBRIDGE_ALLOW_HTTP', String(delivery.allowHttp));
+  }
+
+  /** What only the API does: read the attempt log, send test events, redrive, replay. */
+  private grantLaneOperations(fn: NodejsFunction, props: ManagementApiProps): void {
+    props.deliveriesTable.grant(fn, 'dynamodb:Query');
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: QUEUE_MESSAGE_ACTIONS,
+        resources: [laneQueueArn(this, props.delivery.prefix)],
+      }),
+    );
+    if (!props.archive) return;
+    fn.addEnvironment('HOOKBRIDGE_ARCHIVE_ARN', props.archive.archiveArn);
+    // Replay reads the bus's ARN, then starts a replay onto that bus filtered to the
+    // subscription's rule. StartReplay is authorized on the archive, the destination bus and
+    // the replay (named `<subscription id>-<time>`); EventBridge itself puts the replayed
+    // events, so no events:PutEvents is needed.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['events:DescribeEventBus'],
+        resources: [props.eventBus.eventBusArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['events:StartReplay'],
+        resources: [
+          props.archive.archiveArn,
+          props.eventBus.eventBusArn,
+          Stack.of(this).formatArn({
+            service: 'events',
+            resource: 'replay',
+            resourceName: 'sub_*',
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+  }
+}
+
+function checkInterval(scope: Construct, interval: Duration): void {
+  const minutes = interval.toMinutes({ integral: false });
+  if (Token.isUnresolved(minutes)) return;
+  if (!Number.isInteger(minutes) || minutes < 1) {
+    throw new Error(
+      `${scope.node.path}: reconcileInterval must be a whole number of minutes, at least 1 (got ${interval.toHumanString()})`,
+    );
+  }
+}
