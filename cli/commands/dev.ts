@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { integerIn, parseSeconds } from '../arguments.js';
+import { type CliIo, contextOf, DEFAULT_ENDPOINT, untilAborted } from '../cli-context.js';
+import { CliError, ExitCode } from '../cli-error.js';
+
+/** The commands to paste next, pointed at the runtime that just started. */
+export function quickstart(apiUrl: string): string {
+  const endpoint = apiUrl === DEFAULT_ENDPOINT ? '' : ` --endpoint ${apiUrl}`;
+  return [
+    `Hookbridge is running: ${apiUrl}`,
+    '',
+    'Try it, each in its own terminal:',
+    `  hookbridge listen${endpoint}`,
+    `  hookbridge subscriptions create${endpoint} --url http://127.0.0.1:4400/webhook --event-types '*'`,
+    `  hookbridge send order.created${endpoint} --data '{"id":1}'`,
+    ...(endpoint ? ['', `(or export HOOKBRIDGE_ENDPOINT=${apiUrl} and leave out --endpoint)`] : []),
+    '',
+    'Ctrl-C stops everything it started.',
+  ].join('\n');
+}
+
+/** `hookbridge dev`: the whole product on this machine (DESIGN §5). */
+export function registerDev(program: Command, io: CliIo): void {
+  program
+    .command('dev')
+    .description('run Hookbridge locally: a local AWS endpoint, the HTTP API and delivery')
+    .option(
+      '--port <n>',
+      'port of the HTTP API on 127.0.0.1 (0: any free port)',
+      integerIn(0, 65_535),
+      4000,
+    )
+    .option(
+      '--reconcile-every <duration>',
+      'how often the reconciler repairs drift, e.g. 30s',
+      parseSeconds,
+      60,
+    )
+    .addHelpText(
+      'after',
+      `
+Uses the AWS endpoint in AWS_ENDPOINT_URL when it is set (LocalStack works too);
+otherwise starts moto, installing it into .venv on first use.
+With --json, prints one line once ready: {"apiUrl", "awsEndpointUrl", "pid", "awsEndpointPid"}
+(pid: this process; awsEndpointPid: the moto process it started, or null).`,
+    )
+    .action(async (options: { port: number; reconcileEvery: number }, command: Command) => {
+      const ctx = contextOf(io, command);
+      // Loaded here, not at the top: the runtime pulls in the AWS SDK and every handler,
+      // which the other commands have no use for.
+      const { startDev } = await import('../../local/dev-runtime.js');
+      const runtime = await startDev({
+        port: options.port,
+        reconcileEveryMs: Math.max(1, Math.round(options.reconcileEvery * 1000)),
+        log: (line) => ctx.note(line),
+      }).catch((error: unknown) => {
+        // DevStartError says what to do; anything else (an AWS endpoint that refuses
+        // connections) is still a failure to start, not a bug of the CLI.
+        const message = error instanceof Error ? error.message : String(error);
+        throw new CliError(ExitCode.failed, `hookbridge dev could not start: ${message}`, {
+          cause: error,
+        });
+      });
+
+      const ready = {
+        apiUrl: runtime.apiUrl,
+        awsEndpointUrl: runtime.awsEndpointUrl,
+        pid: process.pid,
+        awsEndpointPid: runtime.awsEndpointPid ?? null,
+      };
+      ctx.result(ready, () => quickstart(runtime.apiUrl));
+
+      await untilAborted(io.signal);
+      if (!ctx.json) ctx.note('stopping… (Ctrl-C again to force)');
+      await runtime.stop();
+      if (!ctx.json) ctx.note('stopped');
+    });
+}

@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import { parseInstant, parseSeconds } from '../arguments.js';
+import { type CliIo, contextOf } from '../cli-context.js';
+import { UsageError } from '../cli-error.js';
+import { formatTimestamp } from '../output.js';
+import type { SecretView } from '../subscription-view.js';
+
+const path = (id: string, rest: string) => `/v1/subscriptions/${encodeURIComponent(id)}${rest}`;
+
+/** `secret`, `test`, `redrive`, `replay`: operations on one subscription's lane. */
+export function registerSubscriptionOperations(subscriptions: Command, io: CliIo): void {
+  subscriptions
+    .command('secret')
+    .description('print the signing secret (or rotate it)')
+    .argument('<id>', 'subscription id (sub_…)')
+    .option('--rotate', 'make a new secret; the old one keeps signing during the grace period')
+    .option(
+      '--grace <duration>',
+      'with --rotate: how long the old secret stays valid (default 24h)',
+      parseSeconds,
+    )
+    .action(async (id: string, options: { rotate?: boolean; grace?: number }, command: Command) => {
+      const ctx = contextOf(io, command);
+      if (options.grace !== undefined && !options.rotate) {
+        throw new UsageError('--grace only applies with --rotate');
+      }
+      const client = await ctx.client();
+      const { body } = options.rotate
+        ? await client.request<SecretView>('POST', path(id, '/secret/rotate'), {
+            body:
+              options.grace === undefined ? {} : { gracePeriodSeconds: Math.round(options.grace) },
+          })
+        : await client.request<SecretView>('GET', path(id, '/secret'));
+      // The secret alone on stdout, so `$(hookbridge subscriptions secret sub_…)` captures it.
+      ctx.result(body, () => body.secret);
+      if (!ctx.json) {
+        for (const old of body.previous) {
+          ctx.note(
+            `previous secret, still signing until ${formatTimestamp(old.expiresAt)} UTC: ${old.secret}`,
+          );
+        }
+      }
+    });
+
+  subscriptions
+    .command('test')
+    .description('send a hookbridge.test event to this subscription only')
+    .argument('<id>', 'subscription id (sub_…)')
+    .action(async (id: string, _options: object, command: Command) => {
+      const ctx = contextOf(io, command);
+      const client = await ctx.client();
+      const { body } = await client.request<{ id: string }>('POST', path(id, '/test'));
+      ctx.result(body, () => `sent a hookbridge.test event (${body.id}) to ${id}`);
+    });
+
+  subscriptions
+    .command('redrive')
+    .description("move the dead-letter queue's events back into the subscription's queue")
+    .argument('<id>', 'subscription id (sub_…)')
+    .action(async (id: string, _options: object, command: Command) => {
+      const ctx = contextOf(io, command);
+      const client = await ctx.client();
+      const { body } = await client.request<{ moved: number; more: boolean }>(
+        'POST',
+        path(id, '/redrive'),
+      );
+      ctx.result(body, () =>
+        [
+          `moved ${body.moved} event${body.moved === 1 ? '' : 's'} from the dead-letter queue of ${id} back to its queue`,
+          ...(body.more ? ['more remain: run it again'] : []),
+        ].join('\n'),
+      );
+    });
+
+  subscriptions
+    .command('replay')
+    .description('deliver the archived events of a time window again, to this subscription only')
+    .argument('<id>', 'subscription id (sub_…)')
+    .requiredOption('--from <time>', 'start of the window, ISO 8601 (e.g. 2024-05-01T00:00:00Z)')
+    .requiredOption('--to <time>', 'end of the window, ISO 8601')
+    .action(async (id: string, options: { from: string; to: string }, command: Command) => {
+      const ctx = contextOf(io, command);
+      const from = parseInstant(options.from, '--from');
+      const to = parseInstant(options.to, '--to');
+      if (from >= to) throw new UsageError('--from must be before --to');
+      const client = await ctx.client();
+      const { body } = await client.request<{ replayName: string }>('POST', path(id, '/replay'), {
+        body: { from, to },
+      });
+      ctx.result(
+        body,
+        () =>
+          `replaying events from ${from} to ${to} to ${id} (EventBridge replay ${body.replayName})`,
+      );
+    });
+}

@@ -1,0 +1,273 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+
+/**
+ * The acceptance test of the CLI (issue 5): everything a user would type, run as real
+ * processes through bin/hookbridge.js, against `hookbridge dev` on the test's local AWS endpoint.
+ */
+const BIN = path.resolve(import.meta.dirname, '../../bin/hookbridge.js');
+const children = new Set<ChildProcess>();
+const reportedPids = new Set<number>();
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly lines: string[];
+  stderr(): string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `hookbridge …` and collects its stdout line by line. */
+function start(args: string[], env: Record<string, string | undefined> = {}): Running {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const lines: string[] = [];
+  let partial = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const text = partial + chunk.toString('utf8');
+    const parts = text.split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      if (partial) lines.push(partial);
+      resolve(code ?? (signal ? -1 : null));
+    }),
+  );
+  return { child, lines, stderr: () => stderr, exited };
+}
+
+/** Runs `hookbridge …` to completion (30 s at most). */
+async function run(args: string[], env: Record<string, string | undefined> = {}) {
+  const running = start(args, env);
+  const code = await Promise.race([running.exited, sleep(30_000).then(() => 'timeout' as const)]);
+  if (code === 'timeout') {
+    running.child.kill('SIGKILL');
+    throw new Error(`hookbridge ${args.join(' ')} did not finish within 30 s`);
+  }
+  return { code, stdout: running.lines.join('\n'), stderr: running.stderr() };
+}
+
+/** Polls until `find` returns something, failing with what the process printed after `ms`. */
+async function waitFor<T>(what: string, running: Running, find: () => T | undefined, ms: number) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (running.child.exitCode !== null) break;
+    await sleep(50);
+  }
+  throw new Error(
+    `${what}: not seen within ${ms} ms (exit ${running.child.exitCode})\nstdout:\n${running.lines.join('\n')}\nstderr:\n${running.stderr()}`,
+  );
+}
+
+interface Ready {
+  readonly apiUrl: string;
+  readonly awsEndpointUrl: string;
+  readonly pid: number;
+  readonly awsEndpointPid: number | null;
+}
+
+/** `hookbridge dev --port 0 --json` and its ready line. */
+async function startDev(env: Record<string, string | undefined>) {
+  const dev = start(['dev', '--port', '0', '--json'], env);
+  const ready = await waitFor(
+    'the ready line of hookbridge dev',
+    dev,
+    () => readyLine(dev.lines),
+    60_000,
+  );
+  if (ready.awsEndpointPid) reportedPids.add(ready.awsEndpointPid);
+  return { dev, ready };
+}
+
+/** Other lines (a log line of a handler) may come first: the ready line is the one with apiUrl. */
+function readyLine(lines: readonly string[]): Ready | undefined {
+  for (const line of lines) {
+    const json = parseJson(line);
+    if (typeof json?.apiUrl === 'string') return json as unknown as Ready;
+  }
+  return undefined;
+}
+
+/** Ctrl-C, as a user would; resolves to the exit code (or throws after 20 s). */
+async function interrupt(running: Running) {
+  running.child.kill('SIGINT');
+  const code = await Promise.race([running.exited, sleep(20_000).then(() => 'timeout' as const)]);
+  if (code === 'timeout') throw new Error(`still running 20 s after SIGINT:\n${running.stderr()}`);
+  return code;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+function parseJson(line: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+afterAll(async () => {
+  // Whatever happened above: ask politely, then insist, so no process outlives the test.
+  for (const child of children) child.kill('SIGINT');
+  const deadline = Date.now() + 10_000;
+  while (children.size > 0 && Date.now() < deadline) await sleep(100);
+  for (const child of children) child.kill('SIGKILL');
+  for (const pid of reportedPids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+});
+
+describe('hookbridge CLI, end to end', () => {
+  it('dev, subscriptions create, listen, send: every delivery arrives verified; Ctrl-C stops it all', async () => {
+    const { dev, ready } = await startDev({ AWS_ENDPOINT_URL: inject('awsEndpoint') });
+    expect(ready.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(ready.pid).toBe(dev.child.pid);
+    const env = { HOOKBRIDGE_ENDPOINT: ready.apiUrl };
+
+    const port = await freePort();
+    const created = await run(
+      [
+        'subscriptions',
+        'create',
+        '--url',
+        `http://127.0.0.1:${port}/webhook`,
+        '--event-types',
+        '*',
+        '--json',
+      ],
+      env,
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const subscription = JSON.parse(created.stdout) as {
+      id: string;
+      secret: string;
+      status: string;
+    };
+    expect(subscription.id).toMatch(/^sub_/);
+    expect(subscription.secret).toMatch(/^whsec_/);
+
+    const listener = start(
+      ['listen', '--port', String(port), '--json', '--subscription', subscription.id],
+      env,
+    );
+    await waitFor(
+      'the listener',
+      listener,
+      () => (/listening on/.test(listener.stderr()) ? true : undefined),
+      20_000,
+    );
+
+    const sent: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const send = await run(['send', 'order.created', '--data', JSON.stringify({ n })], env);
+      expect(send.code, send.stderr).toBe(0);
+      sent.push(send.stdout.trim());
+    }
+    expect(sent.every((id) => /^evt_[0-9A-Z]{26}$/.test(id))).toBe(true);
+
+    const deliveries = await waitFor(
+      'a delivery of every event',
+      listener,
+      () => {
+        const received = listener.lines.map(parseJson).filter((line) => line !== undefined);
+        return sent.every((id) => received.some((line) => line.id === id)) ? received : undefined;
+      },
+      45_000,
+    );
+    for (const [index, id] of sent.entries()) {
+      expect(deliveries.find((line) => line.id === id)).toMatchObject({
+        id,
+        type: 'order.created',
+        verified: true,
+        status: 204,
+        body: { id, type: 'order.created', data: { n: index + 1 } },
+      });
+    }
+    expect(deliveries.every((line) => line.verified === true)).toBe(true);
+
+    const attempts = await run(['deliveries', subscription.id, '--json'], env);
+    expect(attempts.code, attempts.stderr).toBe(0);
+    const log = JSON.parse(attempts.stdout) as { data: { eventId: string; result: string }[] };
+    for (const id of sent) {
+      expect(log.data).toContainEqual(
+        expect.objectContaining({ eventId: id, result: 'delivered' }),
+      );
+    }
+
+    expect(await interrupt(listener)).toBe(0);
+    expect(await interrupt(dev)).toBe(0);
+    expect(alive(ready.pid)).toBe(false);
+    if (ready.awsEndpointPid) expect(alive(ready.awsEndpointPid)).toBe(false);
+  });
+
+  it('exit codes: 4 for an unknown subscription, 2 for bad --data, 3 for an unreachable API', async () => {
+    const { dev, ready } = await startDev({ AWS_ENDPOINT_URL: inject('awsEndpoint') });
+    const env = { HOOKBRIDGE_ENDPOINT: ready.apiUrl };
+
+    const missing = await run(['subscriptions', 'get', 'sub_01ARZ3NDEKTSV4RRFFQ69G5FAV'], env);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain('subscription sub_01ARZ3NDEKTSV4RRFFQ69G5FAV does not exist');
+
+    const bad = await run(['send', 'x', '--data', '{bad'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--data is not valid JSON: ');
+
+    const closed = await freePort();
+    const unreachable = await run([
+      '--endpoint',
+      `http://127.0.0.1:${closed}`,
+      'subscriptions',
+      'list',
+    ]);
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toContain(
+      `cannot reach the Hookbridge API at http://127.0.0.1:${closed}: connection refused — is \`hookbridge dev\` running?`,
+    );
+
+    expect(await interrupt(dev)).toBe(0);
+  });
+
+  it('dev started without AWS_ENDPOINT_URL runs its own moto and stops it on Ctrl-C', async () => {
+    const { dev, ready } = await startDev({ AWS_ENDPOINT_URL: undefined });
+    expect(ready.awsEndpointPid).toEqual(expect.any(Number));
+    const pid = ready.awsEndpointPid ?? 0;
+    expect(alive(pid)).toBe(true);
+
+    expect(await interrupt(dev)).toBe(0);
+    expect(alive(ready.pid)).toBe(false);
+    // moto is stopped by pid inside stop(); give the kernel a moment to reap it.
+    const deadline = Date.now() + 5000;
+    while (alive(pid) && Date.now() < deadline) await sleep(50);
+    expect(alive(pid)).toBe(false);
+  });
+});
