@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeleteMessageBatchCommand,
@@ -13,6 +12,7 @@ import {
   MAPPING_BATCH_SIZE,
   type MappingState,
 } from '../shared/provisioning/event-source-mappings.js';
+import { lambdaContext } from './lambda-context.js';
 import type { LocalEventSourceMappings } from './local-event-source-mappings.js';
 import { parseQueueArn, settleBatch, toSqsEvent } from './sqs-event.js';
 
@@ -328,7 +328,13 @@ class QueuePoller {
     event: SQSEvent,
   ): Promise<{ ok: true; response: unknown } | { ok: false; reason: string; error?: unknown }> {
     const { handler, functionTimeoutMs } = this.context.options;
-    const context = this.lambdaContext(Date.now() + functionTimeoutMs);
+    const context = lambdaContext({
+      functionName: this.context.options.functionName,
+      deadline: Date.now() + functionTimeoutMs,
+      region: this.awsRegion,
+      accountId: this.accountId,
+      memoryLimitInMB: 1024,
+    });
     let timer: NodeJS.Timeout | undefined;
     // Lambda ends an invocation at its timeout and retries the batch; in-process we cannot
     // kill the handler, but we stop waiting for it so one hung call cannot stall its queue.
@@ -380,24 +386,6 @@ class QueuePoller {
         error: describe(error),
       });
     }
-  }
-
-  private lambdaContext(deadline: number): Context {
-    const { functionName } = this.context.options;
-    return {
-      callbackWaitsForEmptyEventLoop: true,
-      functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:${this.awsRegion}:${this.accountId}:function:${functionName}`,
-      memoryLimitInMB: '1024',
-      awsRequestId: randomUUID(),
-      logGroupName: `/aws/lambda/${functionName}`,
-      logStreamName: 'local',
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    };
   }
 }
 

@@ -6,6 +6,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { lambdaContext } from './lambda-context.js';
 
 /** A Lambda handler for API Gateway HTTP API (payload format 2.0) events. */
 export type HttpApiHandler = (
@@ -74,7 +75,10 @@ export async function startHttpGateway(
     const event = toEvent(req, url, match.route.routeKey, match.params, body);
     const result = await match.route.handler(
       event,
-      lambdaContext(options.functionName ?? 'hookbridge-local'),
+      lambdaContext({
+        functionName: options.functionName ?? 'hookbridge-local',
+        deadline: Date.now() + TIMEOUT_MS,
+      }),
     );
     res.writeHead(result.statusCode ?? 200, flattenHeaders(result.headers));
     res.end(
@@ -176,24 +180,6 @@ function toEvent(
     },
     ...(body.length > 0 && { body: body.toString('utf8') }),
     isBase64Encoded: false,
-  };
-}
-
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + TIMEOUT_MS;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 

@@ -1,28 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import middy from '@middy/core';
-import { awsClientConfig } from '../../shared/aws/client-config.js';
-import { ConfigError } from '../../shared/errors.js';
 import { logger, metrics } from '../../shared/observability.js';
-import { LambdaEventSourceMappings } from '../../shared/provisioning/event-source-mappings.js';
 import { type ReconcileReport, reconcile } from '../../shared/provisioning/reconciler.js';
 import { readManagementConfig } from '../../shared/subscriptions/management-config.js';
-import { createSubscriptionComponents } from '../../shared/subscriptions/subscription-wiring.js';
+import { createAwsSubscriptionComponents } from '../../shared/subscriptions/subscription-wiring.js';
 
-const config = readManagementConfig();
-if (!config.deliveryFunctionName) {
-  throw new ConfigError('invalid configuration: HOOKBRIDGE_DELIVERY_FUNCTION_NAME: is required');
-}
-const clientConfig = awsClientConfig();
-const mappings = new LambdaEventSourceMappings(
-  new LambdaClient(clientConfig),
-  config.deliveryFunctionName,
-);
-const { store, provisioner } = createSubscriptionComponents(config, clientConfig, mappings, {
-  logger,
-});
+const { store, provisioner } = createAwsSubscriptionComponents(readManagementConfig(), logger);
 
 /** One reconciliation pass, run by an EventBridge schedule every few minutes. */
 async function reconcilerHandler(): Promise<ReconcileReport> {

@@ -1,12 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { AwsClientConfig } from '../aws/client-config.js';
+import { type AwsClientConfig, awsClientConfig } from '../aws/client-config.js';
 import { DynamoAttemptLog } from '../delivery/attempt-log.js';
+import { ConfigError } from '../errors.js';
 import { BusOperationalEvents } from '../events/operational-events.js';
 import { AddressPolicy } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
-import type { EventSourceMappings } from '../provisioning/event-source-mappings.js';
+import {
+  type EventSourceMappings,
+  LambdaEventSourceMappings,
+} from '../provisioning/event-source-mappings.js';
 import { Provisioner } from '../provisioning/provisioner.js';
 import { LaneOperations } from './lane-operations.js';
 import type { ManagementConfig } from './management-config.js';
@@ -65,4 +70,23 @@ export function createSubscriptionComponents(
     ...(logger && { logger }),
   });
   return { store, provisioner, service, attempts, lanes };
+}
+
+/**
+ * The subscription components as the management and reconciler Lambdas run them: AWS clients
+ * from the environment and Lambda event source mappings to the configured delivery function.
+ */
+export function createAwsSubscriptionComponents(
+  config: ManagementConfig,
+  logger: Log,
+): SubscriptionComponents {
+  if (!config.deliveryFunctionName) {
+    throw new ConfigError('invalid configuration: HOOKBRIDGE_DELIVERY_FUNCTION_NAME: is required');
+  }
+  const clientConfig = awsClientConfig();
+  const mappings = new LambdaEventSourceMappings(
+    new LambdaClient(clientConfig),
+    config.deliveryFunctionName,
+  );
+  return createSubscriptionComponents(config, clientConfig, mappings, { logger });
 }

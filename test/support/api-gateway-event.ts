@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { lambdaContext as localLambdaContext } from '../../local/lambda-context.js';
 
 export interface RequestOptions {
   readonly headers?: Record<string, string>;
@@ -52,19 +53,9 @@ export function apiGatewayEvent(
 
 /** A Lambda context with a 30 s budget. */
 export function lambdaContext(functionName = 'hookbridge-test'): Context {
-  const deadline = Date.now() + 30_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
+  return localLambdaContext({
     functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: `req-${Math.random().toString(36).slice(2)}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+    deadline: Date.now() + 30_000,
+    accountId: '123456789012',
+  });
 }

@@ -1,0 +1,32 @@
+/**
+ * How every Lambda is bundled, in one place: the stack's NodejsFunctions, `npm run build` and
+ * the cold-start benchmark all use these settings, so what is measured is what is deployed.
+ */
+
+/** The Lambda entry points, by function. */
+export const LAMBDA_ENTRIES = {
+  ingest: 'functions/ingest/handler.ts',
+  management: 'functions/management/handler.ts',
+  reconciler: 'functions/reconciler/handler.ts',
+  delivery: 'functions/delivery/handler.ts',
+} as const;
+
+export type LambdaName = keyof typeof LAMBDA_ENTRIES;
+
+/** ESM output needs `require` for the CommonJS dependencies esbuild inlines. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** The esbuild settings (NodejsFunction passes the same ones to esbuild). */
+export const ESBUILD_SETTINGS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: { js: ESM_REQUIRE_BANNER },
+  minify: true,
+  sourcemap: true,
+  // The AWS SDK is bundled, not taken from the runtime: its version is then the one tested.
+  external: [],
+} as const;
