@@ -203,7 +203,12 @@ describe('ingestEvents in a batch of one', () => {
   it('names events[0] when the only event of a batch is too large', async () => {
     const publisher = new FakePublisher();
     const error = await rejection(
-      ingestEvents([input(0, { blob: 'x'.repeat(2_000) })], publisher, { ...settings, maxEntryBytes: 1_000 }, { batch: true }),
+      ingestEvents(
+        [input(0, { blob: 'x'.repeat(2_000) })],
+        publisher,
+        { ...settings, maxEntryBytes: 1_000 },
+        { batch: true },
+      ),
     );
     expect(error).toBeInstanceOf(PayloadTooLargeError);
     expect((error as PayloadTooLargeError).message).toMatch(/^events\[0\]: /);
