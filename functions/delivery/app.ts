@@ -42,19 +42,6 @@ export function createDeliveryHandler(
   metrics: Metrics,
   options: DeliveryMetricsOptions = {},
 ) {
-  const deliverRecord = async (record: SQSRecord) => {
-    const outcome = await deliverer.deliver(record);
-    // From EventBridge's hand-off to the queue until the subscriber said 2xx.
-    const sent = Number(record.attributes.SentTimestamp);
-    const latency = outcome.kind === 'delivered' && sent > 0 ? Date.now() - sent : undefined;
-    for (const sink of sinksFor(record)) {
-      sink.addMetric(METRIC_OF[outcome.kind], MetricUnit.Count, 1);
-      if (latency !== undefined)
-        sink.addMetric('DeliveryLatency', MetricUnit.Milliseconds, latency);
-    }
-    if (!outcome.settled) throw new RecordNotSettledError(outcome.kind);
-  };
-
   /**
    * The aggregate metrics, and with the opt-in a per-subscription copy: a SubscriptionId
    * dimension is one custom metric per subscriber per name, which is why it is off by default.
@@ -69,15 +56,33 @@ export function createDeliveryHandler(
   }
 
   async function deliveryHandler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-    // A batch in which every record failed is still answered with a partial response: the
-    // records were handled (their visibility set), and an error would only add noise.
+    const counts = new Map<string, number>();
+    const latencies: number[] = [];
+    const deliverRecord = async (record: SQSRecord) => {
+      const outcome = await deliverer.deliver(record);
+      const name = METRIC_OF[outcome.kind];
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      // From EventBridge's hand-off to the queue until the subscriber said 2xx.
+      const sent = Number(record.attributes.SentTimestamp);
+      if (outcome.kind === 'delivered' && sent > 0) latencies.push(Date.now() - sent);
+      if (!outcome.settled) throw new RecordNotSettledError(outcome.kind);
+    };
     // A processor per invocation: it holds the batch's failures, and the local poller runs
     // several invocations at once in one process (Lambda runs one per environment).
     const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(event, deliverRecord, processor, {
+    // A batch in which every record failed is still answered with a partial response: the
+    // records were handled (their visibility set), and an error would only add noise.
+    const response = await processPartialResponse(event, deliverRecord, processor, {
       context,
       throwOnFullBatchFailure: false,
     });
+    // Counted per batch, not per record: a batch comes from one queue, so one subscription.
+    const [first] = event.Records;
+    for (const sink of first ? sinksFor(first) : []) {
+      for (const [name, count] of counts) sink.addMetric(name, MetricUnit.Count, count);
+      for (const ms of latencies) sink.addMetric('DeliveryLatency', MetricUnit.Milliseconds, ms);
+    }
+    return response;
   }
 
   return middy<SQSEvent, SQSBatchResponse>(deliveryHandler)

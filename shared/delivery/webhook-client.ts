@@ -32,6 +32,14 @@ export interface WebhookResponse {
 }
 
 const MAX_TIMEOUT_MS = 30_000;
+const MAX_CACHED_TARGETS = 1000;
+
+interface Target {
+  readonly origin: string;
+  readonly path: string;
+  readonly host: string;
+  readonly refusal: string | undefined;
+}
 const MAX_RESPONSE_BYTES_LIMIT = 1024 * 1024;
 /**
  * A body up to this size is read to its end so the keep-alive connection can be reused; past
@@ -51,6 +59,7 @@ export class WebhookClient {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
   private readonly maxResponseBytes: number;
+  private readonly targets = new Map<string, Target>();
 
   constructor(options: WebhookClientOptions) {
     this.policy = options.policy;
@@ -81,20 +90,15 @@ export class WebhookClient {
     timeoutMs: number = this.timeoutMs,
   ): Promise<WebhookResponse> {
     checkTimeout(timeoutMs);
-    const target = this.policy.parseUrl(url);
-    const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-    // A literal IP is connected to without any lookup, so connectLookup never sees it.
-    if (isIP(host) !== 0) {
-      const reason = this.policy.refusalReason(host);
-      if (reason !== undefined) throw new DestinationRefusedError(reason);
-    }
+    const { origin, path, host, refusal } = this.target(url);
+    if (refusal !== undefined) throw new DestinationRefusedError(refusal);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const started = performance.now();
     try {
       const response = await this.agent.request({
-        origin: target.origin,
-        path: `${target.pathname}${target.search}`,
+        origin,
+        path,
         method: 'POST',
         // Ours last: the content type and user agent are part of the delivery contract.
         headers: { ...headers, 'content-type': 'application/json', 'user-agent': this.userAgent },
@@ -124,6 +128,28 @@ export class WebhookClient {
     }
   }
 
+  /**
+   * The parsed destination of a URL and, for a literal IP (connected to without any lookup, so
+   * connectLookup never sees it), the policy's verdict. Both depend only on the URL and the
+   * immutable policy, and every delivery to a subscriber repeats its URL: keep them.
+   */
+  private target(url: string): Target {
+    let target = this.targets.get(url);
+    if (!target) {
+      const parsed = this.policy.parseUrl(url);
+      const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+      target = {
+        origin: parsed.origin,
+        path: `${parsed.pathname}${parsed.search}`,
+        host,
+        refusal: isIP(host) !== 0 ? this.policy.refusalReason(host) : undefined,
+      };
+      if (this.targets.size >= MAX_CACHED_TARGETS) this.targets.clear();
+      this.targets.set(url, target);
+    }
+    return target;
+  }
+
   /** Closes the keep-alive connections once in-flight requests finish. */
   async close(): Promise<void> {
     await this.agent.close();
@@ -143,6 +169,8 @@ async function readStart(
   declared: number,
   limit: number,
 ): Promise<string> {
+  // The common case, a short answer of known length: read it whole.
+  if (declared <= limit) return (await body.text()).slice(0, limit);
   const decoder = new TextDecoder();
   let text = '';
   let kept = 0;

@@ -26,10 +26,19 @@ export function lanePrefix(prefix: string): string {
 
 /** The subscription id a lane resource (queue, DLQ or rule) belongs to, if it is one of ours. */
 export function subscriptionIdOf(prefix: string, resourceName: string): string | undefined {
-  const match = new RegExp(`^${escapeRegExp(prefix)}-(sub_[0-9A-Z]{26})(-dlq)?$`).exec(
-    resourceName,
-  );
-  return match?.[1];
+  return lanePattern(prefix).exec(resourceName)?.[1];
+}
+
+// Every delivered record asks: compile the pattern once per prefix.
+const patterns = new Map<string, RegExp>();
+
+function lanePattern(prefix: string): RegExp {
+  let pattern = patterns.get(prefix);
+  if (!pattern) {
+    pattern = new RegExp(`^${escapeRegExp(prefix)}-(sub_[0-9A-Z]{26})(-dlq)?$`);
+    patterns.set(prefix, pattern);
+  }
+  return pattern;
 }
 
 /** The name at the end of an ARN (`arn:aws:sqs:region:account:name`). */
