@@ -1,8 +1,10 @@
 import { pathToFileURL } from 'node:url';
-import { App, type AppProps, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { App, type AppProps, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Node } from 'constructs';
 import type { HookbridgeProps } from './hookbridge.js';
 import { HookbridgeStack } from './hookbridge-stack.js';
+import { addLocalEndpointWorkarounds } from './local-endpoint-workarounds.js';
 
 /**
  * The standalone Hookbridge app. Settings come from CDK context (`cdk deploy -c key=value`,
@@ -24,6 +26,14 @@ import { HookbridgeStack } from './hookbridge-stack.js';
  *   comma-separated (or a list in cdk.json). Default none.
  * - `allowHttpDestinations`: `true` to accept `http:` subscriber URLs. Default `false`.
  * - `reconcileIntervalMinutes`: how often the reconciler runs. Default 5.
+ * - `alarmEmail`: an address subscribed to a new, encrypted alarm topic. Default none (the
+ *   alarms exist but notify nobody).
+ * - `messageAgeThresholdMinutes`: a delivery later than this raises the message-age alarm.
+ *   Default 60.
+ * - `perSubscriptionMetrics`: `true` to publish delivery metrics per subscription too (one
+ *   custom metric per subscriber and metric name). Default `false`.
+ * - `nag`: `true` to check the app with cdk-nag's AwsSolutions rules at synthesis; a finding
+ *   that is not acknowledged (infra/nag-suppressions.ts) fails the synthesis. Default `false`.
  *
  * The stack is environment-agnostic unless the CLI resolves an account and region.
  */
@@ -34,6 +44,8 @@ export function createApp(props: AppProps = {}): App {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     hookbridge: hookbridgeSettings(app.node, stage),
   });
+  if (boolean(app.node, 'nag')) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addLocalEndpointWorkarounds(app);
   return app;
 }
 
@@ -44,6 +56,7 @@ export function hookbridgeSettings(node: Node, stage = text(node, 'stage')): Hoo
   const logTtlDays = integer(node, 'deliveryLogTtlDays');
   const autoDisableHours = integer(node, 'autoDisableAfterHours');
   const reconcileMinutes = integer(node, 'reconcileIntervalMinutes');
+  const messageAgeMinutes = integer(node, 'messageAgeThresholdMinutes');
   return {
     prefix: text(node, 'prefix') ?? (stage ? `hookbridge-${stage}` : undefined),
     eventSource: text(node, 'eventSource'),
@@ -60,6 +73,10 @@ export function hookbridgeSettings(node: Node, stage = text(node, 'stage')): Hoo
     allowHttpDestinations: boolean(node, 'allowHttpDestinations'),
     reconcileInterval:
       reconcileMinutes === undefined ? undefined : Duration.minutes(reconcileMinutes),
+    alarmEmail: text(node, 'alarmEmail'),
+    messageAgeThreshold:
+      messageAgeMinutes === undefined ? undefined : Duration.minutes(messageAgeMinutes),
+    perSubscriptionMetrics: boolean(node, 'perSubscriptionMetrics'),
   };
 }
 

@@ -21,7 +21,8 @@ export class HookbridgeStack extends Stack {
     });
     this.hookbridge = new Hookbridge(this, 'Hookbridge', props.hookbridge);
 
-    const { ingestApi, eventBus, subscriptionStore, delivery, managementApi } = this.hookbridge;
+    const { ingestApi, eventBus, subscriptionStore, delivery, managementApi, observability } =
+      this.hookbridge;
     new CfnOutput(this, 'ApiUrl', {
       description:
         'Base URL of the API: /v1/events for producers, /v1/subscriptions for operators (requests are signed with SigV4, service execute-api)',
@@ -57,5 +58,15 @@ export class HookbridgeStack extends Stack {
       description: 'The scheduled function that repairs subscription lanes',
       value: managementApi.reconcilerFunction.functionName,
     });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The CloudWatch dashboard of this installation',
+      value: observability.dashboardUrl,
+    });
+    if (observability.alarmTopic) {
+      new CfnOutput(this, 'AlarmTopicArn', {
+        description: 'The SNS topic the alarms notify (subscribe more endpoints to it)',
+        value: observability.alarmTopic.topicArn,
+      });
+    }
   }
 }

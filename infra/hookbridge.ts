@@ -1,5 +1,6 @@
 import { type Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { MAX_PREFIX_LENGTH } from '../shared/provisioning/lane-names.js';
 import { Delivery } from './constructs/delivery.js';
@@ -7,7 +8,9 @@ import { EventBus } from './constructs/event-bus.js';
 import { IdempotencyStore } from './constructs/idempotency-store.js';
 import { IngestApi } from './constructs/ingest-api.js';
 import { ManagementApi } from './constructs/management-api.js';
+import { Observability } from './constructs/observability.js';
 import { SubscriptionStore } from './constructs/subscription-store.js';
+import { acknowledgeNagFindings } from './nag-suppressions.js';
 
 export interface HookbridgeProps {
   /**
@@ -79,6 +82,29 @@ export interface HookbridgeProps {
    * @default Duration.minutes(5)
    */
   readonly reconcileInterval?: Duration;
+  /**
+   * Whether delivery metrics are also published per subscription (a `SubscriptionId`
+   * dimension), and shown by subscription on the dashboard. Each subscriber then costs one
+   * custom metric per metric name.
+   * @default false
+   */
+  readonly perSubscriptionMetrics?: boolean;
+  /**
+   * The topic the alarms notify (on ALARM and back to OK).
+   * @default - a new encrypted topic if `alarmEmail` is given; otherwise alarms notify nobody
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * An address subscribed to the alarm topic; AWS asks it to confirm first.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * A delivery reaching its subscriber later than this after it was queued raises the
+   * message-age alarm.
+   * @default Duration.hours(1)
+   */
+  readonly messageAgeThreshold?: Duration;
 }
 
 // Run-time names are `<prefix>-sub_<ULID>[-dlq]`; the functions accept exactly this prefix
@@ -86,9 +112,9 @@ export interface HookbridgeProps {
 const PREFIX_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9-]{0,${MAX_PREFIX_LENGTH - 1}}$`);
 
 /**
- * Self-hosted webhook delivery: everything one installation needs, to embed in any CDK app.
- * Each architectural job is its own construct, exposed here, so the parts that build on
- * them (a dashboard, alarms, extra grants) are wired from these fields.
+ * Self-hosted webhook delivery: everything one installation needs, to embed in any CDK app,
+ * with its dashboard and alarms. Each architectural job is its own construct, exposed here,
+ * so what an application adds on top (more alarms, extra grants) is wired from these fields.
  */
 export class Hookbridge extends Construct {
   public readonly prefix: string;
@@ -100,6 +126,7 @@ export class Hookbridge extends Construct {
   public readonly subscriptionStore: SubscriptionStore;
   public readonly delivery: Delivery;
   public readonly managementApi: ManagementApi;
+  public readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: HookbridgeProps = {}) {
     super(scope, id);
@@ -119,7 +146,9 @@ export class Hookbridge extends Construct {
       maxEventBytes: props.maxEventBytes,
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,
-      apiName: `${this.prefix}-ingest`,
+      apiName: `${this.prefix}-api`,
+      // Keeps the metrics of installations that share an account apart.
+      serviceName: this.prefix,
       logRemovalPolicy: this.removalPolicy,
     });
     this.subscriptionStore = new SubscriptionStore(this, 'SubscriptionStore', {
@@ -136,6 +165,8 @@ export class Hookbridge extends Construct {
       autoDisableAfter: props.autoDisableAfter,
       allowedCidrs: props.allowedDestinationCidrs,
       allowHttp: props.allowHttpDestinations,
+      metricsPerSubscription: props.perSubscriptionMetrics,
+      serviceName: this.prefix,
       logRemovalPolicy: this.removalPolicy,
     });
     // On the ingest API: producers and operators use one endpoint, one stage, one throttle.
@@ -149,6 +180,22 @@ export class Hookbridge extends Construct {
       reconcileInterval: props.reconcileInterval,
       logRemovalPolicy: this.removalPolicy,
     });
+    this.observability = new Observability(this, 'Observability', {
+      prefix: this.prefix,
+      serviceName: this.delivery.serviceName,
+      httpApi: this.ingestApi.api,
+      ingestFunction: this.ingestApi.function,
+      deliveryFunction: this.delivery.function,
+      deliveryLogGroup: this.delivery.logGroup,
+      eventBus: this.eventBus.bus,
+      alarmTopic: props.alarmTopic,
+      alarmEmail: props.alarmEmail,
+      messageAgeThreshold: props.messageAgeThreshold,
+      perSubscriptionMetrics: props.perSubscriptionMetrics,
+    });
+    // The reasons travel with the construct: an application that runs cdk-nag on its own
+    // stacks sees only what it adds itself.
+    acknowledgeNagFindings(this);
   }
 
   /** Allows a producer (a role, a user) to send events to the ingest API. */

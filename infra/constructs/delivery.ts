@@ -1,15 +1,14 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AddressPolicy } from '../../shared/net/address-policy.js';
 import { lanePrefix } from '../../shared/provisioning/lane-names.js';
+import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
+import { bundledFunction } from './bundled-function.js';
 
 export interface DeliveryProps {
   /** The subscriptions table (layout: `subscriptionsTable` in base-resources.ts). */
@@ -56,6 +55,18 @@ export interface DeliveryProps {
    */
   readonly allowHttp?: boolean;
   /**
+   * Whether delivery metrics are also published per subscription (a `SubscriptionId`
+   * dimension). Each subscriber then costs a custom metric per metric name, which is why
+   * this is off by default.
+   * @default false
+   */
+  readonly metricsPerSubscription?: boolean;
+  /**
+   * The `service` of the function's logs and metrics.
+   * @default - the prefix
+   */
+  readonly serviceName?: string;
+  /**
    * How long the function's logs are kept.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -66,8 +77,6 @@ export interface DeliveryProps {
    */
   readonly logRemovalPolicy?: RemovalPolicy;
 }
-
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 // Attempts of one batch run concurrently, so a batch takes about one attempt timeout (≤ 30 s)
 // plus the DynamoDB and SQS calls around it: 60 s leaves room for a cold start on top.
@@ -87,67 +96,13 @@ const QUEUE_ACTIONS = [
   'sqs:GetQueueUrl',
 ];
 
-/** How a Hookbridge function is built and run; shared by every function of the product. */
-export interface BundledFunctionOptions {
-  /** Path of the handler file, relative to the project root. */
-  readonly entry: string;
-  readonly description: string;
-  readonly memorySize: number;
-  readonly timeout: Duration;
-  readonly logRetention: logs.RetentionDays;
-  readonly logRemovalPolicy: RemovalPolicy;
-}
-
-/**
- * A Node.js 22 arm64 function bundled by the local esbuild into one minified ESM file with
- * the AWS SDK inside (the version the tests ran against, loaded faster than the runtime's
- * copy), source maps, JSON logs and its own log group — the settings of the ingest function.
- */
-export function bundledFunction(
-  scope: Construct,
-  id: string,
-  options: BundledFunctionOptions,
-): NodejsFunction {
-  return new NodejsFunction(scope, id, {
-    description: options.description,
-    entry: join(PROJECT_ROOT, options.entry),
-    handler: 'handler',
-    projectRoot: PROJECT_ROOT,
-    depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-    runtime: lambda.Runtime.NODEJS_22_X,
-    architecture: lambda.Architecture.ARM_64,
-    memorySize: options.memorySize,
-    timeout: options.timeout,
-    loggingFormat: lambda.LoggingFormat.JSON,
-    logGroup: new logs.LogGroup(scope, `${id}Logs`, {
-      retention: options.logRetention,
-      removalPolicy: options.logRemovalPolicy,
-    }),
-    environment: { NODE_OPTIONS: '--enable-source-maps' },
-    bundling: {
-      format: OutputFormat.ESM,
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      // Lets the CommonJS dependencies inside the ESM bundle call `require`.
-      banner:
-        "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      minify: true,
-      sourceMap: true,
-      sourceMapMode: SourceMapMode.DEFAULT,
-      sourcesContent: false,
-      bundleAwsSDK: true,
-      externalModules: [],
-      forceDockerBundling: false,
-    },
-  });
-}
-
 /**
  * The delivery function: fed by the event source mappings the management API creates at run
  * time (one per subscriber queue), it signs and POSTs each event to the subscriber, logs the
  * attempt, schedules the retry through the message's visibility, and dead-letters or disables
  * as DESIGN §3 says. Its settings that the management side must agree with (timeout, SSRF
- * allow-list, prefix, source) are exposed here so the two are wired from one place.
+ * allow-list, prefix, source, service name) are exposed here so the two are wired from one
+ * place.
  */
 export class Delivery extends Construct {
   public readonly function: NodejsFunction;
@@ -159,6 +114,10 @@ export class Delivery extends Construct {
   public readonly eventSource: string;
   public readonly allowedCidrs: readonly string[];
   public readonly allowHttp: boolean;
+  /** The `service` of the logs and metrics of the functions wired from this one. */
+  public readonly serviceName: string;
+  /** Where the function logs every attempt's outcome. */
+  public readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
@@ -166,6 +125,7 @@ export class Delivery extends Construct {
     this.eventSource = props.eventSource ?? 'hookbridge';
     this.allowedCidrs = [...(props.allowedCidrs ?? [])];
     this.allowHttp = props.allowHttp ?? false;
+    this.serviceName = props.serviceName ?? this.prefix;
     this.timeout = FUNCTION_TIMEOUT;
     checkAllowedCidrs(this, this.allowedCidrs);
     const attemptTimeoutMs = checkedRange(
@@ -188,13 +148,14 @@ export class Delivery extends Construct {
     );
 
     this.function = bundledFunction(this, 'Function', {
-      entry: 'functions/delivery/handler.ts',
+      entry: LAMBDA_ENTRIES.delivery,
       description: 'Hookbridge delivery: signs and sends queued events to their subscriber',
       // The work is waiting on subscribers, and billed duration is memory × that wait, so
       // memory buys little but cost. 256 MB (vs 128) keeps enough CPU share for TLS
       // handshakes, signing and the cold start of a bundle with the SDK inside.
       memorySize: 256,
       timeout: FUNCTION_TIMEOUT,
+      serviceName: this.serviceName,
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       logRemovalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
@@ -202,6 +163,7 @@ export class Delivery extends Construct {
     // reserving would take capacity from the account's unreserved pool.
     this.functionName = this.function.functionName;
     this.functionArn = this.function.functionArn;
+    this.logGroup = this.function.logGroup;
 
     // Each setting is given together with the permission it needs.
     const fn = this.function;
@@ -227,6 +189,9 @@ export class Delivery extends Construct {
     fn.addEnvironment('HOOKBRIDGE_AUTO_DISABLE_AFTER_HOURS', String(autoDisableHours));
     fn.addEnvironment('HOOKBRIDGE_ALLOW_CIDRS', this.allowedCidrs.join(','));
     fn.addEnvironment('HOOKBRIDGE_ALLOW_HTTP', String(this.allowHttp));
+    if (props.metricsPerSubscription) {
+      fn.addEnvironment('HOOKBRIDGE_METRICS_PER_SUBSCRIPTION', 'true');
+    }
 
     // On 410 Gone the function disables the mapping it was invoked through. These statements
     // name the function's own ARN, so they live in a policy of their own: in the role's

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -7,10 +6,11 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
+import { bundledFunction } from './bundled-function.js';
 
 export interface IngestApiProps {
   /** The bus events are published on. */
@@ -44,10 +44,15 @@ export interface IngestApiProps {
    */
   readonly throttlingBurstLimit?: number;
   /**
-   * Name of the HTTP API.
-   * @default 'hookbridge-ingest'
+   * Name of the HTTP API (the management routes are added to it too).
+   * @default 'hookbridge-api'
    */
   readonly apiName?: string;
+  /**
+   * The `service` of the function's logs and metrics.
+   * @default 'hookbridge'
+   */
+  readonly serviceName?: string;
   /**
    * How long the function's logs and the API's access logs are kept.
    * @default logs.RetentionDays.ONE_MONTH
@@ -63,9 +68,6 @@ export interface IngestApiProps {
 /** The routes producers call; each one is IAM-authorized (SigV4). */
 export const INGEST_ROUTES = ['/v1/events', '/v1/events/batch'] as const;
 
-const HANDLER_ENTRY = fileURLToPath(new URL('../../functions/ingest/handler.ts', import.meta.url));
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
 // The calls of Powertools idempotency's DynamoDB persistence layer, and nothing else.
 const IDEMPOTENCY_TABLE_ACTIONS = [
   'dynamodb:GetItem',
@@ -75,9 +77,10 @@ const IDEMPOTENCY_TABLE_ACTIONS = [
 ];
 
 /**
- * The ingest path: an HTTP API whose routes are authorized with IAM (producers sign with
- * SigV4) and a Lambda function that checks each event, remembers its Idempotency-Key and
- * publishes it on the bus. Answers 202 without waiting for any delivery.
+ * The ingest path: the product's HTTP API, whose routes are authorized with IAM (producers
+ * sign with SigV4; `ManagementApi` adds the operators' routes to it), and a Lambda function
+ * that checks each event, remembers its Idempotency-Key and publishes it on the bus. Answers
+ * 202 without waiting for any delivery.
  */
 export class IngestApi extends Construct {
   public readonly api: apigw.HttpApi;
@@ -112,14 +115,9 @@ export class IngestApi extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = bundledFunction(this, 'Function', {
+      entry: LAMBDA_ENTRIES.ingest,
       description: 'Hookbridge ingest: validates events and publishes them on the bus',
-      entry: HANDLER_ENTRY,
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
       // CPU scales with memory: at 512 MB the cold start (loading the bundled SDK) and the
       // parsing of a batch body (up to API Gateway's 10 MB payload limit) stay short.
       memorySize: 512,
@@ -128,35 +126,13 @@ export class IngestApi extends Construct {
       // API Gateway's 30 s integration timeout, so a slow call ends in this function (whose
       // in-progress key expires with it) rather than at the gateway while work goes on.
       timeout: Duration.seconds(20),
-      loggingFormat: lambda.LoggingFormat.JSON,
-      logGroup: new logs.LogGroup(this, 'FunctionLogs', {
-        retention: logRetention,
-        removalPolicy: logRemovalPolicy,
-      }),
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        HOOKBRIDGE_EVENT_SOURCE: props.eventSource ?? 'hookbridge',
-        HOOKBRIDGE_MAX_EVENT_BYTES: String(maxEventBytes),
-        HOOKBRIDGE_IDEMPOTENCY_TTL_SECONDS: String(ttlSeconds),
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // Lets the CommonJS dependencies inside the ESM bundle call `require`.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        // The SDK inside the bundle is the version the tests ran against, and one
-        // tree-shaken file loads faster than the runtime's copy, resolved module by module.
-        bundleAwsSDK: true,
-        externalModules: [],
-        forceDockerBundling: false,
-      },
+      serviceName: props.serviceName ?? 'hookbridge',
+      logRetention,
+      logRemovalPolicy,
     });
+    this.function.addEnvironment('HOOKBRIDGE_EVENT_SOURCE', props.eventSource ?? 'hookbridge');
+    this.function.addEnvironment('HOOKBRIDGE_MAX_EVENT_BYTES', String(maxEventBytes));
+    this.function.addEnvironment('HOOKBRIDGE_IDEMPOTENCY_TTL_SECONDS', String(ttlSeconds));
     // Each setting is given together with the permission it needs, so one cannot be added
     // without the other.
     this.function.addEnvironment('HOOKBRIDGE_EVENT_BUS_NAME', props.eventBus.eventBusName);
@@ -166,8 +142,9 @@ export class IngestApi extends Construct {
     props.idempotencyTable.encryptionKey?.grantEncryptDecrypt(this.function);
 
     this.api = new apigw.HttpApi(this, 'Api', {
-      apiName: props.apiName ?? 'hookbridge-ingest',
-      description: 'Hookbridge ingest: producers POST events, signed with SigV4',
+      apiName: props.apiName ?? 'hookbridge-api',
+      description:
+        'Hookbridge: producers POST events to /v1/events, operators manage /v1/subscriptions; every route is signed with SigV4',
       // Applies to every route of this API, including any added later.
       defaultAuthorizer: new HttpIamAuthorizer(),
       // The automatic default stage takes no throttling or access logs: the stage below does.

@@ -10,7 +10,9 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { lanePrefix } from '../../shared/provisioning/lane-names.js';
-import { bundledFunction, type Delivery, laneQueueArn } from './delivery.js';
+import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
+import { bundledFunction } from './bundled-function.js';
+import { type Delivery, laneQueueArn } from './delivery.js';
 
 export interface ManagementApiProps {
   /** The HTTP API the routes are added to (the ingest API: one endpoint, one stage). */
@@ -114,7 +116,7 @@ export class ManagementApi extends Construct {
     this.httpApi = props.httpApi;
 
     this.function = bundledFunction(this, 'Function', {
-      entry: 'functions/management/handler.ts',
+      entry: LAMBDA_ENTRIES.management,
       description: 'Hookbridge management API: subscriptions and their delivery lanes',
       // Operators wait on it: like ingest, 512 MB gives the CPU share that keeps the cold
       // start of a bundle with four SDK clients short; the rest is waiting on AWS calls.
@@ -122,6 +124,7 @@ export class ManagementApi extends Construct {
       // API Gateway gives up after 30 s; ending first means the function, not the gateway,
       // answers (redrive's own budget is 20 s, a lane's provisioning a few seconds).
       timeout: Duration.seconds(29),
+      serviceName: props.delivery.serviceName,
       logRetention,
       logRemovalPolicy,
     });
@@ -129,7 +132,7 @@ export class ManagementApi extends Construct {
     this.grantLaneOperations(this.function, props);
 
     this.reconcilerFunction = bundledFunction(this, 'Reconciler', {
-      entry: 'functions/reconciler/handler.ts',
+      entry: LAMBDA_ENTRIES.reconciler,
       description: 'Hookbridge reconciler: repairs subscription lanes on a schedule',
       // Nobody waits on it and it mostly waits on AWS calls: the smallest size that loads
       // the bundle comfortably.
@@ -138,6 +141,7 @@ export class ManagementApi extends Construct {
       // (the bus's default rule quota) take about a minute. Passes are idempotent, so one
       // that overlaps the next run does no harm.
       timeout: Duration.minutes(4),
+      serviceName: props.delivery.serviceName,
       logRetention,
       logRemovalPolicy,
     });
@@ -228,9 +232,15 @@ export class ManagementApi extends Construct {
     fn.addEnvironment('HOOKBRIDGE_ALLOW_HTTP', String(delivery.allowHttp));
   }
 
-  /** What only the API does: read the attempt log, send test events, redrive, replay. */
+  /**
+   * What only the API does: read the attempt log, send test events, redrive, replay, and
+   * publish the operational events `subscription.created|updated|deleted`.
+   */
   private grantLaneOperations(fn: NodejsFunction, props: ManagementApiProps): void {
     props.deliveriesTable.grant(fn, 'dynamodb:Query');
+    // The bus is the one named in HOOKBRIDGE_EVENT_BUS_NAME (set in `configure`); the
+    // reconciler publishes nothing, so it does not get this.
+    props.eventBus.grantPutEventsTo(fn);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: QUEUE_MESSAGE_ACTIONS,
@@ -242,7 +252,7 @@ export class ManagementApi extends Construct {
     // Replay reads the bus's ARN, then starts a replay onto that bus filtered to the
     // subscription's rule. StartReplay is authorized on the archive, the destination bus and
     // the replay (named `<subscription id>-<time>`); EventBridge itself puts the replayed
-    // events, so no events:PutEvents is needed.
+    // events (the PutEvents above is for operational events only).
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['events:DescribeEventBus'],

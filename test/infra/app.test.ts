@@ -36,7 +36,7 @@ describe('the standalone app', () => {
       removalPolicy: 'destroy',
     });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'acme-ingest' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'acme-api' });
     template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 7 });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 100 },

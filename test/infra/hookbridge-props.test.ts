@@ -44,7 +44,7 @@ describe('Hookbridge settings', () => {
 
   it('names the API after the prefix', () => {
     synth({ prefix: 'acme-hooks' }).hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      Name: 'acme-hooks-ingest',
+      Name: 'acme-hooks-api',
     });
   });
 

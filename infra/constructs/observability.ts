@@ -1,0 +1,376 @@
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from './bundled-function.js';
+
+export interface ObservabilityProps {
+  /** Prefix of the run-time resource names: subscriber queues are `<prefix>-sub_<id>[-dlq]`. */
+  readonly prefix: string;
+  /**
+   * The `service` dimension the functions' metrics carry (POWERTOOLS_SERVICE_NAME).
+   * @default - the prefix
+   */
+  readonly serviceName?: string;
+  /** The HTTP API producers and operators call. */
+  readonly httpApi: apigw.IHttpApi;
+  readonly ingestFunction: lambda.IFunction;
+  readonly deliveryFunction: lambda.IFunction;
+  /** The delivery function's log group, searched for recent failures. */
+  readonly deliveryLogGroup: logs.ILogGroup;
+  /** The bus the subscription rules are on. */
+  readonly eventBus: events.IEventBus;
+  /**
+   * Where alarms notify (on ALARM and back to OK).
+   * @default - a topic is created if `alarmEmail` is given; otherwise alarms notify nobody
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * An address subscribed to the alarm topic (AWS sends it a confirmation email first).
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * A delivery that reaches its subscriber later than this after it was queued raises the
+   * message-age alarm.
+   * @default Duration.hours(1)
+   */
+  readonly messageAgeThreshold?: Duration;
+  /**
+   * Whether the delivery function publishes per-subscription metrics (see `Delivery`), in
+   * which case the dashboard shows failures by subscription.
+   * @default false
+   */
+  readonly perSubscriptionMetrics?: boolean;
+}
+
+/** The alarms of an installation; each notifies the alarm topic, if there is one. */
+export interface ObservabilityAlarms {
+  /** Messages went to a subscriber's dead-letter queue. */
+  readonly deadLetters: cloudwatch.Alarm;
+  /** A delivery reached its subscriber later than the threshold after it was queued. */
+  readonly messageAge: cloudwatch.Alarm;
+  /** A subscription was disabled automatically; its queue holds its events until resumed. */
+  readonly subscriptionsDisabled: cloudwatch.Alarm;
+  /** The API answered with a 5xx. */
+  readonly apiServerErrors: cloudwatch.Alarm;
+  /** Accepted events could not be published on the bus. */
+  readonly publishFailures: cloudwatch.Alarm;
+}
+
+// Alarms look at 5-minute windows; the custom metrics exist only when something happened, so
+// a missing data point means "nothing happened", never a breach.
+const ALARM_PERIOD = Duration.minutes(5);
+// SQS publishes its metrics every minute.
+const QUEUE_PERIOD_SECONDS = 60;
+
+/**
+ * One CloudWatch dashboard and the alarms of DESIGN §6 for an installation: API traffic,
+ * ingest, fan-out, delivery outcomes and per-subscriber queue depth, age and DLQ depth. The
+ * subscriber queues are created at run time, so their widgets are SEARCH expressions over
+ * the queue-name prefix: a new subscriber appears without a redeploy, for free (AWS/SQS).
+ */
+export class Observability extends Construct {
+  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly alarms: ObservabilityAlarms;
+  /** The console address of the dashboard. */
+  public readonly dashboardUrl: string;
+  /** Where alarms notify, if anywhere. */
+  public readonly alarmTopic?: sns.ITopic;
+  private readonly serviceName: string;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    this.serviceName = props.serviceName ?? props.prefix;
+    this.alarmTopic = this.topicFor(props);
+    this.alarms = this.createAlarms(props);
+    if (this.alarmTopic) {
+      const action = new SnsAction(this.alarmTopic);
+      for (const alarm of Object.values(this.alarms) as cloudwatch.Alarm[]) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+
+    const region = Stack.of(this).region;
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      // Dashboard names are unique in the whole account, the prefix only in its region.
+      dashboardName: `${props.prefix}-${region}`,
+      defaultInterval: Duration.hours(3),
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: Object.values(this.alarms) as cloudwatch.IAlarm[],
+        width: 24,
+        height: 3,
+      }),
+    );
+    this.addApiWidgets(props.httpApi, props.ingestFunction);
+    this.addFanOutWidgets(props.eventBus);
+    this.addDeliveryWidgets(props);
+    this.addQueueWidgets(props.prefix);
+    this.dashboard.addWidgets(
+      new cloudwatch.LogQueryWidget({
+        title: 'Recent delivery failures (disabled subscriptions, dead-lettered messages)',
+        logGroupNames: [props.deliveryLogGroup.logGroupName],
+        queryLines: RECENT_FAILURES_QUERY,
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+        width: 24,
+        height: 8,
+      }),
+    );
+    this.dashboardUrl = `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboardName}`;
+  }
+
+  /** A metric the functions emit (EMF under `Hookbridge`, dimension `service`). */
+  metric(metricName: string, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: this.serviceName },
+      statistic: 'Sum',
+      period: ALARM_PERIOD,
+      ...options,
+    });
+  }
+
+  private createAlarms(props: ObservabilityProps): ObservabilityAlarms {
+    const threshold = props.messageAgeThreshold ?? Duration.hours(1);
+    const anyOf = (id: string, metric: cloudwatch.IMetric, description: string) =>
+      this.alarm(id, metric, 0, description);
+    return {
+      // Why not the DLQs' own ApproximateNumberOfMessagesVisible: the queues are created at
+      // run time, so their names are unknown here. CloudWatch alarms refuse SEARCH
+      // expressions, MAX(SEARCH(…)) included; Metrics Insights alarm queries, which do follow
+      // new resources, select dimension values by equality (=, !=), not by prefix; and an
+      // alarm per subscriber would have to be made and removed by the provisioner. What the
+      // delivery function counts is exact instead: DeliveryExhausted when a message's last
+      // attempt fails (SQS then moves it to the DLQ through maxReceiveCount) and DeadLettered
+      // when it sends an undeliverable message there itself. The DLQ widget of the dashboard
+      // shows what is still waiting in each DLQ.
+      deadLetters: anyOf(
+        'DeadLetters',
+        new cloudwatch.MathExpression({
+          expression: 'FILL(exhausted, 0) + FILL(deadLettered, 0)',
+          usingMetrics: {
+            exhausted: this.metric('DeliveryExhausted'),
+            deadLettered: this.metric('DeadLettered'),
+          },
+          label: 'Messages sent to a dead-letter queue',
+          period: ALARM_PERIOD,
+        }),
+        'Messages went to a subscriber dead-letter queue (retries exhausted or undeliverable). See the dashboard DLQ widget and the delivery logs; redrive with POST /v1/subscriptions/{id}/redrive once the subscriber is fixed. DLQ messages expire after 14 days.',
+      ),
+      // For the same reason the age is measured where it is known for every queue: at
+      // delivery, from SQS's SentTimestamp to the subscriber's 2xx. A backlog that drains
+      // slowly (a concurrency cap, a subscriber recovering after retries) shows here; one
+      // that does not drain at all shows as failures, dead letters or disabled subscriptions.
+      messageAge: this.alarm(
+        'MessageAge',
+        this.metric('DeliveryLatency', { statistic: 'Maximum' }),
+        threshold.toMilliseconds(),
+        `A delivery reached its subscriber more than ${threshold.toHumanString()} after it was queued. See the dashboard queue-age widget for the subscriber whose backlog is old.`,
+      ),
+      // A disabled subscription gets nothing until it is resumed, while its queue keeps
+      // filling: its messages age towards the 14-day retention without another signal.
+      subscriptionsDisabled: anyOf(
+        'SubscriptionsDisabled',
+        this.metric('SubscriptionsDisabled'),
+        'A subscription was disabled after failing for too long (or answering 410 Gone). Its events wait in its queue (14 days at most) until it is resumed with PATCH status=active.',
+      ),
+      apiServerErrors: anyOf(
+        'ApiServerErrors',
+        props.httpApi.metricServerError({ period: ALARM_PERIOD, statistic: 'Sum' }),
+        'The Hookbridge API answered with a 5xx. See the ingest and management function logs.',
+      ),
+      publishFailures: anyOf(
+        'PublishFailures',
+        this.metric('PublishFailures'),
+        'Events accepted by the ingest API could not be published on the bus (the producer was told which ones). See the ingest function logs.',
+      ),
+    };
+  }
+
+  private alarm(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    description: string,
+  ): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+  }
+
+  private topicFor(props: ObservabilityProps): sns.ITopic | undefined {
+    let topic = props.alarmTopic;
+    if (!topic && props.alarmEmail) {
+      // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key (its key
+      // policy cannot be changed), hence a key of our own that lets CloudWatch use it.
+      // Nothing is stored under it (notifications are transient), so it goes with the stack.
+      const key = new kms.Key(this, 'AlarmTopicKey', {
+        description: 'Encrypts the Hookbridge alarm topic',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.DESTROY,
+        pendingWindow: Duration.days(7),
+      });
+      const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+      key.grant(cloudWatch, 'kms:Decrypt', 'kms:GenerateDataKey*');
+      const created = new sns.Topic(this, 'AlarmTopic', {
+        displayName: 'Hookbridge alarms',
+        masterKey: key,
+        enforceSSL: true,
+      });
+      // The topic policy CDK writes replaces the default one, so CloudWatch is let in here.
+      created.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [cloudWatch],
+          actions: ['sns:Publish'],
+          resources: [created.topicArn],
+          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        }),
+      );
+      topic = created;
+    }
+    if (topic && props.alarmEmail) topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    return topic;
+  }
+
+  private addApiWidgets(api: apigw.IHttpApi, ingest: lambda.IFunction): void {
+    const period = ALARM_PERIOD;
+    this.dashboard.addWidgets(
+      graph('API requests', [api.metricCount({ period, statistic: 'Sum', label: 'Requests' })]),
+      graph('API latency', [
+        api.metricLatency({ period, statistic: 'p50', label: 'p50' }),
+        api.metricLatency({ period, statistic: 'p99', label: 'p99' }),
+      ]),
+      graph('API errors', [
+        api.metricClientError({ period, statistic: 'Sum', label: '4xx' }),
+        api.metricServerError({ period, statistic: 'Sum', label: '5xx' }),
+      ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Ingest function errors', [
+        ingest.metricErrors({ period, label: 'Errors' }),
+        ingest.metricThrottles({ period, label: 'Throttles' }),
+      ]),
+      graph('Events ingested and published', [
+        this.metric('EventsIngested'),
+        this.metric('EventsPublished'),
+        this.metric('PublishFailures'),
+      ]),
+    );
+  }
+
+  private addFanOutWidgets(bus: events.IEventBus): void {
+    // Rules on a custom bus report with the dimensions EventBusName and RuleName; the sum
+    // over the bus's rules is the fan-out to every subscriber.
+    const onBus = (metricName: string) =>
+      new cloudwatch.MathExpression({
+        expression: `SUM(SEARCH('{AWS/Events,EventBusName,RuleName} MetricName="${metricName}" EventBusName="${bus.eventBusName}"', 'Sum', 300))`,
+        usingMetrics: {},
+        label: metricName,
+        period: ALARM_PERIOD,
+      });
+    this.dashboard.addWidgets(
+      graph(
+        'EventBridge fan-out (all subscription rules)',
+        ['TriggeredRules', 'Invocations', 'FailedInvocations'].map(onBus),
+        24,
+      ),
+    );
+  }
+
+  private addDeliveryWidgets(props: ObservabilityProps): void {
+    const period = ALARM_PERIOD;
+    this.dashboard.addWidgets(
+      graph(
+        'Delivery outcomes',
+        ['Delivered', 'DeliveryFailed', 'DeliveryExhausted', 'DeadLettered'].map((name) =>
+          this.metric(name),
+        ),
+      ),
+      graph('Delivery latency (queued → 2xx)', [
+        this.metric('DeliveryLatency', { statistic: 'p50', label: 'p50' }),
+        this.metric('DeliveryLatency', { statistic: 'p99', label: 'p99' }),
+      ]),
+      graph('Delivery function errors', [
+        props.deliveryFunction.metricErrors({ period, label: 'Errors' }),
+        props.deliveryFunction.metricThrottles({ period, label: 'Throttles' }),
+      ]),
+    );
+    if (props.perSubscriptionMetrics) {
+      const search = `SEARCH('{${METRICS_NAMESPACE},SubscriptionId,service} MetricName="DeliveryFailed" service="${this.serviceName}"', 'Sum', 300)`;
+      this.dashboard.addWidgets(
+        graph(
+          'Delivery failures by subscription',
+          [new cloudwatch.MathExpression({ expression: search, usingMetrics: {}, label: '' })],
+          24,
+        ),
+      );
+    }
+  }
+
+  private addQueueWidgets(prefix: string): void {
+    this.dashboard.addWidgets(
+      graph('Subscriber queue depth', [
+        laneQueueSearch(prefix, 'ApproximateNumberOfMessagesVisible', 'queue'),
+      ]),
+      graph('Subscriber oldest message age (s)', [
+        laneQueueSearch(prefix, 'ApproximateAgeOfOldestMessage', 'queue'),
+      ]),
+      graph('Dead-letter queue depth', [
+        laneQueueSearch(prefix, 'ApproximateNumberOfMessagesVisible', 'dlq'),
+      ]),
+    );
+  }
+}
+
+/**
+ * The lane queues' `metricName`, one line per queue, DLQs or main queues only. The queue
+ * term is unquoted on purpose: quoted, a search term must equal the whole name; unquoted,
+ * `<prefix>-sub` matches the consecutive tokens of every lane queue name. `dlq` is a token of
+ * the DLQ names only (ULIDs have no L).
+ */
+export function laneQueueSearch(
+  prefix: string,
+  metricName: string,
+  kind: 'queue' | 'dlq',
+): cloudwatch.MathExpression {
+  const dlq = kind === 'dlq' ? 'QueueName=dlq' : 'NOT QueueName=dlq';
+  return new cloudwatch.MathExpression({
+    expression: `SEARCH('{AWS/SQS,QueueName} MetricName="${metricName}" QueueName=${prefix}-sub ${dlq}', 'Maximum', ${QUEUE_PERIOD_SECONDS})`,
+    usingMetrics: {},
+    // Empty: each line is labelled with its queue name alone.
+    label: '',
+    period: Duration.seconds(QUEUE_PERIOD_SECONDS),
+  });
+}
+
+// Powertools log lines are JSON: `level` is WARN for a disabled subscription and ERROR for a
+// message moved to the DLQ.
+const RECENT_FAILURES_QUERY = [
+  'fields @timestamp, level, message, subscriptionId, reason, messageId',
+  'filter level = "WARN" or level = "ERROR"',
+  'sort @timestamp desc',
+  'limit 100',
+];
+
+function graph(title: string, metrics: cloudwatch.IMetric[], width = 8): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({ title, left: metrics, width, height: 6 });
+}

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { App, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../infra/app.js';
+import { HookbridgeStack, type HookbridgeStackProps } from '../../infra/hookbridge-stack.js';
+
+// cdk.json's context, as `cdk synth` sees it; bundling is skipped (the rules read the template).
+const context = {
+  ...(JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'))
+    .context as Record<string, unknown>),
+  'aws:cdk:bundling-stacks': [],
+};
+
+function stackWith(props: HookbridgeStackProps = {}): HookbridgeStack {
+  return new HookbridgeStack(new App({ context }), 'Hookbridge', props);
+}
+
+/**
+ * What cdk-nag's AwsSolutions pack reports and nobody acknowledged, errors and warnings
+ * alike. cdk-nag 3 reports through CDK's policy-validation plugins, not annotations, so the
+ * pack is run on the construct tree directly (what `cdk synth` does with the plugin added).
+ */
+function unacknowledged(scope: IConstruct): string[] {
+  const report = new AwsSolutionsChecks().validateScope(scope);
+  return report.violations.flatMap((v) =>
+    v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`),
+  );
+}
+
+/** Every acknowledgement in the tree: `<construct path> <rule id>` → reason. */
+function acknowledgements(scope: IConstruct): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const node of scope.node.findAll()) {
+    for (const entry of node.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        found.set(`${node.node.path} ${id.replace(/^annotation::/i, '')}`, reason);
+      }
+    }
+  }
+  return found;
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing unacknowledged in the stack', () => {
+    expect(unacknowledged(stackWith())).toEqual([]);
+  });
+
+  it('finds nothing unacknowledged with every option on, in a fixed account and region', () => {
+    const stack = stackWith({
+      env: { account: '111122223333', region: 'eu-west-1' },
+      hookbridge: { prefix: 'acme', alarmEmail: 'ops@example.com', perSubscriptionMetrics: true },
+    });
+    expect(unacknowledged(stack)).toEqual([]);
+  });
+
+  it('acknowledges only the runtime and the run-time resource wildcards, each with a reason', () => {
+    const found = acknowledgements(stackWith());
+    const rules = [...found.keys()].map((key) => key.split(' ')[1]);
+    expect([...new Set(rules)].sort()).toEqual([
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:replay/sub_*]',
+      expect.stringMatching(
+        /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule\/<HookbridgeEventBus\w+>\/hookbridge-sub_\*\]$/,
+      ),
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:event-source-mapping:*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:hookbridge-sub_*-dlq]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:hookbridge-sub_*]',
+      'AwsSolutions-L1',
+    ]);
+    const runtimes = [...found.keys()].filter((key) => key.endsWith(' AwsSolutions-L1'));
+    expect(runtimes.map((key) => key.split(' ')[0]).sort()).toEqual([
+      'Hookbridge/Hookbridge/Delivery/Function/Resource',
+      'Hookbridge/Hookbridge/IngestApi/Function/Resource',
+      'Hookbridge/Hookbridge/ManagementApi/Function/Resource',
+      'Hookbridge/Hookbridge/ManagementApi/Reconciler/Resource',
+    ]);
+    for (const reason of found.values()) expect(reason.length).toBeGreaterThan(60);
+  });
+
+  it('still reports a wildcard the product did not ask for', () => {
+    const stack = stackWith();
+    stack.hookbridge.ingestApi.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }),
+    );
+    expect(unacknowledged(stack)).toEqual([
+      'error AwsSolutions-IAM5[Resource::*] at Hookbridge/Hookbridge/IngestApi/FunctionServiceRole/DefaultPolicy/Resource',
+    ]);
+  });
+});
+
+describe('the standalone app with nag=true', () => {
+  const nagApp = () => createApp({ context: { ...context, nag: 'true' } });
+  const stackOf = (app: App) =>
+    app.node.children.find((c) => c instanceof HookbridgeStack) as HookbridgeStack;
+
+  it('synthesizes when every finding is acknowledged', () => {
+    expect(() => nagApp().synth()).not.toThrow();
+  });
+
+  it('fails the synthesis on a finding that is not', () => {
+    const app = nagApp();
+    stackOf(app).hookbridge.ingestApi.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }),
+    );
+    // The message is the validation report or points to it, depending on how CDK prints it.
+    expect(() => app.synth()).toThrow(/validation-report\.json/);
+  });
+});
