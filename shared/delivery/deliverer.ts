@@ -140,7 +140,12 @@ export class Deliverer {
       attempt,
       attemptedAt: started.toISOString(),
       durationMs: Math.round(durationMs),
-      ...(response && { statusCode: response.status, responseBody: response.body }),
+      ...(response && { statusCode: response.status }),
+      // What a failing endpoint answered explains the failure; a 2xx body rarely does, and
+      // storing it would make every log item up to 4 KB (4 write units instead of 1).
+      ...(response &&
+        outcome.kind !== 'delivered' &&
+        response.body && { responseBody: response.body }),
     };
     const log = (
       result: AttemptResult,
