@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 /**
  * How every Lambda is bundled, in one place: the stack's NodejsFunctions, `npm run build` and
  * the cold-start benchmark all use these settings, so what is measured is what is deployed.
@@ -15,7 +17,17 @@ export type LambdaName = keyof typeof LAMBDA_ENTRIES;
 
 /** ESM output needs `require` for the CommonJS dependencies esbuild inlines. */
 export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/**
+ * Lambda gives functions their credentials in the environment: the bundles take the SDK's
+ * default credential chain from shared/aws/lambda-credentials.ts, environment only.
+ */
+export const LAMBDA_ALIASES = {
+  '@aws-sdk/credential-provider-node': fileURLToPath(
+    new URL('../shared/aws/lambda-credentials.ts', import.meta.url),
+  ),
+} as const;
 
 /** The esbuild settings (NodejsFunction passes the same ones to esbuild). */
 export const ESBUILD_SETTINGS = {
@@ -29,4 +41,5 @@ export const ESBUILD_SETTINGS = {
   sourcemap: true,
   // The AWS SDK is bundled, not taken from the runtime: its version is then the one tested.
   external: [],
+  alias: LAMBDA_ALIASES,
 } as const;

@@ -18,6 +18,7 @@ for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
     ...ESBUILD_SETTINGS,
     mainFields: [...ESBUILD_SETTINGS.mainFields],
     external: [...ESBUILD_SETTINGS.external],
+    alias: { ...ESBUILD_SETTINGS.alias },
     entryPoints: [path.join(root, entry)],
     outfile,
     logLevel: 'warning',

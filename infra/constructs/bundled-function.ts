@@ -82,16 +82,16 @@ export function bundledFunction(
       format: OutputFormat.ESM,
       target: ESBUILD_SETTINGS.target,
       mainFields: [...ESBUILD_SETTINGS.mainFields],
-      // As ESBUILD_SETTINGS.banner, but importing `node:module`: the bundle then imports
-      // nothing but `node:` built-ins, which is what the stack's tests check.
-      banner:
-        "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      banner: ESBUILD_SETTINGS.banner.js,
       minify: ESBUILD_SETTINGS.minify,
       sourceMap: ESBUILD_SETTINGS.sourcemap,
       sourceMapMode: SourceMapMode.DEFAULT,
       sourcesContent: false,
       bundleAwsSDK: true,
       externalModules: [...ESBUILD_SETTINGS.external],
+      esbuildArgs: Object.fromEntries(
+        Object.entries(ESBUILD_SETTINGS.alias).map(([from, to]) => [`--alias:${from}`, to]),
+      ),
       forceDockerBundling: false,
     },
   });

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localResourceNames } from '../../infra/base-resources.js';
+import { ESBUILD_SETTINGS, LAMBDA_ENTRIES, type LambdaName } from '../../infra/lambda-bundling.js';
+import { createBaseResources } from '../../local/base-resources.js';
+import { awsClientConfig } from '../../shared/aws/client-config.js';
+import { apiGatewayEvent, lambdaContext } from '../support/api-gateway-event.js';
+import { captureBus } from '../support/bus-capture.js';
+
+// The bundles as deployed: same esbuild settings (including the environment-only credential
+// chain), run against the local endpoint with credentials given the way Lambda gives them.
+const outdir = mkdtempSync(path.join(tmpdir(), 'hookbridge-bundles-'));
+
+async function bundle(name: LambdaName): Promise<string> {
+  const outfile = path.join(outdir, name, 'index.mjs');
+  await build({
+    ...ESBUILD_SETTINGS,
+    mainFields: [...ESBUILD_SETTINGS.mainFields],
+    external: [...ESBUILD_SETTINGS.external],
+    alias: { ...ESBUILD_SETTINGS.alias },
+    entryPoints: [path.resolve(LAMBDA_ENTRIES[name])],
+    outfile,
+    logLevel: 'silent',
+  });
+  return pathToFileURL(outfile).href;
+}
+
+beforeAll(async () => {
+  await createBaseResources(awsClientConfig());
+  process.env.AWS_SESSION_TOKEN = 'session-token';
+  process.env.HOOKBRIDGE_DELIVERY_FUNCTION_NAME = 'hookbridge-delivery';
+});
+
+afterAll(() => {
+  delete process.env.AWS_SESSION_TOKEN;
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('the Lambda bundles', () => {
+  it('ingest publishes through the bundled SDK with environment credentials', async () => {
+    const bus = await captureBus(localResourceNames.eventBus);
+    const { handler } = await import(await bundle('ingest'));
+    const response = await handler(
+      apiGatewayEvent('POST /v1/events', {
+        body: { type: 'bundle.smoke', data: { ok: true } },
+        headers: { 'Idempotency-Key': 'bundle-smoke' },
+      }),
+      lambdaContext(),
+    );
+    expect(response.statusCode).toBe(202);
+    expect((await bus.drain()).map((e) => e.detail.type)).toEqual(['bundle.smoke']);
+  });
+
+  it.each(['management', 'reconciler', 'delivery'] as const)(
+    '%s loads with its configuration',
+    async (name) => {
+      const module = await import(await bundle(name));
+      expect(typeof module.handler).toBe('function');
+    },
+  );
+});
