@@ -1,28 +1,29 @@
-import * as z from 'zod';
-import { integerSetting, readConfig, requiredString } from '../../shared/config.js';
+import * as z from 'zod/mini';
+import { integerSetting, readConfig, requiredString, stringSetting } from '../../shared/config.js';
 
-const schema = z
-  .object({
+const schema = z.pipe(
+  z.object({
     /** Name of the EventBridge bus events are published on. */
     HOOKBRIDGE_EVENT_BUS_NAME: requiredString,
     /** DynamoDB table of idempotency keys. */
     HOOKBRIDGE_IDEMPOTENCY_TABLE: requiredString,
     /** EventBridge `Source` of published events. */
-    HOOKBRIDGE_EVENT_SOURCE: z.string().min(1).default('hookbridge'),
+    HOOKBRIDGE_EVENT_SOURCE: stringSetting('hookbridge'),
     /** EventBridge entry limit in bytes: 256 KB by default, up to 1 MB where the quota allows. */
     HOOKBRIDGE_MAX_EVENT_BYTES: integerSetting(262_144, 1024, 1_048_576),
     /** How long an Idempotency-Key is remembered, in seconds. */
     HOOKBRIDGE_IDEMPOTENCY_TTL_SECONDS: integerSetting(86_400, 60, 7 * 86_400),
-  })
-  .transform((env) => ({
+  }),
+  z.transform((env) => ({
     busName: env.HOOKBRIDGE_EVENT_BUS_NAME,
     idempotencyTable: env.HOOKBRIDGE_IDEMPOTENCY_TABLE,
     source: env.HOOKBRIDGE_EVENT_SOURCE,
     maxEntryBytes: env.HOOKBRIDGE_MAX_EVENT_BYTES,
     idempotencyTtlSeconds: env.HOOKBRIDGE_IDEMPOTENCY_TTL_SECONDS,
-  }));
+  })),
+);
 
-export type IngestConfig = z.infer<typeof schema>;
+export type IngestConfig = z.output<typeof schema>;
 
 /** The ingest function's configuration, read from the environment. */
 export function readIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {

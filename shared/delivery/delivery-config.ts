@@ -1,15 +1,16 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   booleanSetting,
   integerSetting,
   listSetting,
   readConfig,
   requiredString,
+  stringSetting,
 } from '../config.js';
 import { resourcePrefixSetting } from '../subscriptions/management-config.js';
 
-const schema = z
-  .object({
+const schema = z.pipe(
+  z.object({
     /** DynamoDB table of subscriptions. */
     HOOKBRIDGE_SUBSCRIPTIONS_TABLE: requiredString,
     /** DynamoDB table of the delivery attempt log. */
@@ -17,7 +18,7 @@ const schema = z
     /** The bus operational events are published on. */
     HOOKBRIDGE_EVENT_BUS_NAME: requiredString,
     /** EventBridge source of ingested events; operational events use `<source>.system`. */
-    HOOKBRIDGE_EVENT_SOURCE: z.string().min(1).default('hookbridge'),
+    HOOKBRIDGE_EVENT_SOURCE: stringSetting('hookbridge'),
     /** Prefix of the subscriber queues: a record's queue name tells its subscription. */
     HOOKBRIDGE_RESOURCE_PREFIX: resourcePrefixSetting,
     /** Per-attempt timeout (connect, headers and body), at most 30 s. */
@@ -34,8 +35,8 @@ const schema = z
     HOOKBRIDGE_ALLOW_HTTP: booleanSetting(false),
     /** Publish delivery metrics per subscription too (one custom metric per subscriber). */
     HOOKBRIDGE_METRICS_PER_SUBSCRIPTION: booleanSetting(false),
-  })
-  .transform((env) => ({
+  }),
+  z.transform((env) => ({
     subscriptionsTable: env.HOOKBRIDGE_SUBSCRIPTIONS_TABLE,
     deliveriesTable: env.HOOKBRIDGE_DELIVERIES_TABLE,
     busName: env.HOOKBRIDGE_EVENT_BUS_NAME,
@@ -48,10 +49,11 @@ const schema = z
     allowCidrs: env.HOOKBRIDGE_ALLOW_CIDRS,
     allowHttp: env.HOOKBRIDGE_ALLOW_HTTP,
     metricsPerSubscription: env.HOOKBRIDGE_METRICS_PER_SUBSCRIPTION,
-  }));
+  })),
+);
 
 /** Configuration of the delivery function. */
-export type DeliveryConfig = z.infer<typeof schema>;
+export type DeliveryConfig = z.output<typeof schema>;
 
 /** Reads and checks the delivery configuration once, at module load. */
 export function readDeliveryConfig(env: NodeJS.ProcessEnv = process.env): DeliveryConfig {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type ErrorDetail, PayloadTooLargeError, ValidationError } from '../errors.js';
 
 /** Dot-separated segments of `[A-Za-z0-9_-]`, 1–128 characters in all (DESIGN §3). */
@@ -9,9 +9,11 @@ export const MAX_BATCH_EVENTS = 100;
 
 export const eventTypeSchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-  .min(1, { error: 'must not be empty', abort: true })
-  .max(128, 'must be at most 128 characters')
-  .regex(EVENT_TYPE, 'must be dot-separated segments of letters, digits, "_" and "-"');
+  .check(
+    z.minLength(1, { error: 'must not be empty', abort: true }),
+    z.maxLength(128, 'must be at most 128 characters'),
+    z.regex(EVENT_TYPE, 'must be dot-separated segments of letters, digits, "_" and "-"'),
+  );
 
 const dataSchema = z.record(z.string(), z.unknown(), {
   error: (issue) => (issue.input === undefined ? 'is required' : 'must be a JSON object'),
@@ -32,7 +34,7 @@ export const batchInputSchema = z.strictObject(
   { error: (issue) => unknownKeysMessage(issue) ?? 'must be a JSON object' },
 );
 
-export type EventInput = z.infer<typeof eventInputSchema>;
+export type EventInput = z.output<typeof eventInputSchema>;
 
 function unknownKeysMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'unrecognized_keys') return undefined;
@@ -44,7 +46,7 @@ function unknownKeysMessage(issue: z.core.$ZodRawIssue): string | undefined {
  * prefixed with `prefix` (e.g. `events[3]`) when the event is part of a batch.
  */
 export function parseEventInput(value: unknown, prefix = ''): EventInput {
-  const parsed = eventInputSchema.safeParse(value);
+  const parsed = z.safeParse(eventInputSchema, value);
   if (parsed.success) return parsed.data;
   const details = issueDetails(parsed.error, prefix);
   throw new ValidationError(detailsMessage(details), details);
@@ -56,7 +58,7 @@ export function parseEventInput(value: unknown, prefix = ''): EventInput {
  * published.
  */
 export function parseBatchInput(value: unknown): EventInput[] {
-  const parsed = batchInputSchema.safeParse(value);
+  const parsed = z.safeParse(batchInputSchema, value);
   if (!parsed.success) {
     const details = issueDetails(parsed.error, '');
     throw new ValidationError(detailsMessage(details), details);
@@ -73,7 +75,7 @@ export function parseBatchInput(value: unknown): EventInput[] {
   const inputs: EventInput[] = [];
   const details: ErrorDetail[] = [];
   for (const [index, event] of events.entries()) {
-    const one = eventInputSchema.safeParse(event);
+    const one = z.safeParse(eventInputSchema, event);
     if (one.success) inputs.push(one.data);
     else details.push(...issueDetails(one.error, `events[${index}]`));
   }
@@ -81,7 +83,7 @@ export function parseBatchInput(value: unknown): EventInput[] {
   return inputs;
 }
 
-function issueDetails(error: z.ZodError, prefix: string): ErrorDetail[] {
+function issueDetails(error: z.core.$ZodError, prefix: string): ErrorDetail[] {
   return error.issues.map((issue) => ({
     field: fieldPath(prefix, issue.path) || 'body',
     message: issue.message,

@@ -161,7 +161,7 @@ function componentSchemas(): Record<string, JsonSchema> {
  */
 function convert(
   io: 'input' | 'output',
-  named: Record<string, z.ZodType>,
+  named: Record<string, z.core.$ZodType>,
 ): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });

@@ -1,44 +1,49 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   booleanSetting,
   integerSetting,
   listSetting,
   readConfig,
   requiredString,
+  stringSetting,
 } from '../config.js';
 import { MAX_PREFIX_LENGTH } from '../provisioning/lane-names.js';
 
 /** Prefix of every run-time resource name (queues, DLQs, rules). */
-export const resourcePrefixSetting = z
-  .string()
-  .regex(/^[A-Za-z0-9-]+$/, 'must be letters, digits and "-"')
-  .max(MAX_PREFIX_LENGTH)
-  .default('hookbridge');
+export const resourcePrefixSetting = z._default(
+  z
+    .string()
+    .check(
+      z.regex(/^[A-Za-z0-9-]+$/, 'must be letters, digits and "-"'),
+      z.maxLength(MAX_PREFIX_LENGTH, `must be at most ${MAX_PREFIX_LENGTH} characters`),
+    ),
+  'hookbridge',
+);
 
-const schema = z
-  .object({
+const schema = z.pipe(
+  z.object({
     /** DynamoDB table of subscriptions. */
     HOOKBRIDGE_SUBSCRIPTIONS_TABLE: requiredString,
     /** DynamoDB table of the delivery attempt log (read by the deliveries route). */
     HOOKBRIDGE_DELIVERIES_TABLE: requiredString,
     /** The event archive on the bus, the source of replays. */
-    HOOKBRIDGE_ARCHIVE_ARN: z.string().optional(),
+    HOOKBRIDGE_ARCHIVE_ARN: z.optional(z.string()),
     /** The EventBridge bus rules are made on. */
     HOOKBRIDGE_EVENT_BUS_NAME: requiredString,
     /** EventBridge `Source` of ingested events; rules match it. */
-    HOOKBRIDGE_EVENT_SOURCE: z.string().min(1).default('hookbridge'),
+    HOOKBRIDGE_EVENT_SOURCE: stringSetting('hookbridge'),
     /** Prefix of every run-time resource name (queues, DLQs, rules). */
     HOOKBRIDGE_RESOURCE_PREFIX: resourcePrefixSetting,
     /** The delivery Lambda the queues are mapped to (AWS only; the local runtime polls itself). */
-    HOOKBRIDGE_DELIVERY_FUNCTION_NAME: z.string().optional(),
+    HOOKBRIDGE_DELIVERY_FUNCTION_NAME: z.optional(z.string()),
     /** The delivery function's timeout; queues get 6× it as visibility timeout. */
     HOOKBRIDGE_DELIVERY_TIMEOUT_SECONDS: integerSetting(60, 1, 900),
     /** Comma-separated CIDRs subscriber URLs may resolve into despite the SSRF guard. */
     HOOKBRIDGE_ALLOW_CIDRS: listSetting,
     /** Whether plain `http:` subscriber URLs are allowed. */
     HOOKBRIDGE_ALLOW_HTTP: booleanSetting(false),
-  })
-  .transform((env) => ({
+  }),
+  z.transform((env) => ({
     subscriptionsTable: env.HOOKBRIDGE_SUBSCRIPTIONS_TABLE,
     deliveriesTable: env.HOOKBRIDGE_DELIVERIES_TABLE,
     archiveArn: env.HOOKBRIDGE_ARCHIVE_ARN,
@@ -49,10 +54,11 @@ const schema = z
     deliveryTimeoutSeconds: env.HOOKBRIDGE_DELIVERY_TIMEOUT_SECONDS,
     allowCidrs: env.HOOKBRIDGE_ALLOW_CIDRS,
     allowHttp: env.HOOKBRIDGE_ALLOW_HTTP,
-  }));
+  })),
+);
 
 /** Configuration of the management API and the reconciler. */
-export type ManagementConfig = z.infer<typeof schema>;
+export type ManagementConfig = z.output<typeof schema>;
 
 /** Reads and checks the management/reconciler configuration once, at module load. */
 export function readManagementConfig(env: NodeJS.ProcessEnv = process.env): ManagementConfig {

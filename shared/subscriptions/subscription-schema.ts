@@ -37,7 +37,7 @@ const urlSchema = z
 
 /** `*`, `prefix.*`, or an exact event type. */
 const eventTypeSelector = z.union(
-  [z.literal('*'), eventTypeSchema.or(z.string().regex(/^([A-Za-z0-9_-]+\.)+\*$/))],
+  [z.literal('*'), z.union([eventTypeSchema, z.string().regex(/^([A-Za-z0-9_-]+\.)+\*$/)])],
   {
     error: 'must be an event type, "<prefix>.*" or "*"',
   },
