@@ -37,6 +37,15 @@ export default defineConfig({
           },
         },
       },
+      {
+        test: {
+          // cdk bootstrap + cdk deploy into a moto of its own (LOCAL-AWS.md).
+          name: 'deploy',
+          include: ['test/deploy/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });
