@@ -8,7 +8,10 @@ type JsonSchema = Record<string, unknown>;
  * Query parameters from the zod schema a handler parses its query string with, one per
  * property; each needs a description here, so a new parameter cannot go undocumented.
  */
-function queryParameters(schema: z.core.$ZodType, descriptions: Record<string, string>): JsonSchema[] {
+function queryParameters(
+  schema: z.core.$ZodType,
+  descriptions: Record<string, string>,
+): JsonSchema[] {
   const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as JsonSchema;
   const required = (json.required as string[] | undefined) ?? [];
   return Object.entries(json.properties as Record<string, JsonSchema>).map(([name, schema]) => {
