@@ -2,12 +2,19 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { logger, metrics } from '../../shared/observability.js';
+import { createLaneComponents, lambdaMappings } from '../../shared/provisioning/lane-wiring.js';
 import { type ReconcileReport, reconcile } from '../../shared/provisioning/reconciler.js';
 import { readManagementConfig } from '../../shared/subscriptions/management-config.js';
-import { createAwsSubscriptionComponents } from '../../shared/subscriptions/subscription-wiring.js';
 
-const { store, provisioner } = createAwsSubscriptionComponents(readManagementConfig(), logger);
+const config = readManagementConfig();
+const clientConfig = awsClientConfig();
+const { store, provisioner } = createLaneComponents(
+  config,
+  clientConfig,
+  lambdaMappings(config, clientConfig),
+);
 
 /** One reconciliation pass, run by an EventBridge schedule every few minutes. */
 async function reconcilerHandler(): Promise<ReconcileReport> {

@@ -7,6 +7,7 @@ import type { Log } from '../observability.js';
 import type { Provisioner } from '../provisioning/provisioner.js';
 import {
   isSubscriptionId,
+  liveSecrets,
   newSubscriptionId,
   type SigningSecret,
   type Subscription,
@@ -209,9 +210,4 @@ export class SubscriptionService {
       throw error;
     }
   }
-}
-
-/** Secrets that have not expired, current first. */
-export function liveSecrets(secrets: readonly SigningSecret[], now: Date): SigningSecret[] {
-  return secrets.filter((s) => !s.expiresAt || Date.parse(s.expiresAt) > now.getTime());
 }

@@ -1,22 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { type AwsClientConfig, awsClientConfig } from '../aws/client-config.js';
 import { DynamoAttemptLog } from '../delivery/attempt-log.js';
-import { ConfigError } from '../errors.js';
 import { BusOperationalEvents } from '../events/operational-events.js';
 import { AddressPolicy } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
-import {
-  type EventSourceMappings,
-  LambdaEventSourceMappings,
-} from '../provisioning/event-source-mappings.js';
-import { Provisioner } from '../provisioning/provisioner.js';
+import type { EventSourceMappings } from '../provisioning/event-source-mappings.js';
+import { createLaneComponents, lambdaMappings } from '../provisioning/lane-wiring.js';
+import type { Provisioner } from '../provisioning/provisioner.js';
 import { LaneOperations } from './lane-operations.js';
 import type { ManagementConfig } from './management-config.js';
 import { SubscriptionService } from './subscription-service.js';
-import { DynamoSubscriptionStore } from './subscription-store.js';
+import type { DynamoSubscriptionStore } from './subscription-store.js';
 
 /** The subscription service, store and provisioner for a configuration. */
 export interface SubscriptionComponents {
@@ -38,10 +31,8 @@ export function createSubscriptionComponents(
   options: { logger?: Log; lookup?: (host: string) => Promise<string[]> } = {},
 ): SubscriptionComponents {
   const { logger, lookup } = options;
-  const dynamo = new DynamoDBClient(clientConfig);
-  const sqs = new SQSClient(clientConfig);
-  const events = new EventBridgeClient(clientConfig);
-  const store = new DynamoSubscriptionStore(dynamo, config.subscriptionsTable);
+  const { store, provisioner, clients } = createLaneComponents(config, clientConfig, mappings);
+  const { dynamo, sqs, events } = clients;
   // The management API only reads the log: the TTL setting does not matter here.
   const attempts = new DynamoAttemptLog(dynamo, config.deliveriesTable, 0);
   const lanes = new LaneOperations(sqs, events, {
@@ -49,12 +40,6 @@ export function createSubscriptionComponents(
     busName: config.busName,
     source: config.source,
     archiveArn: config.archiveArn,
-  });
-  const provisioner = new Provisioner(sqs, events, mappings, {
-    prefix: config.prefix,
-    busName: config.busName,
-    source: config.source,
-    deliveryTimeoutSeconds: config.deliveryTimeoutSeconds,
   });
   const policy = new AddressPolicy({
     allowCidrs: config.allowCidrs,
@@ -73,20 +58,15 @@ export function createSubscriptionComponents(
 }
 
 /**
- * The subscription components as the management and reconciler Lambdas run them: AWS clients
- * from the environment and Lambda event source mappings to the configured delivery function.
+ * The subscription components as the management Lambda runs them: AWS clients from the
+ * environment and Lambda event source mappings to the configured delivery function.
  */
 export function createAwsSubscriptionComponents(
   config: ManagementConfig,
   logger: Log,
 ): SubscriptionComponents {
-  if (!config.deliveryFunctionName) {
-    throw new ConfigError('invalid configuration: HOOKBRIDGE_DELIVERY_FUNCTION_NAME: is required');
-  }
   const clientConfig = awsClientConfig();
-  const mappings = new LambdaEventSourceMappings(
-    new LambdaClient(clientConfig),
-    config.deliveryFunctionName,
-  );
-  return createSubscriptionComponents(config, clientConfig, mappings, { logger });
+  return createSubscriptionComponents(config, clientConfig, lambdaMappings(config, clientConfig), {
+    logger,
+  });
 }

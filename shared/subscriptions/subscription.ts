@@ -93,3 +93,8 @@ export function toView(subscription: Subscription): SubscriptionView {
     }),
   };
 }
+
+/** Secrets that have not expired, current first. */
+export function liveSecrets(secrets: readonly SigningSecret[], now: Date): SigningSecret[] {
+  return secrets.filter((s) => !s.expiresAt || Date.parse(s.expiresAt) > now.getTime());
+}

@@ -1,0 +1,53 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsClientConfig } from '../aws/client-config.js';
+import { ConfigError } from '../errors.js';
+import type { ManagementConfig } from '../subscriptions/management-config.js';
+import { DynamoSubscriptionStore } from '../subscriptions/subscription-store.js';
+import { type EventSourceMappings, LambdaEventSourceMappings } from './event-source-mappings.js';
+import { Provisioner } from './provisioner.js';
+
+/** The subscription store and the provisioner, with the clients they were built on. */
+export interface LaneComponents {
+  readonly store: DynamoSubscriptionStore;
+  readonly provisioner: Provisioner;
+  readonly clients: { dynamo: DynamoDBClient; sqs: SQSClient; events: EventBridgeClient };
+}
+
+/**
+ * What the reconciler needs, and the management API builds on: the store and the provisioner
+ * on AWS SDK clients made once from `clientConfig`. Kept apart from the request-facing service
+ * so the reconciler's bundle carries no request validation.
+ */
+export function createLaneComponents(
+  config: ManagementConfig,
+  clientConfig: AwsClientConfig,
+  mappings: EventSourceMappings,
+): LaneComponents {
+  const clients = {
+    dynamo: new DynamoDBClient(clientConfig),
+    sqs: new SQSClient(clientConfig),
+    events: new EventBridgeClient(clientConfig),
+  };
+  const store = new DynamoSubscriptionStore(clients.dynamo, config.subscriptionsTable);
+  const provisioner = new Provisioner(clients.sqs, clients.events, mappings, {
+    prefix: config.prefix,
+    busName: config.busName,
+    source: config.source,
+    deliveryTimeoutSeconds: config.deliveryTimeoutSeconds,
+  });
+  return { store, provisioner, clients };
+}
+
+/** Lambda event source mappings to the configured delivery function (AWS only). */
+export function lambdaMappings(
+  config: ManagementConfig,
+  clientConfig: AwsClientConfig,
+): LambdaEventSourceMappings {
+  if (!config.deliveryFunctionName) {
+    throw new ConfigError('invalid configuration: HOOKBRIDGE_DELIVERY_FUNCTION_NAME: is required');
+  }
+  return new LambdaEventSourceMappings(new LambdaClient(clientConfig), config.deliveryFunctionName);
+}
