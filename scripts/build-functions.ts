@@ -19,6 +19,7 @@ for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
     mainFields: [...ESBUILD_SETTINGS.mainFields],
     external: [...ESBUILD_SETTINGS.external],
     alias: { ...ESBUILD_SETTINGS.alias },
+    define: { ...ESBUILD_SETTINGS.define },
     entryPoints: [path.join(root, entry)],
     outfile,
     logLevel: 'warning',

@@ -89,6 +89,7 @@ export function bundledFunction(
       sourcesContent: false,
       bundleAwsSDK: true,
       externalModules: [...ESBUILD_SETTINGS.external],
+      define: { ...ESBUILD_SETTINGS.define },
       esbuildArgs: Object.fromEntries(
         Object.entries(ESBUILD_SETTINGS.alias).map(([from, to]) => [`--alias:${from}`, to]),
       ),

@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { type AddressPolicy, DestinationRefusedError } from '../net/address-policy.js';
+import { Agent, request } from './undici-agent.js';
 import {
   describeRequestFailure,
   errorChain,
@@ -96,7 +97,7 @@ export class WebhookClient {
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const started = performance.now();
     try {
-      const response = await this.agent.request({
+      const response = await request(this.agent, {
         origin,
         path,
         method: 'POST',

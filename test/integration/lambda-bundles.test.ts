@@ -10,19 +10,23 @@ import { createBaseResources } from '../../local/base-resources.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { apiGatewayEvent, lambdaContext } from '../support/api-gateway-event.js';
 import { captureBus } from '../support/bus-capture.js';
+import { startReceiver } from '../support/receiver.js';
 
 // The bundles as deployed: same esbuild settings (including the environment-only credential
 // chain), run against the local endpoint with credentials given the way Lambda gives them.
 const outdir = mkdtempSync(path.join(tmpdir(), 'hookbridge-bundles-'));
 
-async function bundle(name: LambdaName): Promise<string> {
+async function bundle(name: LambdaName | 'webhook-client'): Promise<string> {
   const outfile = path.join(outdir, name, 'index.mjs');
+  const entry =
+    name === 'webhook-client' ? 'shared/delivery/webhook-client.ts' : LAMBDA_ENTRIES[name];
   await build({
     ...ESBUILD_SETTINGS,
     mainFields: [...ESBUILD_SETTINGS.mainFields],
     external: [...ESBUILD_SETTINGS.external],
     alias: { ...ESBUILD_SETTINGS.alias },
-    entryPoints: [path.resolve(LAMBDA_ENTRIES[name])],
+    define: { ...ESBUILD_SETTINGS.define },
+    entryPoints: [path.resolve(entry)],
     outfile,
     logLevel: 'silent',
   });
@@ -53,6 +57,26 @@ describe('the Lambda bundles', () => {
     );
     expect(response.statusCode).toBe(202);
     expect((await bus.drain()).map((e) => e.detail.type)).toEqual(['bundle.smoke']);
+  });
+
+  it('the delivery HTTP client works as bundled (undici by module path, without Milo)', async () => {
+    const receiver = await startReceiver(() => ({ status: 201, body: 'made' }));
+    try {
+      const { WebhookClient } = await import(await bundle('webhook-client'));
+      const { AddressPolicy } = await import('../../shared/net/address-policy.js');
+      const client = new WebhookClient({
+        policy: new AddressPolicy({ allowCidrs: ['127.0.0.0/8'], allowHttp: true }),
+        userAgent: 'Hookbridge/test',
+      });
+      const response = await client.post(`${receiver.url}/hook`, '{"a":1}', {
+        'webhook-id': 'evt_x',
+      });
+      await client.close();
+      expect(response).toMatchObject({ status: 201, body: 'made' });
+      expect(receiver.received[0]).toMatchObject({ path: '/hook', body: '{"a":1}' });
+    } finally {
+      await receiver.close();
+    }
   });
 
   it.each(['management', 'reconciler', 'delivery'] as const)(
