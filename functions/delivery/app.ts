@@ -50,16 +50,37 @@ export function createDeliveryHandler(
     if (!options.perSubscription) return [metrics];
     const id = subscriptionIdOf(options.prefix ?? 'hookbridge', nameOfArn(record.eventSourceARN));
     if (!id) return [metrics];
-    const single = metrics.singleMetric();
-    single.addDimension('SubscriptionId', id);
-    return [metrics, single];
+    // A single metric publishes on its first addMetric and then forgets its dimensions: one
+    // per value, or the later values would be counted again without the SubscriptionId.
+    const perSubscription: Pick<Metrics, 'addMetric'> = {
+      addMetric(name, unit, value) {
+        const single = metrics.singleMetric();
+        single.addDimension('SubscriptionId', id);
+        single.addMetric(name, unit, value);
+        return single;
+      },
+    };
+    return [metrics, perSubscription];
   }
 
   async function deliveryHandler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     const counts = new Map<string, number>();
     const latencies: number[] = [];
     const deliverRecord = async (record: SQSRecord) => {
-      const outcome = await deliverer.deliver(record);
+      let outcome: RecordOutcome;
+      try {
+        outcome = await deliverer.deliver(record);
+      } catch (error) {
+        // An AWS call of ours failed (throttling, permissions): the record comes back after its
+        // visibility timeout. Say so, or the batch processor would keep it to itself.
+        logger.error('delivering a record failed', {
+          messageId: record.messageId,
+          queue: nameOfArn(record.eventSourceARN),
+          error,
+        });
+        counts.set('DeliveryErrors', (counts.get('DeliveryErrors') ?? 0) + 1);
+        throw error;
+      }
       const name = METRIC_OF[outcome.kind];
       counts.set(name, (counts.get(name) ?? 0) + 1);
       // From EventBridge's hand-off to the queue until the subscriber said 2xx.

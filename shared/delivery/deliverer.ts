@@ -209,7 +209,7 @@ export class Deliverer {
     log: () => Promise<void>,
   ): Promise<RecordOutcome> {
     await log();
-    await this.ports.operational.emit('delivery.exhausted', {
+    await this.announce('delivery.exhausted', {
       subscriptionId: subscription.id,
       eventId: parseEnvelopeId(record.body),
       attempts: Number(record.attributes.ApproximateReceiveCount),
@@ -227,12 +227,21 @@ export class Deliverer {
     return { settled: false, kind: 'exhausted' };
   }
 
+  /** Operational events are best effort: losing one must not stop the record's handling. */
+  private async announce(type: string, detail: Record<string, unknown>): Promise<void> {
+    try {
+      await this.ports.operational.emit(type, detail);
+    } catch (error) {
+      this.ports.logger.warn('could not publish an operational event', { type, error });
+    }
+  }
+
   private async disable(subscription: Subscription, reason: string): Promise<void> {
     const disabled = await this.ports.streaks.disable(subscription.id, reason);
     this.ports.subscriptions.forget(subscription.id);
     if (!disabled) return;
     await this.ports.onDisabled(disabled);
-    await this.ports.operational.emit('subscription.disabled', {
+    await this.announce('subscription.disabled', {
       subscriptionId: subscription.id,
       url: subscription.url,
       reason,

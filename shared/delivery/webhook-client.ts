@@ -164,27 +164,36 @@ function checkTimeout(timeoutMs: number): number {
   return timeoutMs;
 }
 
-/** Decodes the first `limit` bytes; a multi-byte character cut at the limit is left out. */
+/**
+ * Decodes the first `limit` bytes; a multi-byte character cut at the limit is left out. The
+ * status line has arrived by now and decides the outcome: a body that breaks off or stalls
+ * past the timeout after it must not turn an accepted delivery into a retry (the receiver
+ * would get it twice), so what was read is kept and the stream is dropped.
+ */
 async function readStart(
   body: Dispatcher.ResponseData['body'],
   declared: number,
   limit: number,
 ): Promise<string> {
-  // The common case, a short answer of known length: read it whole.
-  if (declared <= limit) return (await body.text()).slice(0, limit);
   const decoder = new TextDecoder();
   let text = '';
   let kept = 0;
   let seen = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (kept < limit) {
-      const part = chunk.subarray(0, limit - kept);
-      text += decoder.decode(part, { stream: true });
-      kept += part.length;
+  try {
+    // The common case, a short answer of known length: read it whole.
+    if (declared <= limit) return (await body.text()).slice(0, limit);
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (kept < limit) {
+        const part = chunk.subarray(0, limit - kept);
+        text += decoder.decode(part, { stream: true });
+        kept += part.length;
+      }
+      seen += chunk.length;
+      // Leaving the loop destroys the stream and with it the connection.
+      if (seen >= limit && (seen > DRAIN_LIMIT_BYTES || declared > DRAIN_LIMIT_BYTES)) break;
     }
-    seen += chunk.length;
-    // Leaving the loop destroys the stream and with it the connection.
-    if (seen >= limit && (seen > DRAIN_LIMIT_BYTES || declared > DRAIN_LIMIT_BYTES)) break;
+  } catch {
+    body.destroy();
   }
   return text;
 }

@@ -59,8 +59,9 @@ export async function ingestEvents(
       status: 'failed',
       error: {
         code: 'publish_failed',
+        // The code only: EventBridge's message can name the account and role (it is logged).
         message: outcome
-          ? `EventBridge rejected the event (${outcome.code}: ${outcome.message})`
+          ? `EventBridge rejected the event (${outcome.code})`
           : 'the event was not published',
       },
     };

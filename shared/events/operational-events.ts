@@ -18,7 +18,7 @@ export class BusOperationalEvents implements OperationalEvents {
   ) {}
 
   async emit(type: string, detail: Record<string, unknown>): Promise<void> {
-    await this.events.send(
+    const result = await this.events.send(
       new PutEventsCommand({
         Entries: [
           {
@@ -30,5 +30,11 @@ export class BusOperationalEvents implements OperationalEvents {
         ],
       }),
     );
+    if (result.FailedEntryCount) {
+      const [entry] = result.Entries ?? [];
+      throw new Error(
+        `EventBridge refused the ${type} event: ${entry?.ErrorCode ?? 'unknown error'}`,
+      );
+    }
   }
 }

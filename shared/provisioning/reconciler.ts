@@ -44,14 +44,17 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
   };
   const subscriptions = await store.all();
 
-  for (const subscription of subscriptions) {
+  for (const listed of subscriptions) {
     try {
-      await reconcileOne(subscription);
+      // The scan is eventually consistent and the pass takes time: act on the record as it is
+      // now, or an edit made meanwhile (pause, new event types) would be undone as "drift".
+      const subscription = await store.get(listed.id);
+      if (subscription) await reconcileOne(subscription);
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      report.errors.push({ id: subscription.id, error: message });
+      report.errors.push({ id: listed.id, error: message });
       options.logger?.warn('reconciling a subscription failed', {
-        id: subscription.id,
+        id: listed.id,
         error: message,
       });
     }

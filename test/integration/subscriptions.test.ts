@@ -287,6 +287,31 @@ describe('reconciler', () => {
     expect(again).toMatchObject({ provisioned: [], repaired: [], orphansRemoved: [], errors: [] });
   });
 
+  it('does not undo a change made after its scan (it acts on the record as it is now)', async () => {
+    const sub = await create({ url: hook, eventTypes: ['stale.x'] });
+    const arn = (await queueAttributes(`hookbridge-${sub.id}`)).QueueArn ?? '';
+    const listedBeforeThePause = await h.store.all();
+    await h.call('PATCH /v1/subscriptions/{id}', { id: sub.id, body: { status: 'paused' } });
+
+    const store = h.store;
+    await reconcile({
+      store: {
+        all: async () => listedBeforeThePause,
+        get: (id) => store.get(id),
+        list: (options) => store.list(options),
+        create: (item) => store.create(item),
+        save: (item, changes) => store.save(item, changes),
+        remove: (id, version) => store.remove(id, version),
+        markFailing: (id, since) => store.markFailing(id, since),
+        clearFailing: (id) => store.clearFailing(id),
+        disable: (id, reason) => store.disable(id, reason),
+      },
+      provisioner: h.provisioner,
+    });
+
+    expect((await h.registry.find(arn))?.enabled).toBe(false);
+  });
+
   it('marks a subscription failed when provisioning fails, then provisions it on the next pass', async () => {
     let broken = true;
     const flaky = managementHarness({

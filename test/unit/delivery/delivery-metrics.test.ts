@@ -73,4 +73,30 @@ describe('delivery metrics', () => {
       'DeliveryLatency',
     ]);
   });
+
+  it('logs and counts a record whose handling threw, and leaves it in the queue', async () => {
+    const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
+    const added: string[] = [];
+    vi.spyOn(metrics, 'addMetric').mockImplementation((name) => {
+      added.push(name);
+      return metrics;
+    });
+    const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+    const logged = vi.spyOn(logger, 'error');
+    const deliverer = {
+      deliver: async () => {
+        throw new Error('AccessDeniedException');
+      },
+    } as unknown as Deliverer;
+    const handler = createDeliveryHandler(deliverer, logger, metrics);
+
+    const response = await handler({ Records: [record('a')] }, context);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'a' }]);
+    expect(added).toEqual(['DeliveryErrors']);
+    expect(logged).toHaveBeenCalledWith(
+      'delivering a record failed',
+      expect.objectContaining({ messageId: 'a' }),
+    );
+  });
 });
