@@ -37,8 +37,8 @@ export const subscriptionsTable: TableDefinition = {
 
 /**
  * The delivery attempt log: one item per attempt, partition `subscriptionId`, sort key
- * `sk` = `<event id>#<attempt, 2 digits>`. Event ids are ULIDs, so the sort key orders the log
- * by time and `begins_with(sk, <event id>)` finds one event's attempts — the lookup by event
+ * `sk` = `<event id>#<attempted at, ISO 8601>`. Event ids are ULIDs, so the sort key orders
+ * the log by time and `begins_with(sk, <event id>)` finds one event's attempts — the lookup by event
  * id without a global secondary index, whose replicated writes would double the log's cost.
  * Items expire through TTL.
  */

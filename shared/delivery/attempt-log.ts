@@ -50,7 +50,7 @@ export interface AttemptLog {
 
 /**
  * The attempt log in DynamoDB (see `deliveriesTable`): one small item per attempt under the
- * subscription, sorted by `<event id>#<attempt>`, expiring after `ttlSeconds`. One query before
+ * subscription, sorted by `<event id>#<attempted at>`, expiring after `ttlSeconds`. One query before
  * each attempt is the duplicate guard; one put after it is the log.
  */
 export class DynamoAttemptLog implements AttemptLog {
@@ -91,7 +91,7 @@ export class DynamoAttemptLog implements AttemptLog {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...attempt, sk: sortKey(attempt.eventId, attempt.attempt), expiresAt },
+        Item: { ...attempt, sk: sortKey(attempt.eventId, attempt.attemptedAt), expiresAt },
       }),
     );
   }
@@ -104,35 +104,48 @@ export class DynamoAttemptLog implements AttemptLog {
       values[':e'] = `${query.eventId}#`;
     }
     if (query.result) values[':r'] = query.result;
-    const { Items = [], LastEvaluatedKey } = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: keyCondition,
-        ...(query.result && {
-          FilterExpression: '#result = :r',
-          ExpressionAttributeNames: { '#result': 'result' },
+    const limit = query.limit ?? 50;
+    const items: DeliveryAttempt[] = [];
+    let startKey = query.cursor ? decodeCursor(query.cursor, subscriptionId) : undefined;
+    // DynamoDB applies Limit before a filter: with `result`, keep reading (a few pages at most)
+    // so a page is not empty while matching attempts remain.
+    for (let page = 0; page < 10; page++) {
+      const { Items = [], LastEvaluatedKey } = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: keyCondition,
+          ...(query.result && {
+            FilterExpression: '#result = :r',
+            ExpressionAttributeNames: { '#result': 'result' },
+          }),
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: limit - items.length,
+          ExclusiveStartKey: startKey,
         }),
-        ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-        Limit: query.limit ?? 50,
-        ExclusiveStartKey: query.cursor ? decodeCursor(query.cursor, subscriptionId) : undefined,
-      }),
-    );
-    const items = Items.map(({ sk: _sk, expiresAt: _e, ...attempt }) => attempt as DeliveryAttempt);
-    return LastEvaluatedKey
-      ? { items, nextCursor: Buffer.from(String(LastEvaluatedKey.sk)).toString('base64url') }
+      );
+      for (const { sk: _sk, expiresAt: _e, ...attempt } of Items)
+        items.push(attempt as DeliveryAttempt);
+      startKey = LastEvaluatedKey;
+      if (!startKey || items.length >= limit) break;
+    }
+    return startKey
+      ? { items, nextCursor: Buffer.from(String(startKey.sk)).toString('base64url') }
       : { items };
   }
 }
 
-/** `<event id>#<attempt>`, the attempt zero-padded so attempts sort numerically. */
-function sortKey(eventId: string, attempt: number): string {
-  return `${eventId}#${String(attempt).padStart(2, '0')}`;
+/**
+ * `<event id>#<attempted at>`: unique per attempt even when a redrive or a replay starts the
+ * receive count (and so `attempt`) from 1 again, and sorted by time within an event.
+ */
+function sortKey(eventId: string, attemptedAt: string): string {
+  return `${eventId}#${attemptedAt}`;
 }
 
 function decodeCursor(cursor: string, subscriptionId: string): Record<string, unknown> {
   const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^evt_[0-9A-Z]{26}#\d{2}$/.test(sk)) {
+  if (!/^evt_[0-9A-Z]{26}#\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(sk)) {
     throw new ValidationError(
       'cursor: is not a cursor this API returned',
       undefined,

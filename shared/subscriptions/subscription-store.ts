@@ -96,28 +96,38 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async save(subscription: Subscription, changes: Partial<Subscription>): Promise<Subscription> {
-    const item: Subscription = {
-      ...subscription,
-      ...changes,
-      id: subscription.id,
-      updatedAt: new Date().toISOString(),
-      version: subscription.version + 1,
-    };
-    // Drop fields a patch removed (set to undefined) instead of storing them.
-    for (const [key, value] of Object.entries(item)) {
-      if (value === undefined) delete (item as unknown as Record<string, unknown>)[key];
-    }
+    const updatedAt = new Date().toISOString();
+    const version = subscription.version + 1;
+    // Only the changed attributes are written (SET, or REMOVE for a field set to undefined):
+    // a whole-item put would write back a failure streak that a delivery changed meanwhile.
+    const set: Record<string, unknown> = { ...changes, updatedAt, version };
+    delete set.id;
+    const removed = Object.keys(set).filter((key) => set[key] === undefined);
+    for (const key of removed) delete set[key];
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = { ':expected': subscription.version };
+    const assignments = Object.entries(set).map(([key, value], i) => {
+      names[`#s${i}`] = key;
+      values[`:s${i}`] = value;
+      return `#s${i} = :s${i}`;
+    });
+    const removals = removed.map((key, i) => {
+      names[`#r${i}`] = key;
+      return `#r${i}`;
+    });
     try {
-      await this.documents.send(
-        new PutCommand({
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: item,
+          Key: { id: subscription.id },
+          UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
           ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': subscription.version },
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return item;
+      return Attributes as Subscription;
     } catch (error) {
       throw versionConflict(error, subscription.id);
     }
