@@ -11,6 +11,13 @@ import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import type { MessageActions, SubscriptionSource } from './deliverer.js';
 
 /**
+ * SQS refuses a visibility timeout that ends more than 12 h after the message was received;
+ * by the time a failed attempt sets it, up to 30 s (the attempt timeout) and some overhead have
+ * passed. A longer retry delay is shortened to this.
+ */
+const VISIBILITY_CEILING_SECONDS = 43_200 - 60;
+
+/**
  * SQS actions on the record being delivered. Queue URLs are looked up once per queue name and
  * kept for the life of the execution environment.
  */
@@ -24,7 +31,7 @@ export class SqsMessageActions implements MessageActions {
       new ChangeMessageVisibilityCommand({
         QueueUrl: await this.url(nameOfArn(record.eventSourceARN)),
         ReceiptHandle: record.receiptHandle,
-        VisibilityTimeout: seconds,
+        VisibilityTimeout: Math.min(seconds, VISIBILITY_CEILING_SECONDS),
       }),
     );
   }

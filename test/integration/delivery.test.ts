@@ -32,9 +32,10 @@ async function receiver(reply?: (request: { path: string }, count: number) => Re
   return r;
 }
 
-async function subscribe(url: string, body: Record<string, unknown> = {}) {
+/** Each test subscribes to its own event types, so no test's events reach another's receiver. */
+async function subscribe(url: string, body: Record<string, unknown> & { eventTypes: string[] }) {
   const response = await h.call('POST /v1/subscriptions', {
-    body: { url, eventTypes: ['*'], ...body },
+    body: { url, ...body },
   });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body as { id: string; secret: string };
@@ -69,7 +70,10 @@ async function queueDepth(name: string): Promise<number> {
 describe('delivery', () => {
   it('delivers an ingested event signed per Standard Webhooks, verifiable by the standardwebhooks library', async () => {
     const r = await receiver();
-    const sub = await subscribe(`${r.url}/hook`, { headers: { 'X-Tenant': 'acme' } });
+    const sub = await subscribe(`${r.url}/hook`, {
+      eventTypes: ['order.*'],
+      headers: { 'X-Tenant': 'acme' },
+    });
     const [result] = await h.publish([
       { type: 'order.created', data: { orderId: 'o-1', total: 9.5 } },
     ]);
@@ -106,7 +110,7 @@ describe('delivery', () => {
     const r = await receiver((_req, n) =>
       n <= 2 ? { status: 500, body: 'boom' } : { status: 204 },
     );
-    const sub = await subscribe(r.url, { retrySchedule: [1, 1, 1] });
+    const sub = await subscribe(r.url, { eventTypes: ['invoice.paid'], retrySchedule: [1, 1, 1] });
     await h.publish([{ type: 'invoice.paid', data: { n: 1 } }]);
 
     await waitFor(() => r.received.length === 3, 20_000, 'the third attempt');
@@ -126,8 +130,8 @@ describe('delivery', () => {
 
   it('moves a message that keeps failing to the DLQ after exactly N attempts', async () => {
     const r = await receiver(() => ({ status: 503 }));
-    const sub = await subscribe(r.url, { retrySchedule: [1, 1] });
-    await h.publish([{ type: 'x.y', data: {} }]);
+    const sub = await subscribe(r.url, { eventTypes: ['dlq.x'], retrySchedule: [1, 1] });
+    await h.publish([{ type: 'dlq.x', data: {} }]);
 
     const queue = `hookbridge-${sub.id}`;
     await waitFor(
@@ -143,8 +147,8 @@ describe('delivery', () => {
 
   it('disables the subscription on 410 Gone and keeps its message', async () => {
     const r = await receiver(() => ({ status: 410 }));
-    const sub = await subscribe(r.url);
-    await h.publish([{ type: 'x.y', data: {} }]);
+    const sub = await subscribe(r.url, { eventTypes: ['gone.x'] });
+    await h.publish([{ type: 'gone.x', data: {} }]);
 
     await waitFor(
       async () =>
@@ -154,8 +158,13 @@ describe('delivery', () => {
     );
     const got = await h.call('GET /v1/subscriptions/{id}', { id: sub.id });
     expect(got.body.statusReason).toMatch(/410/);
-    const mappings = await h.registry.list();
-    expect(mappings.find((m) => m.queueArn.endsWith(sub.id))?.enabled).toBe(false);
+    // The record is disabled first, then its mapping.
+    await waitFor(
+      async () =>
+        (await h.registry.list()).find((m) => m.queueArn.endsWith(sub.id))?.enabled === false,
+      5_000,
+      'the mapping to be disabled',
+    );
     expect(r.received).toHaveLength(1);
     expect(await queueDepth(`hookbridge-${sub.id}`)).toBe(1);
   });
@@ -164,8 +173,8 @@ describe('delivery', () => {
     const r = await receiver((_req, n) =>
       n === 1 ? { status: 200, delayMs: 3_000 } : { status: 200 },
     );
-    const sub = await subscribe(r.url, { retrySchedule: [1, 1] });
-    await h.publish([{ type: 'x.y', data: {} }]);
+    const sub = await subscribe(r.url, { eventTypes: ['timeout.x'], retrySchedule: [1, 1] });
+    await h.publish([{ type: 'timeout.x', data: {} }]);
 
     await waitFor(
       async () => (await attempts(sub.id)).some((a) => a.result === 'delivered'),
@@ -181,8 +190,11 @@ describe('delivery', () => {
     const r = await receiver((req) =>
       req.path === '/moved' ? { status: 200 } : { status: 302, headers: { location: '/moved' } },
     );
-    const sub = await subscribe(`${r.url}/hook`, { retrySchedule: [30] });
-    await h.publish([{ type: 'x.y', data: {} }]);
+    const sub = await subscribe(`${r.url}/hook`, {
+      eventTypes: ['redirect.x'],
+      retrySchedule: [30],
+    });
+    await h.publish([{ type: 'redirect.x', data: {} }]);
 
     await waitFor(async () => (await attempts(sub.id)).length === 1, 15_000, 'the attempt');
     expect((await attempts(sub.id))[0]).toMatchObject({
@@ -199,14 +211,12 @@ describe('delivery', () => {
     await subscribe(hanging.url, { eventTypes: ['noisy.*'], retrySchedule: [60] });
     await subscribe(healthy.url, { eventTypes: ['noisy.*'] });
 
-    const started = Date.now();
     await h.publish(Array.from({ length: 20 }, (_, i) => ({ type: 'noisy.event', data: { i } })));
     await waitFor(
       () => healthy.received.length === 20,
       15_000,
       'all 20 events at the healthy receiver',
     );
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(hanging.received.length).toBeGreaterThan(0);
   });
 

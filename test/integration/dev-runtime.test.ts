@@ -47,7 +47,11 @@ describe('the local runtime', () => {
 
     const listed = await api('GET', '/v1/subscriptions?limit=10');
     expect(listed.body.data.map((s: { id: string }) => s.id)).toContain(created.body.id);
-    const deliveries = await api('GET', `/v1/subscriptions/${created.body.id}/deliveries`);
+    // The attempt is logged once the receiver has answered.
+    const logged = async () =>
+      (await api('GET', `/v1/subscriptions/${created.body.id}/deliveries`)).body.data;
+    await waitFor(async () => (await logged()).length === 1, 5_000, 'the attempt log');
+    const deliveries = { body: { data: await logged() } };
     expect(deliveries.body.data[0]).toMatchObject({
       eventId: sent.body.id,
       result: 'delivered',

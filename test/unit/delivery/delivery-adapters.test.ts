@@ -177,6 +177,13 @@ describe('SqsMessageActions', () => {
     });
   });
 
+  it('keeps a retry delay within the 12 h SQS allows from the receive', async () => {
+    const sqs = fakeSqs();
+    await new SqsMessageActions(sqs.client).delay(record('m1'), 43_190);
+    const change = sqs.sent.find((c) => c instanceof ChangeMessageVisibilityCommand);
+    expect(change?.input.VisibilityTimeout).toBe(43_140);
+  });
+
   it('looks a queue URL up once for all records of that queue', async () => {
     const sqs = fakeSqs();
     const actions = new SqsMessageActions(sqs.client);
