@@ -20,6 +20,11 @@ export interface AwsEndpoint {
 export interface StartLocalAwsOptions {
   /** Use this endpoint instead of starting moto. @default process.env.AWS_ENDPOINT_URL */
   readonly endpointUrl?: string | undefined;
+  /**
+   * Whether `AWS_ENDPOINT_URL` may name the endpoint. Tests pass false: they reset the
+   * endpoint between files, which must never be a developer's running one. @default true
+   */
+  readonly fromEnvironment?: boolean;
   /** Port for moto. @default a free loopback port */
   readonly port?: number;
   /** Where a project-local virtualenv lives. @default `<cwd>/.venv` */
@@ -29,14 +34,25 @@ export interface StartLocalAwsOptions {
 }
 
 export class LocalAwsError extends Error {
-  override readonly name = 'LocalAwsError';
+  override readonly name: string = 'LocalAwsError';
 }
+
+/** moto is not installed and could not be installed (no PyPI): nothing to start. */
+export class MotoMissingError extends LocalAwsError {
+  override readonly name = 'MotoMissingError';
+}
+
+/**
+ * The moto the local runtime and the tests are written against (its gaps are worked around
+ * and asserted by name, see LOCAL-AWS.md): installed pinned, so a newer one cannot surprise.
+ */
+const MOTO_REQUIREMENT = 'moto[server]==5.2.1';
 
 const MOTO_MISSING_HELP = [
   'moto (the local AWS endpoint) is not installed and could not be installed.',
   'Install it with one of:',
-  "  pip install 'moto[server]'            (then `moto_server` must be on PATH)",
-  "  python3 -m venv .venv && .venv/bin/pip install 'moto[server]'",
+  "  pip install 'moto[server]==5.2.1'      (then `moto_server` must be on PATH)",
+  "  python3 -m venv .venv && .venv/bin/pip install 'moto[server]==5.2.1'",
   'or point Hookbridge at another endpoint: AWS_ENDPOINT_URL=http://localhost:4566 (LocalStack works too).',
 ].join('\n');
 
@@ -47,7 +63,9 @@ const MOTO_MISSING_HELP = [
  * and the promise resolves once it answers. The caller stops it with `stop()`, by pid.
  */
 export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise<AwsEndpoint> {
-  const borrowed = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+  const borrowed =
+    options.endpointUrl ??
+    (options.fromEnvironment === false ? undefined : process.env.AWS_ENDPOINT_URL);
   if (borrowed) return borrowedEndpoint(borrowed.replace(/\/$/, ''));
 
   const command = findMoto(options.venvDir ?? path.resolve('.venv'));
@@ -144,14 +162,14 @@ function findMoto(venvDir: string): Command {
   }
   if (succeeds('moto_server', ['--help'])) return { file: 'moto_server', args: [] };
   if (installIntoVenv(venvDir)) return { file: venvPython, args: [MOTO_LAUNCHER] };
-  throw new LocalAwsError(MOTO_MISSING_HELP);
+  throw new MotoMissingError(MOTO_MISSING_HELP);
 }
 
 function installIntoVenv(venvDir: string): boolean {
-  process.stderr.write(`moto not found; installing 'moto[server]' into ${venvDir} …\n`);
+  process.stderr.write(`moto not found; installing '${MOTO_REQUIREMENT}' into ${venvDir} …\n`);
   if (!existsSync(venvDir) && !succeeds('python3', ['-m', 'venv', venvDir])) return false;
   const pip = path.join(venvDir, 'bin', 'pip');
-  return succeeds(pip, ['install', '--quiet', 'moto[server]'], 300_000);
+  return succeeds(pip, ['install', '--quiet', MOTO_REQUIREMENT], 300_000);
 }
 
 function succeeds(file: string, args: string[], timeout = 20_000): boolean {
