@@ -39,7 +39,7 @@ export default defineConfig({
       },
       {
         test: {
-          // cdk bootstrap + cdk deploy into a moto of its own (LOCAL-AWS.md).
+          // cdk bootstrap + cdk deploy into a moto of its own (../shared/LOCAL-AWS.md).
           name: 'deploy',
           include: ['test/deploy/**/*.test.ts'],
           testTimeout: 300_000,
