@@ -141,6 +141,7 @@ export class Provisioner {
     } else if (!samePattern(rule.EventPattern, this.patternOf(subscription))) {
       problems.push(`rule ${names.ruleName} has another event pattern`);
     }
+    if (queue) problems.push(...(await this.queueDrift(queue, subscription)));
     if (rule && queue) {
       const queueArn = await this.queueArn(queue);
       const { Targets = [] } = await this.events.send(
@@ -158,6 +159,29 @@ export class Provisioner {
         problems.push('event source mapping differs');
       }
     }
+    return problems;
+  }
+
+  /**
+   * Settings of the queue that keep messages safe: without its redrive policy a failing message
+   * would cycle until retention drops it, and without its policy EventBridge cannot send.
+   */
+  private async queueDrift(url: string, subscription: Subscription): Promise<string[]> {
+    const { Attributes = {} } = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['RedrivePolicy', 'VisibilityTimeout', 'Policy'],
+      }),
+    );
+    const problems: string[] = [];
+    const redrive = parseJson(Attributes.RedrivePolicy);
+    if (Number(redrive?.maxReceiveCount) !== maxAttempts(subscription.retrySchedule)) {
+      problems.push('queue redrive policy differs');
+    }
+    if (Attributes.VisibilityTimeout !== String(6 * this.options.deliveryTimeoutSeconds)) {
+      problems.push('queue visibility timeout differs');
+    }
+    if (!Attributes.Policy) problems.push('queue policy is missing');
     return problems;
   }
 
@@ -286,6 +310,14 @@ function queuePolicy(queueArn: string, ruleArn: string) {
       },
     ],
   };
+}
+
+function parseJson(text: string | undefined): Record<string, unknown> | undefined {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function samePattern(actual: string | undefined, expected: Record<string, unknown>): boolean {

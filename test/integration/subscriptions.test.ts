@@ -5,7 +5,7 @@ import {
   ListTargetsByRuleCommand,
   PutRuleCommand,
 } from '@aws-sdk/client-eventbridge';
-import { DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteQueueCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { localResourceNames } from '../../infra/base-resources.js';
 import { createBaseResources } from '../../local/base-resources.js';
@@ -285,6 +285,28 @@ describe('reconciler', () => {
 
     const again = await reconcile({ store: h.store, provisioner: h.provisioner });
     expect(again).toMatchObject({ provisioned: [], repaired: [], orphansRemoved: [], errors: [] });
+  });
+
+  it('restores a redrive policy changed behind its back', async () => {
+    const sub = await create({ url: hook, eventTypes: ['drift.x'], retrySchedule: [1, 2] });
+    const url = (await queueUrl(`hookbridge-${sub.id}`)) ?? '';
+    const dlqArn = (await queueAttributes(`hookbridge-${sub.id}-dlq`)).QueueArn;
+    const drifted = JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 99 });
+    await sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { RedrivePolicy: drifted } }),
+    );
+
+    const report = await reconcile({ store: h.store, provisioner: h.provisioner });
+
+    // (moto also drops a queue's policy on any SetQueueAttributes: it is reported and restored too.)
+    expect(report.repaired).toEqual([
+      { id: sub.id, problems: expect.arrayContaining(['queue redrive policy differs']) },
+    ]);
+    expect((await queueAttributes(`hookbridge-${sub.id}`)).Policy).toBeTruthy();
+    const redrive = JSON.parse(
+      (await queueAttributes(`hookbridge-${sub.id}`)).RedrivePolicy ?? '{}',
+    );
+    expect(redrive.maxReceiveCount).toBe(3);
   });
 
   it('does not undo a change made after its scan (it acts on the record as it is now)', async () => {
