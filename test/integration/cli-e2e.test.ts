@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -255,6 +257,44 @@ describe('hookbridge CLI, end to end', () => {
     );
 
     expect(await interrupt(dev)).toBe(0);
+  });
+
+  it('dev explains a taken port and a missing moto, and exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const busy = await run(['dev', '--port', String(port)], {
+        AWS_ENDPOINT_URL: inject('awsEndpoint'),
+      });
+      expect(busy.code).toBe(1);
+      expect(busy.stderr).toContain(`port ${port} is already in use`);
+    } finally {
+      taken.close();
+    }
+
+    // No python3, no moto_server on PATH, no .venv in the working directory, no endpoint.
+    const empty = mkdtempSync(path.join(tmpdir(), 'hookbridge-no-moto-'));
+    try {
+      const env = { ...process.env, PATH: empty, AWS_ENDPOINT_URL: '' };
+      const child = spawn(process.execPath, [BIN, 'dev', '--port', '0'], {
+        cwd: empty,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.add(child);
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+      });
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      children.delete(child);
+      expect(code).toBe(1);
+      expect(stderr).toContain('moto (the local AWS endpoint) is not installed');
+      expect(stderr).toContain("pip install 'moto[server]==5.2.1'");
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('dev started without AWS_ENDPOINT_URL runs its own moto and stops it on Ctrl-C', async () => {
