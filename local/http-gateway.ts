@@ -120,9 +120,7 @@ function compileRoute(routeKey: string) {
     match(path: string): Record<string, string> | undefined {
       const found = regex.exec(path);
       if (!found) return undefined;
-      return Object.fromEntries(
-        names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]),
-      );
+      return Object.fromEntries(names.map((name, i) => [name, safeDecode(found[i + 1] ?? '')]));
     },
   };
 }
@@ -191,4 +189,13 @@ function flattenHeaders(
 
 function writeJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** A path segment as API Gateway passes it on: decoded, or as it came when it is not valid. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

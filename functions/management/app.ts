@@ -128,6 +128,13 @@ function matchRoute(request: HttpRequest): { routeKey: string; id: string } {
   if (!match) return { routeKey: `${method} ${path}`, id: '' };
   return {
     routeKey: `${method} /v1/subscriptions/{id}${match[2] ?? ''}`,
-    id: decodeURIComponent(match[1] ?? ''),
+    // A malformed escape is kept as it came: no subscription has such an id (404, not 500).
+    id: (() => {
+      try {
+        return decodeURIComponent(match[1] ?? '');
+      } catch {
+        return match[1] ?? '';
+      }
+    })(),
   };
 }

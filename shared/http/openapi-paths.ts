@@ -185,6 +185,9 @@ export function apiPaths() {
           ),
           '415': NOT_JSON,
           '422': URL_REFUSED,
+          '503': failure(
+            'The change is saved but could not be applied to the delivery lane yet (`lane_update_pending`); the reconciler applies it within minutes, or send the same PATCH again.',
+          ),
           ...ANY_ROUTE,
         },
       },

@@ -1,5 +1,10 @@
 import { newSigningSecret } from '../delivery/signing.js';
-import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnprocessableError,
+} from '../errors.js';
 import type { OperationalEvents } from '../events/operational-events.js';
 import type { AddressPolicy } from '../net/address-policy.js';
 import { DestinationRefusedError } from '../net/address-policy.js';
@@ -107,7 +112,18 @@ export class SubscriptionService {
 
     const saved = await this.options.store.save(current, changes);
     if (LANE_FIELDS.some((field) => field in patch)) {
-      await this.options.provisioner.provision(saved);
+      try {
+        await this.options.provisioner.provision(saved);
+      } catch (error) {
+        // Saved but not applied: the reconciler sees the lane differ from the record and
+        // repairs it; the same PATCH again is harmless and applies it now.
+        this.options.logger?.error('applying a change to a lane failed', { id, error });
+        throw new ServiceUnavailableError(
+          'lane_update_pending',
+          'the change is saved, but applying it to the delivery lane failed; it is retried within minutes, or send the same request again',
+          { cause: error },
+        );
+      }
     }
     await this.announce('subscription.updated', saved, { changed: Object.keys(patch) });
     return saved;

@@ -65,6 +65,9 @@ describe('the local runtime', () => {
       body: { error: { code: 'not_found', message: 'no route for GET /v1/nothing' } },
     });
     expect((await api('PUT', '/v1/events', {})).status).toBe(405);
+    const malformed = await api('GET', '/v1/subscriptions/%E0');
+    expect(malformed.status).toBe(404);
+    expect(malformed.body.error.code).toBe('not_found');
   });
 
   it('refuses to start on a port that is taken, with a clear message', async () => {

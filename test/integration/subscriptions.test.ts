@@ -334,6 +334,41 @@ describe('reconciler', () => {
     expect((await h.registry.find(arn))?.enabled).toBe(false);
   });
 
+  it('answers 503 when a saved change cannot reach the lane, and the next pass applies it', async () => {
+    let broken = false;
+    const flaky = managementHarness({
+      mappings: {
+        ensure: async (spec) => {
+          if (broken) throw new Error('Lambda is unavailable');
+          return h.registry.ensure(spec);
+        },
+        find: (arn) => h.registry.find(arn),
+        remove: (arn) => h.registry.remove(arn),
+        list: () => h.registry.list(),
+      },
+    });
+    const created = await flaky.call('POST /v1/subscriptions', {
+      body: { url: hook, eventTypes: ['pend.x'] },
+    });
+    const arn = (await queueAttributes(`hookbridge-${created.body.id}`)).QueueArn ?? '';
+    broken = true;
+
+    const patched = await flaky.call('PATCH /v1/subscriptions/{id}', {
+      id: created.body.id,
+      body: { status: 'paused' },
+    });
+    expect(patched.status).toBe(503);
+    expect(patched.body.error.code).toBe('lane_update_pending');
+    expect(
+      (await flaky.call('GET /v1/subscriptions/{id}', { id: created.body.id })).body.status,
+    ).toBe('paused');
+    expect((await h.registry.find(arn))?.enabled).toBe(true);
+
+    broken = false;
+    await reconcile({ store: flaky.store, provisioner: flaky.provisioner });
+    expect((await h.registry.find(arn))?.enabled).toBe(false);
+  });
+
   it('marks a subscription failed when provisioning fails, then provisions it on the next pass', async () => {
     let broken = true;
     const flaky = managementHarness({
