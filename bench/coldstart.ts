@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { ESBUILD_SETTINGS, LAMBDA_ENTRIES } from '../infra/lambda-bundling.js';
+import { esbuildOptions, LAMBDA_ENTRIES } from '../infra/lambda-bundling.js';
 
 const MAX_BUNDLE_BYTES = 400 * 1024;
 const MAX_LOAD_RATIO = 2;
@@ -49,14 +49,10 @@ const CHILD_ENV: Record<string, string> = {
  */
 function buildOptions(entry: string, outdir: string): BuildOptions {
   return {
-    ...ESBUILD_SETTINGS,
-    mainFields: [...ESBUILD_SETTINGS.mainFields],
-    external: [...ESBUILD_SETTINGS.external],
+    ...esbuildOptions(entry, join(outdir, 'index.mjs')),
     // As infra/constructs/bundled-function.ts deploys them; it changes the .map only.
     sourcesContent: false,
-    entryPoints: [entry],
     absWorkingDir: ROOT,
-    outfile: join(outdir, 'index.mjs'),
     metafile: true,
     logLevel: 'warning',
   };

@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { ESBUILD_SETTINGS, LAMBDA_ENTRIES } from '../infra/lambda-bundling.js';
+import { esbuildOptions, LAMBDA_ENTRIES } from '../infra/lambda-bundling.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outRoot = path.join(root, 'dist', 'functions');
@@ -14,16 +14,7 @@ rmSync(outRoot, { recursive: true, force: true });
 for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
   const outfile = path.join(outRoot, name, 'index.mjs');
   mkdirSync(path.dirname(outfile), { recursive: true });
-  await build({
-    ...ESBUILD_SETTINGS,
-    mainFields: [...ESBUILD_SETTINGS.mainFields],
-    external: [...ESBUILD_SETTINGS.external],
-    alias: { ...ESBUILD_SETTINGS.alias },
-    define: { ...ESBUILD_SETTINGS.define },
-    entryPoints: [path.join(root, entry)],
-    outfile,
-    logLevel: 'warning',
-  });
+  await build({ ...esbuildOptions(path.join(root, entry), outfile), logLevel: 'warning' });
   const kb = (statSync(outfile).size / 1024).toFixed(0);
   console.log(`${name.padEnd(11)} ${kb.padStart(6)} KB  ${path.relative(root, outfile)}`);
 }

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localResourceNames } from '../../infra/base-resources.js';
-import { ESBUILD_SETTINGS, LAMBDA_ENTRIES, type LambdaName } from '../../infra/lambda-bundling.js';
+import { esbuildOptions, LAMBDA_ENTRIES, type LambdaName } from '../../infra/lambda-bundling.js';
 import { createBaseResources } from '../../local/base-resources.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { apiGatewayEvent, lambdaContext } from '../support/api-gateway-event.js';
@@ -20,16 +20,8 @@ async function bundle(name: LambdaName | 'webhook-client'): Promise<string> {
   const outfile = path.join(outdir, name, 'index.mjs');
   const entry =
     name === 'webhook-client' ? 'shared/delivery/webhook-client.ts' : LAMBDA_ENTRIES[name];
-  await build({
-    ...ESBUILD_SETTINGS,
-    mainFields: [...ESBUILD_SETTINGS.mainFields],
-    external: [...ESBUILD_SETTINGS.external],
-    alias: { ...ESBUILD_SETTINGS.alias },
-    define: { ...ESBUILD_SETTINGS.define },
-    entryPoints: [path.resolve(entry)],
-    outfile,
-    logLevel: 'silent',
-  });
+  await build({ ...esbuildOptions(path.resolve(entry), outfile), logLevel: 'silent' });
+
   return pathToFileURL(outfile).href;
 }
 

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { localResourceNames } from '../../infra/base-resources.js';
 import { createBaseResources } from '../../local/base-resources.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
+import type { EventSourceMappings } from '../../shared/provisioning/event-source-mappings.js';
 import { reconcile } from '../../shared/provisioning/reconciler.js';
 import { captureBus } from '../support/bus-capture.js';
 import { managementHarness } from '../support/management-harness.js';
@@ -337,15 +338,7 @@ describe('reconciler', () => {
   it('answers 503 when a saved change cannot reach the lane, and the next pass applies it', async () => {
     let broken = false;
     const flaky = managementHarness({
-      mappings: {
-        ensure: async (spec) => {
-          if (broken) throw new Error('Lambda is unavailable');
-          return h.registry.ensure(spec);
-        },
-        find: (arn) => h.registry.find(arn),
-        remove: (arn) => h.registry.remove(arn),
-        list: () => h.registry.list(),
-      },
+      mappings: flakyMappings(() => broken),
     });
     const created = await flaky.call('POST /v1/subscriptions', {
       body: { url: hook, eventTypes: ['pend.x'] },
@@ -372,15 +365,7 @@ describe('reconciler', () => {
   it('marks a subscription failed when provisioning fails, then provisions it on the next pass', async () => {
     let broken = true;
     const flaky = managementHarness({
-      mappings: {
-        ensure: async (spec) => {
-          if (broken) throw new Error('Lambda is unavailable');
-          return h.registry.ensure(spec);
-        },
-        find: (arn) => h.registry.find(arn),
-        remove: (arn) => h.registry.remove(arn),
-        list: () => h.registry.list(),
-      },
+      mappings: flakyMappings(() => broken),
     });
     const response = await flaky.call('POST /v1/subscriptions', {
       body: { url: hook, eventTypes: ['f.x'] },
@@ -527,3 +512,16 @@ describe('operational events', () => {
     ]);
   });
 });
+
+/** The harness's mappings, failing to create or change any while `broken()` says so. */
+function flakyMappings(broken: () => boolean): EventSourceMappings {
+  return {
+    ensure: async (spec) => {
+      if (broken()) throw new Error('Lambda is unavailable');
+      return h.registry.ensure(spec);
+    },
+    find: (arn) => h.registry.find(arn),
+    remove: (arn) => h.registry.remove(arn),
+    list: () => h.registry.list(),
+  };
+}
