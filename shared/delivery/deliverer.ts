@@ -97,7 +97,13 @@ export class Deliverer {
       return { settled: true, kind: 'dead-lettered' };
     }
 
-    const subscription = await ports.subscriptions.get(subscriptionId);
+    const { envelope, replayed } = parsed;
+    // Both reads at once: they are independent, and each is a round trip on every record.
+    // A replay is asked for by an operator precisely to send events again: no duplicate guard.
+    const [subscription, delivered] = await Promise.all([
+      ports.subscriptions.get(subscriptionId),
+      replayed ? false : ports.attempts.wasDelivered(subscriptionId, envelope.id),
+    ]);
     if (!subscription || subscription.status === 'deleting')
       return { settled: true, kind: 'orphaned' };
     if (subscription.status === 'paused' || subscription.status === 'disabled') {
@@ -105,11 +111,7 @@ export class Deliverer {
       await ports.messages.delay(record, this.settings.holdSeconds ?? 300);
       return { settled: false, kind: 'held' };
     }
-    const { envelope, replayed } = parsed;
-    // A replay is asked for by an operator precisely to send events again.
-    if (!replayed && (await ports.attempts.wasDelivered(subscriptionId, envelope.id))) {
-      return { settled: true, kind: 'duplicate' };
-    }
+    if (delivered) return { settled: true, kind: 'duplicate' };
 
     const attempt = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
     const body = JSON.stringify(envelope);

@@ -58,8 +58,8 @@ export interface RetryDelayInput {
  * Seconds to wait before the next attempt, or undefined when the failed attempt was the last
  * one. The scheduled delay gets ±20 % jitter and stays within that band after rounding to whole
  * seconds. A Retry-After replaces the scheduled delay, without jitter (the receiver named a
- * time), clamped to [the schedule's smallest delay, MAX_RETRY_DELAY_SECONDS] so a receiver can
- * neither make us hammer it nor push a retry past what SQS can hold.
+ * time), clamped to the schedule's bounds (DESIGN §3: its smallest and its largest delay) so a
+ * receiver can neither make us hammer it nor park a message longer than its owner chose.
  */
 export function retryDelaySeconds(input: RetryDelayInput): number | undefined {
   const { schedule, attempt } = input;
@@ -69,11 +69,7 @@ export function retryDelaySeconds(input: RetryDelayInput): number | undefined {
   const scheduled = schedule[attempt - 1];
   if (scheduled === undefined) return undefined;
   if (input.retryAfterSeconds !== undefined && Number.isFinite(input.retryAfterSeconds)) {
-    return clamp(
-      Math.ceil(input.retryAfterSeconds),
-      Math.min(...schedule),
-      MAX_RETRY_DELAY_SECONDS,
-    );
+    return clamp(Math.ceil(input.retryAfterSeconds), Math.min(...schedule), Math.max(...schedule));
   }
   const random = input.random ?? Math.random;
   const jittered = scheduled * (1 + (random() * 2 - 1) * JITTER);

@@ -84,11 +84,12 @@ describe('retryDelaySeconds', () => {
     }
   });
 
-  it('clamps Retry-After to the smallest scheduled delay and to the SQS ceiling', () => {
+  it("clamps Retry-After to the schedule's smallest and largest delay", () => {
     expect(retryDelaySeconds({ schedule, attempt: 3, retryAfterSeconds: 0 })).toBe(5);
     expect(retryDelaySeconds({ schedule: [30, 600], attempt: 2, retryAfterSeconds: 1 })).toBe(30);
-    expect(retryDelaySeconds({ schedule, attempt: 1, retryAfterSeconds: 86_400 })).toBe(
-      MAX_RETRY_DELAY_SECONDS,
+    expect(retryDelaySeconds({ schedule, attempt: 1, retryAfterSeconds: 86_400 })).toBe(36_000);
+    expect(retryDelaySeconds({ schedule: [30, 600], attempt: 1, retryAfterSeconds: 5_000 })).toBe(
+      600,
     );
   });
 
