@@ -7,6 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { isMissing } from '../shared/aws/missing-resource.js';
 import { logger as sharedLogger } from '../shared/observability.js';
 import {
   MAPPING_BATCH_SIZE,
@@ -243,7 +244,7 @@ class QueuePoller {
     } catch (error) {
       if (this.context.signal.aborted) return;
       // A deleted queue may come back under the same name with another URL.
-      if (isMissingQueue(error)) this.queueUrl = undefined;
+      if (isMissing(error)) this.queueUrl = undefined;
       this.reportFailure(error);
       await this.pause();
       return;
@@ -290,7 +291,7 @@ class QueuePoller {
     if (this.failing) return;
     this.failing = true;
     this.context.options.logger.error(
-      isMissingQueue(error)
+      isMissing(error)
         ? 'event source mapping queue does not exist; retrying every second'
         : 'event source mapping could not receive; retrying every second',
       { queueArn: this.queueArn, error: describe(error) },
@@ -387,11 +388,6 @@ class QueuePoller {
       });
     }
   }
-}
-
-function isMissingQueue(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  return name === 'QueueDoesNotExist' || name === 'AWS.SimpleQueueService.NonExistentQueue';
 }
 
 function describe(error: unknown): { name: string; message: string } {

@@ -17,11 +17,13 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { errorName, ignoreMissing, isMissing } from '../aws/missing-resource.js';
 import { maxAttempts } from '../delivery/retry-policy.js';
 import { buildEventPattern } from '../subscriptions/event-pattern.js';
 import type { LaneResources, Subscription } from '../subscriptions/subscription.js';
 import type { EventSourceMappings } from './event-source-mappings.js';
 import { laneNames, lanePrefix, nameOfArn, subscriptionIdOf } from './lane-names.js';
+import { parseJson, queuePolicy, samePattern } from './lane-policies.js';
 
 export interface ProvisionerOptions {
   /** Resource name prefix. */
@@ -292,70 +294,5 @@ export class Provisioner {
       if (isMissing(error)) return undefined;
       throw error;
     }
-  }
-}
-
-/** Only the rule may send to the queue (confused-deputy guard through aws:SourceArn). */
-function queuePolicy(queueArn: string, ruleArn: string) {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'HookbridgeRuleOnly',
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: queueArn,
-        Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
-      },
-    ],
-  };
-}
-
-function parseJson(text: string | undefined): Record<string, unknown> | undefined {
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function samePattern(actual: string | undefined, expected: Record<string, unknown>): boolean {
-  if (!actual) return false;
-  try {
-    return canonical(JSON.parse(actual)) === canonical(expected);
-  } catch {
-    return false;
-  }
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-const MISSING = new Set([
-  'QueueDoesNotExist',
-  'AWS.SimpleQueueService.NonExistentQueue',
-  'ResourceNotFoundException',
-]);
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : '';
-}
-
-function isMissing(error: unknown): boolean {
-  return MISSING.has(errorName(error));
-}
-
-async function ignoreMissing(call: Promise<unknown>): Promise<void> {
-  try {
-    await call;
-  } catch (error) {
-    if (!isMissing(error)) throw error;
   }
 }
