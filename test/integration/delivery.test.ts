@@ -5,7 +5,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBaseResources } from '../../local/base-resources.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { deliveryHarness } from '../support/delivery-harness.js';
@@ -21,6 +21,13 @@ beforeAll(async () => {
   h = deliveryHarness({ HOOKBRIDGE_ATTEMPT_TIMEOUT_MS: '1000' });
 });
 
+// Each test's lanes are removed after it: their pollers stop, and the next test shares the
+// local endpoint with no more long polls than it needs.
+const created: string[] = [];
+afterEach(async () => {
+  for (const id of created.splice(0)) await h.call('DELETE /v1/subscriptions/{id}', { id });
+});
+
 afterAll(async () => {
   await h.stop();
   await Promise.all(receivers.map((r) => r.close()));
@@ -34,10 +41,12 @@ async function receiver(reply?: (request: { path: string }, count: number) => Re
 
 /** Each test subscribes to its own event types, so no test's events reach another's receiver. */
 async function subscribe(url: string, body: Record<string, unknown> & { eventTypes: string[] }) {
+  // Two pollers per queue (Lambda's minimum) unless a test asks for more: enough here.
   const response = await h.call('POST /v1/subscriptions', {
-    body: { url, ...body },
+    body: { url, maxConcurrency: 2, ...body },
   });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
+  created.push(response.body.id);
   return response.body as { id: string; secret: string };
 }
 
@@ -214,7 +223,7 @@ describe('delivery', () => {
     await h.publish(Array.from({ length: 20 }, (_, i) => ({ type: 'noisy.event', data: { i } })));
     await waitFor(
       () => healthy.received.length === 20,
-      15_000,
+      25_000,
       'all 20 events at the healthy receiver',
     );
     expect(hanging.received.length).toBeGreaterThan(0);
