@@ -19,6 +19,12 @@ export interface MappingSpec {
 /** A mapping as it exists. */
 export interface MappingState extends MappingSpec {
   readonly id: string;
+  /**
+   * Whether the mapping takes partial batch responses. Without them Lambda deletes a whole
+   * batch that returned, failed records included: a drift the reconciler must repair.
+   * @default true (the local poller always honours them)
+   */
+  readonly partialBatchResponses?: boolean;
 }
 
 /** SQS batches of 10 (DESIGN §1), with partial batch responses. */
@@ -61,12 +67,20 @@ export class LambdaEventSourceMappings implements EventSourceMappings {
       );
       return created.UUID ?? '';
     }
-    if (existing.enabled !== spec.enabled || existing.maxConcurrency !== spec.maxConcurrency) {
+    if (
+      existing.enabled !== spec.enabled ||
+      existing.maxConcurrency !== spec.maxConcurrency ||
+      existing.partialBatchResponses === false
+    ) {
       await this.lambda.send(
         new UpdateEventSourceMappingCommand({
           UUID: existing.id,
           Enabled: spec.enabled,
           ScalingConfig: { MaximumConcurrency: spec.maxConcurrency },
+          ...(existing.partialBatchResponses === false && {
+            BatchSize: MAPPING_BATCH_SIZE,
+            FunctionResponseTypes: ['ReportBatchItemFailures'],
+          }),
         }),
       );
     }
@@ -111,5 +125,8 @@ function toState(mapping: EventSourceMappingConfiguration): MappingState {
     maxConcurrency: mapping.ScalingConfig?.MaximumConcurrency ?? 0,
     // Creating/Enabling/Updating all end Enabled; Disabling/Disabled end disabled.
     enabled: !['Disabled', 'Disabling'].includes(mapping.State ?? ''),
+    partialBatchResponses: (mapping.FunctionResponseTypes ?? []).includes(
+      'ReportBatchItemFailures',
+    ),
   };
 }

@@ -154,7 +154,9 @@ export class Provisioner {
       const mapping = await this.mappings.find(queueArn);
       const enabled = subscription.status === 'active';
       if (!mapping) problems.push('event source mapping is missing');
-      else if (
+      else if (mapping.partialBatchResponses === false) {
+        problems.push('event source mapping does not report batch item failures');
+      } else if (
         mapping.enabled !== enabled ||
         mapping.maxConcurrency !== subscription.maxConcurrency
       ) {

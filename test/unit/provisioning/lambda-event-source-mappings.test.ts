@@ -52,6 +52,7 @@ describe('LambdaEventSourceMappings', () => {
         EventSourceArn: QUEUE,
         State: 'Enabled',
         ScalingConfig: { MaximumConcurrency: 7 },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
       },
     ];
     const same = lambda(existing);
@@ -92,10 +93,34 @@ describe('LambdaEventSourceMappings', () => {
       queueArn: QUEUE,
       maxConcurrency: 3,
       enabled: false,
+      partialBatchResponses: false,
     });
     await mappings.remove(QUEUE);
     expect(sent.find((c) => c.name === DeleteEventSourceMappingCommand.name)?.input).toEqual({
       UUID: 'm-2',
+    });
+  });
+
+  it('restores partial batch responses on a mapping that lost them', async () => {
+    const { client, sent } = lambda([
+      {
+        UUID: 'm-3',
+        EventSourceArn: QUEUE,
+        State: 'Enabled',
+        ScalingConfig: { MaximumConcurrency: 7 },
+      },
+    ]);
+    await new LambdaEventSourceMappings(client, 'delivery').ensure({
+      queueArn: QUEUE,
+      maxConcurrency: 7,
+      enabled: true,
+    });
+    expect(sent.find((c) => c.name === UpdateEventSourceMappingCommand.name)?.input).toEqual({
+      UUID: 'm-3',
+      Enabled: true,
+      ScalingConfig: { MaximumConcurrency: 7 },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
 });
