@@ -158,6 +158,12 @@ class QueuePoller {
   private readonly loops = new Set<Promise<void>>();
   private queueUrl: Promise<string> | undefined;
   private failing = false;
+  /**
+   * The loops of a queue take turns at ReceiveMessage (their handlers still run concurrently):
+   * moto checks and marks a message received without a lock, so two receives at the same moment
+   * can both get it. SQS's receives are atomic; this makes the local endpoint's so.
+   */
+  private receiving: Promise<unknown> = Promise.resolve();
   private readonly queueName: string;
   private readonly awsRegion: string;
   private readonly accountId: string;
@@ -230,16 +236,23 @@ class QueuePoller {
     let messages: Message[];
     try {
       queueUrl = await this.resolveQueueUrl();
-      const received = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: MAPPING_BATCH_SIZE,
-          WaitTimeSeconds: waitTimeSeconds,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-        { abortSignal: this.context.signal },
-      );
+      const url = queueUrl;
+      const turn = this.receiving.then(() => {
+        // Stopped or removed while waiting for the turn: do not start another long poll.
+        if (this.context.signal.aborted || !this.state?.enabled) throw new Error('not polling');
+        return sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: url,
+            MaxNumberOfMessages: MAPPING_BATCH_SIZE,
+            WaitTimeSeconds: waitTimeSeconds,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: this.context.signal },
+        );
+      });
+      this.receiving = turn.catch(() => undefined);
+      const received = await turn;
       messages = received.Messages ?? [];
     } catch (error) {
       if (this.context.signal.aborted) return;

@@ -222,9 +222,12 @@ describe('delivery', () => {
 
     await h.publish(Array.from({ length: 20 }, (_, i) => ({ type: 'noisy.event', data: { i } })));
     await waitFor(
-      () => healthy.received.length === 20,
+      // Distinct events: delivery is at least once, and two pollers of one queue can (in moto)
+      // both receive a message before either has logged it.
+      () => new Set(healthy.received.map((r) => r.headers['webhook-id'])).size === 20,
       25_000,
-      'all 20 events at the healthy receiver',
+      () =>
+        `all 20 events at the healthy receiver (${healthy.received.length} arrived; the hanging one got ${hanging.received.length})`,
     );
     expect(hanging.received.length).toBeGreaterThan(0);
   });
