@@ -1,25 +1,11 @@
+import type { SubscriptionView as ApiSubscriptionView } from '../shared/subscriptions/subscription.js';
 import { formatFields, formatSeconds, formatTable, formatTimestamp, truncate } from './output.js';
 
-/** A subscription as the API answers it (see shared/subscriptions/subscription-responses.ts). */
-export interface SubscriptionView {
-  readonly id: string;
-  readonly url: string;
-  readonly eventTypes: readonly string[];
-  readonly filter?: Record<string, unknown>;
-  readonly description?: string;
-  readonly metadata?: Record<string, string>;
-  readonly headers?: Record<string, string>;
-  readonly maxConcurrency: number;
-  readonly retrySchedule: readonly number[];
-  readonly status: string;
-  readonly statusReason?: string;
-  readonly resources?: { queue: string; deadLetterQueue: string; rule: string };
-  readonly failingSince?: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
+/** A subscription as the API answers it; the answer to create also carries the secret. */
+export type SubscriptionView = ApiSubscriptionView & {
   /** Only in the answer to create. */
   readonly secret?: string;
-}
+};
 
 /** One page of `GET /v1/subscriptions`. */
 export interface SubscriptionPage {

@@ -9,9 +9,13 @@ import {
   formatTimestamp,
   truncate,
 } from '../../../cli/output.js';
-import { formatSubscription, formatSubscriptionTable } from '../../../cli/subscription-view.js';
+import {
+  formatSubscription,
+  formatSubscriptionTable,
+  type SubscriptionView,
+} from '../../../cli/subscription-view.js';
 
-const subscription = {
+const subscription: SubscriptionView = {
   id: 'sub_01JD5Z8Q4X9V2M7K3T6N0R1B8C',
   url: 'https://example.com/hooks',
   eventTypes: ['order.created', 'invoice.*'],
