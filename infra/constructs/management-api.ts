@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { MANAGEMENT_ROUTES as SHARED_MANAGEMENT_ROUTES } from '../../shared/http/routes.js';
 import { lanePrefix } from '../../shared/provisioning/lane-names.js';
 import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
 import { bundledFunction } from './bundled-function.js';
@@ -50,26 +51,21 @@ export interface ManagementApiProps {
   readonly logRemovalPolicy?: RemovalPolicy;
 }
 
-/** The routes operators call; each one is IAM-authorized (SigV4). */
-export const MANAGEMENT_ROUTES = [
-  { method: apigw.HttpMethod.POST, path: '/v1/subscriptions' },
-  { method: apigw.HttpMethod.GET, path: '/v1/subscriptions' },
-  { method: apigw.HttpMethod.GET, path: '/v1/subscriptions/{id}' },
-  { method: apigw.HttpMethod.PATCH, path: '/v1/subscriptions/{id}' },
-  { method: apigw.HttpMethod.DELETE, path: '/v1/subscriptions/{id}' },
-  { method: apigw.HttpMethod.GET, path: '/v1/subscriptions/{id}/secret' },
-  { method: apigw.HttpMethod.POST, path: '/v1/subscriptions/{id}/secret/rotate' },
-  { method: apigw.HttpMethod.GET, path: '/v1/subscriptions/{id}/deliveries' },
-  { method: apigw.HttpMethod.POST, path: '/v1/subscriptions/{id}/test' },
-  { method: apigw.HttpMethod.POST, path: '/v1/subscriptions/{id}/redrive' },
-  { method: apigw.HttpMethod.POST, path: '/v1/subscriptions/{id}/replay' },
-] as const;
+/**
+ * The routes operators call, from the one list the handler and the local gateway use
+ * (shared/http/routes.ts); each one is IAM-authorized (SigV4).
+ */
+export const MANAGEMENT_ROUTES = SHARED_MANAGEMENT_ROUTES.map((routeKey) => {
+  const [method, path] = routeKey.split(' ') as [keyof typeof apigw.HttpMethod, string];
+  return { method: apigw.HttpMethod[method], path };
+});
 
-// The subscription store's calls: get (consistent), scan (list, reconcile), put (create and
-// every versioned save) and conditional delete. Updates in place are the delivery side's.
+// The subscription store's calls: get (consistent), scan (list, reconcile), put (create),
+// update (every versioned save writes only the changed attributes) and conditional delete.
 const SUBSCRIPTIONS_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:Scan',
 ];

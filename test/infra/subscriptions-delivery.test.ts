@@ -441,6 +441,21 @@ describe('permissions', () => {
     );
   });
 
+  it('lets management and the reconciler make every subscription-store call, updates included', () => {
+    // DynamoSubscriptionStore: Get, Scan, Put (create), Update (versioned save), Delete.
+    for (const id of [ids.management, ids.reconciler]) {
+      const fn = propertiesOf('AWS::Lambda::Function', id);
+      const roleId = fn.Role['Fn::GetAtt'][0] as string;
+      const own = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+        .flatMap(actionsOf);
+      for (const action of ['GetItem', 'Scan', 'PutItem', 'UpdateItem', 'DeleteItem']) {
+        expect(own).toContain(`dynamodb:${action}`);
+      }
+    }
+  });
+
   it('gives the reconciler no message, replay or attempt-log permission', () => {
     const fn = propertiesOf('AWS::Lambda::Function', ids.reconciler);
     const roleId = fn.Role['Fn::GetAtt'][0] as string;
