@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { INGEST_ROUTES as SHARED_INGEST_ROUTES } from '../../shared/http/routes.js';
 import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
 import { bundledFunction } from './bundled-function.js';
 
@@ -65,8 +66,13 @@ export interface IngestApiProps {
   readonly logRemovalPolicy?: RemovalPolicy;
 }
 
-/** The routes producers call; each one is IAM-authorized (SigV4). */
-export const INGEST_ROUTES = ['/v1/events', '/v1/events/batch'] as const;
+/**
+ * The paths producers POST to, from the one list the handler and the local gateway use
+ * (shared/http/routes.ts); each one is IAM-authorized (SigV4).
+ */
+export const INGEST_ROUTES = SHARED_INGEST_ROUTES.map(
+  (routeKey) => routeKey.split(' ')[1] as string,
+);
 
 // The calls of Powertools idempotency's DynamoDB persistence layer, and nothing else.
 const IDEMPOTENCY_TABLE_ACTIONS = [

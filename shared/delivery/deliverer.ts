@@ -184,8 +184,12 @@ export class Deliverer {
           ...(ports.random && { random: ports.random }),
         });
         if (delay === undefined)
-          return this.exhausted(record, subscription, outcome.reason, () =>
-            log('failed', true, { error: outcome.reason }),
+          return this.exhausted(
+            record,
+            subscription,
+            { eventId: envelope.id, attempt },
+            outcome.reason,
+            () => log('failed', true, { error: outcome.reason }),
           );
         const nextAttemptAt = new Date(this.now().getTime() + delay * 1000).toISOString();
         await log('failed', false, { error: outcome.reason, nextAttemptAt });
@@ -207,14 +211,15 @@ export class Deliverer {
   private async exhausted(
     record: SQSRecord,
     subscription: Subscription,
+    event: { eventId: string; attempt: number },
     reason: string,
     log: () => Promise<void>,
   ): Promise<RecordOutcome> {
     await log();
     await this.announce('delivery.exhausted', {
       subscriptionId: subscription.id,
-      eventId: parseEnvelopeId(record.body),
-      attempts: Number(record.attributes.ApproximateReceiveCount),
+      eventId: event.eventId,
+      attempts: event.attempt,
       reason,
     });
     const since = subscription.failingSince ? Date.parse(subscription.failingSince) : undefined;
@@ -264,9 +269,4 @@ function parseEvent(body: string): { envelope: EventEnvelope; replayed: boolean 
   } catch {
     return 'the message body is not JSON';
   }
-}
-
-function parseEnvelopeId(body: string): string | undefined {
-  const parsed = parseEvent(body);
-  return typeof parsed === 'string' ? undefined : parsed.envelope.id;
 }
