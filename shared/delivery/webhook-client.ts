@@ -221,8 +221,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     // An answer already given (or a failure already reported) ends with this abort.
     if (this.settled) return;
-    if (this.status !== 0) return this.answer();
-    this.fail(error);
+    if (this.status !== 0) this.answer();
+    else this.fail(error);
   }
 
   private onTimeout(): void {
@@ -248,17 +248,20 @@ class Exchange implements Dispatcher.DispatchHandler {
   private fail(error: Error): void {
     this.settled = true;
     clearTimeout(this.timer);
+    this.reject(this.failure(error));
+  }
+
+  /** What the caller is told: the refusal itself, or a WebhookRequestError with its kind. */
+  private failure(error: Error): Error {
     const refused = errorChain(error).find((link) => link instanceof DestinationRefusedError);
-    if (refused !== undefined) return this.reject(refused as DestinationRefusedError);
+    if (refused !== undefined) return refused as DestinationRefusedError;
     if (this.timedOut) {
-      return this.reject(
-        new WebhookRequestError('timeout', `timed out after ${this.options.timeoutMs} ms`, {
-          cause: error,
-        }),
-      );
+      return new WebhookRequestError('timeout', `timed out after ${this.options.timeoutMs} ms`, {
+        cause: error,
+      });
     }
     const { kind, message } = describeRequestFailure(error, this.options.host);
-    this.reject(new WebhookRequestError(kind, message, { cause: error }));
+    return new WebhookRequestError(kind, message, { cause: error });
   }
 }
 
