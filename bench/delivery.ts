@@ -3,18 +3,21 @@
  * reach ≥ 80 % of the bare client's throughput on the same receiver). See bench/delivery.md.
  *
  *   npx tsx bench/delivery.ts [--records N] [--concurrency C] [--rounds R] [--warmup W]
- *                             [--receiver-delay-ms D] [--only a|b]
+ *                             [--receiver-delay-ms D] [--only a|b] [--from-source]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import { Agent } from 'undici';
+import { esbuildOptions } from '../infra/lambda-bundling.js';
 import { type Round, report, type SideName } from './delivery-report.js';
-import { bareSide, hookbridgeSide, type Side } from './delivery-sides.js';
+import type { Side } from './delivery-sides.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -22,10 +25,11 @@ const { values: args } = parseArgs({
   options: {
     records: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2000' },
     'receiver-delay-ms': { type: 'string', default: '0' },
     only: { type: 'string' },
+    'from-source': { type: 'boolean', default: false },
   },
 });
 const records = positive('records', args.records);
@@ -48,6 +52,31 @@ function positive(name: string, text: string, min = 1): number {
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(2);
+}
+
+type Sides = typeof import('./delivery-sides.js');
+
+/**
+ * Both sides as deployed: delivery-sides.ts bundled with the Lambda functions' esbuild
+ * settings (minified, undici's Agent by module path), rather than run through tsx, whose
+ * transform keeps function names with a defineProperty on every closure it creates — a cost
+ * (≈ 2 % of side B's profile) the deployed bundle does not have. `--from-source` runs the
+ * TypeScript through tsx instead, for profiles that point at source lines.
+ */
+async function loadSides(): Promise<{ sides: Sides; cleanUp: () => Promise<void> }> {
+  if (args['from-source'])
+    return { sides: await import('./delivery-sides.js'), cleanUp: async () => {} };
+  const dir = await mkdtemp(join(os.tmpdir(), 'hookbridge-bench-'));
+  const outfile = join(dir, 'delivery-sides.mjs');
+  await build({
+    ...esbuildOptions(join(here, 'delivery-sides.ts'), outfile),
+    sourcemap: false,
+    logLevel: 'warning',
+  });
+  return {
+    sides: (await import(pathToFileURL(outfile).href)) as Sides,
+    cleanUp: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 interface Receiver {
@@ -114,11 +143,12 @@ async function main(): Promise<void> {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   const loadBefore = os.loadavg()[0] ?? 0;
+  const { sides: code, cleanUp } = await loadSides();
   const receiver = await startReceiver();
   try {
     const sides: Record<SideName, Side> = {
-      a: bareSide(receiver.origin, concurrency),
-      b: hookbridgeSide(receiver.origin, concurrency),
+      a: code.bareSide(receiver.origin, concurrency),
+      b: code.hookbridgeSide(receiver.origin, concurrency),
     };
     const which: SideName[] = only === undefined ? ['a', 'b'] : [only];
     const measured: Record<SideName, Round[]> = { a: [], b: [] };
@@ -137,6 +167,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await receiver.stop();
+    await cleanUp();
   }
 }
 

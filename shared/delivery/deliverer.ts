@@ -5,11 +5,13 @@ import type { Log } from '../observability.js';
 import { nameOfArn, subscriptionIdOf } from '../provisioning/lane-names.js';
 import { liveSecrets, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
-import type { AttemptLog, AttemptResult } from './attempt-log.js';
+import type { AttemptLog, AttemptResult, DeliveryAttempt } from './attempt-log.js';
 import { type AttemptOutcome, classifyError, classifyResponse } from './outcome.js';
 import { retryDelaySeconds } from './retry-policy.js';
 import { webhookHeaders } from './signing.js';
 import type { WebhookResponse } from './webhook-client.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Reads subscriptions (through a short cache in the delivery function). */
 export interface SubscriptionSource {
@@ -72,6 +74,7 @@ export type RecordOutcome =
  */
 export class Deliverer {
   private readonly now: () => Date;
+  private lastQueue: { readonly arn: string; readonly id: string | undefined } | undefined;
 
   constructor(
     private readonly ports: DelivererPorts,
@@ -82,7 +85,7 @@ export class Deliverer {
 
   async deliver(record: SQSRecord): Promise<RecordOutcome> {
     const { ports } = this;
-    const subscriptionId = subscriptionIdOf(this.settings.prefix, nameOfArn(record.eventSourceARN));
+    const subscriptionId = this.subscriptionOfQueue(record.eventSourceARN);
     const parsed = parseEvent(record.body);
     if (!subscriptionId || typeof parsed === 'string') {
       const reason =
@@ -116,15 +119,13 @@ export class Deliverer {
     const attempt = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
     const body = JSON.stringify(envelope);
     const started = this.now();
-    const headers = {
-      ...subscription.headers,
-      ...webhookHeaders({
-        id: envelope.id,
-        timestamp: Math.floor(started.getTime() / 1000),
-        body,
-        secrets: liveSecrets(subscription.secrets, started).map((s) => s.secret),
-      }),
-    };
+    const signed = webhookHeaders({
+      id: envelope.id,
+      timestamp: Math.floor(started.getTime() / 1000),
+      body,
+      secrets: liveSecrets(subscription.secrets, started).map((s) => s.secret),
+    });
+    const headers = subscription.headers ? { ...subscription.headers, ...signed } : signed;
     let response: WebhookResponse | undefined;
     let outcome: AttemptOutcome;
     try {
@@ -134,20 +135,22 @@ export class Deliverer {
       outcome = classifyError(error);
     }
     const durationMs = response?.durationMs ?? this.now().getTime() - started.getTime();
-    const base = {
+    const base: Mutable<DeliveryAttempt> = {
       subscriptionId,
       eventId: envelope.id,
       eventType: envelope.type,
       attempt,
       attemptedAt: started.toISOString(),
       durationMs: Math.round(durationMs),
-      ...(response && { statusCode: response.status }),
+      result: 'delivered',
+      final: true,
+    };
+    if (response) {
+      base.statusCode = response.status;
       // What a failing endpoint answered explains the failure; a 2xx body rarely does, and
       // storing it would make every log item up to 4 KB (4 write units instead of 1).
-      ...(response &&
-        outcome.kind !== 'delivered' &&
-        response.body && { responseBody: response.body }),
-    };
+      if (outcome.kind !== 'delivered' && response.body) base.responseBody = response.body;
+    }
     const log = (
       result: AttemptResult,
       final: boolean,
@@ -156,7 +159,8 @@ export class Deliverer {
 
     switch (outcome.kind) {
       case 'delivered':
-        await log('delivered', true);
+        // The common case, without a copy of the attempt.
+        await ports.attempts.record(base);
         if (subscription.failingSince) {
           await ports.streaks.clearFailing(subscriptionId);
           ports.subscriptions.forget(subscriptionId);
@@ -201,6 +205,15 @@ export class Deliverer {
         return { settled: false, kind: 'retry' };
       }
     }
+  }
+
+  /** The subscription a queue belongs to; every record of a batch asks, for the same queue. */
+  private subscriptionOfQueue(queueArn: string): string | undefined {
+    if (queueArn !== this.lastQueue?.arn) {
+      const id = subscriptionIdOf(this.settings.prefix, nameOfArn(queueArn));
+      this.lastQueue = { arn: queueArn, id };
+    }
+    return this.lastQueue.id;
   }
 
   /**

@@ -138,6 +138,22 @@ describe('WebhookClient', () => {
     expect(error).toMatchObject({ kind: 'timeout', message: 'timed out after 200 ms' });
   });
 
+  it('times out an attempt still waiting for a connection, and never sends it later', async () => {
+    const single = new WebhookClient({ policy: loopback, userAgent, connections: 1 });
+    try {
+      const first = failure(single.post(`${main.url}/hang`, '{}', {}, 400));
+      // Queued behind the hanging request on the only connection.
+      const queued = await failure(single.post(`${main.url}/ok`, '{}', {}, 150));
+      expect(queued).toMatchObject({ kind: 'timeout', message: 'timed out after 150 ms' });
+      expect(await first).toMatchObject({ kind: 'timeout' });
+      // The pool is free again: had the queued attempt not been dropped, it would go out now.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(main.received.map((r) => r.path)).toEqual(['/hang']);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('keeps the status of an answer whose body stalls: the receiver has already decided', async () => {
     const response = await client.post(`${main.url}/drip`, '{}', {}, 200);
     expect(response).toMatchObject({ status: 200, body: 'partial' });
