@@ -80,6 +80,9 @@ export class WebhookClient {
       headersTimeout: MAX_TIMEOUT_MS,
       bodyTimeout: MAX_TIMEOUT_MS,
       connect: { lookup: this.policy.connectLookup, timeout: MAX_TIMEOUT_MS },
+      // HTTP/1.1 only (undici 8 offers h2 over ALPN by default): one request per connection is
+      // what `connections` and a subscription's maxConcurrency mean, and it is the path tested.
+      allowH2: false,
     });
   }
 
