@@ -171,8 +171,15 @@ describe('EsmPoller (with a stand-in SQS)', () => {
     poller.start();
     await waitFor('the missing queue to be logged', () => errors.length > 0);
     expect(activeTimers()).toBeGreaterThan(0); // the 1 s retry wait
-    await poller.stop();
-    // A timer an earlier test left may end meanwhile; the poller's own wait must be gone at once.
+    // stop() must not sit out the wait (a generous margin: this is not a timing measurement).
+    const giveUp = new AbortController();
+    const first = await Promise.race([
+      poller.stop().then(() => 'stopped'),
+      sleep(800, 'still waiting', { signal: giveUp.signal }),
+    ]);
+    giveUp.abort();
+    expect(first).toBe('stopped');
+    // A timer an earlier test left may end meanwhile; the poller's own wait must be gone.
     expect(activeTimers()).toBeLessThanOrEqual(timersBefore);
     expect(errors).toEqual(['event source mapping queue does not exist; retrying every second']);
   });
