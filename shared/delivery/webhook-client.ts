@@ -154,8 +154,8 @@ function checkTimeout(timeoutMs: number): number {
 /**
  * One attempt as an undici dispatch handler: undici's lowest-level API, without the response
  * stream, abort signal and promise layers of `request()`, which cost the delivery hot path
- * more CPU than signing did (bench/delivery.md). It keeps the first `maxResponseBytes` of the body, decoded as UTF-8 (a multi-byte
- * character cut at the limit is left out).
+ * more CPU than signing did (bench/delivery.md). It keeps the first `maxResponseBytes` of the
+ * body, decoded as UTF-8 (a multi-byte character cut at the limit is left out).
  *
  * The status line decides the outcome: a body that breaks off or stalls past the timeout after
  * it must not turn an accepted delivery into a retry (the receiver would get it twice), so
