@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { esbuildOptions, LAMBDA_ENTRIES } from '../infra/lambda-bundling.js';
+import { median } from './stats.js';
 
 const MAX_BUNDLE_BYTES = 400 * 1024;
 const MAX_LOAD_RATIO = 2;
@@ -151,14 +152,6 @@ function runChild(script: string, file: string): Promise<string> {
       code === 0 ? resolve(out) : reject(new Error(`${file}: exit ${code}\n${err}`)),
     );
   });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 function shuffled<T>(items: readonly T[]): T[] {

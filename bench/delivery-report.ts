@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { BODY_BYTES } from './delivery-sides.js';
+import { median } from './stats.js';
 
 /** DESIGN §7: the delivery hot path reaches at least this share of the bare client. */
 export const TARGET = 0.8;
@@ -32,14 +33,6 @@ export interface ReportOptions {
     readonly receiverDelayMs: number;
   };
   readonly loadBefore: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;

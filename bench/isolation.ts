@@ -16,10 +16,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDev } from '../local/dev-runtime.js';
 import { type Phase, writeResults } from './isolation-report.js';
+import { percentile } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** DESIGN §7: the dead neighbour may move the others' p99 by at most this factor. */
@@ -85,13 +87,6 @@ async function startReceiver(): Promise<Receiver> {
     },
   });
 }
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** CPU seconds a process has used (Linux /proc), or NaN where that cannot be read. */
 function cpuSeconds(pid: number | undefined): number {
