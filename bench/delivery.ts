@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { Agent } from 'undici';
-import { esbuildOptions } from '../infra/lambda-bundling.js';
+import { BUNDLE_ENTRY_FILE, esbuildOptions } from '../infra/lambda-bundling.js';
 import { type Round, report, type SideName } from './delivery-report.js';
 import type { Side } from './delivery-sides.js';
 
@@ -67,14 +67,13 @@ async function loadSides(): Promise<{ sides: Sides; cleanUp: () => Promise<void>
   if (args['from-source'])
     return { sides: await import('./delivery-sides.js'), cleanUp: async () => {} };
   const dir = await mkdtemp(join(os.tmpdir(), 'hookbridge-bench-'));
-  const outfile = join(dir, 'delivery-sides.mjs');
   await build({
-    ...esbuildOptions(join(here, 'delivery-sides.ts'), outfile),
+    ...esbuildOptions(join(here, 'delivery-sides.ts'), dir),
     sourcemap: false,
     logLevel: 'warning',
   });
   return {
-    sides: (await import(pathToFileURL(outfile).href)) as Sides,
+    sides: (await import(pathToFileURL(join(dir, BUNDLE_ENTRY_FILE)).href)) as Sides,
     cleanUp: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -1,20 +1,27 @@
 /**
- * `npm run build`: bundles every Lambda into dist/functions/<name>/index.mjs with the settings
- * the stack deploys with, and prints each bundle's size.
+ * `npm run build`: bundles every Lambda into dist/functions/<name>/ (index.mjs and its chunks)
+ * with the settings the stack deploys with, and prints each bundle's size.
  */
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { esbuildOptions, LAMBDA_ENTRIES } from '../infra/lambda-bundling.js';
+import { BUNDLE_ENTRY_FILE, esbuildOptions, LAMBDA_ENTRIES } from '../infra/lambda-bundling.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outRoot = path.join(root, 'dist', 'functions');
 rmSync(outRoot, { recursive: true, force: true });
 
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0).padStart(6)} KB`;
 for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
-  const outfile = path.join(outRoot, name, 'index.mjs');
-  mkdirSync(path.dirname(outfile), { recursive: true });
-  await build({ ...esbuildOptions(path.join(root, entry), outfile), logLevel: 'warning' });
-  const kb = (statSync(outfile).size / 1024).toFixed(0);
-  console.log(`${name.padEnd(11)} ${kb.padStart(6)} KB  ${path.relative(root, outfile)}`);
+  const outdir = path.join(outRoot, name);
+  const { metafile } = await build({
+    ...esbuildOptions(path.join(root, entry), outdir),
+    absWorkingDir: root,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const code = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
+  const total = code.reduce((sum, [, output]) => sum + output.bytes, 0);
+  const entryFile = path.relative(root, path.join(outdir, BUNDLE_ENTRY_FILE));
+  console.log(`${name.padEnd(11)} ${kb(total)}  ${entryFile} and ${code.length - 1} chunks`);
 }

@@ -1,18 +1,33 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { readDeliveryConfig } from '../../shared/delivery/delivery-config.js';
 import { createDeliveryComponents } from '../../shared/delivery/delivery-wiring.js';
 import { logger, metrics } from '../../shared/observability.js';
-import { LambdaEventSourceMappings } from '../../shared/provisioning/event-source-mappings.js';
+import type { EventSourceMappings } from '../../shared/provisioning/event-source-mappings.js';
 import { createDeliveryHandler } from './app.js';
 
 const config = readDeliveryConfig();
 const clientConfig = awsClientConfig();
-// On 410 Gone the function disables its own mapping for that queue; Lambda sets this variable.
-const mappings = new LambdaEventSourceMappings(
-  new LambdaClient(clientConfig),
-  process.env.AWS_LAMBDA_FUNCTION_NAME ?? '',
-);
+
+/**
+ * On 410 Gone (or days of failures) the function disables its own mapping for that queue
+ * (Lambda sets AWS_LAMBDA_FUNCTION_NAME). That is all it needs the Lambda client for, so the
+ * client is imported on that first use: the bundle puts it in a chunk of its own, which the
+ * cold starts of the busiest function do not load (bench/coldstart.md).
+ */
+let lambdaMappings: Promise<EventSourceMappings> | undefined;
+function onFirstUse(): Promise<EventSourceMappings> {
+  lambdaMappings ??= import('../../shared/provisioning/event-source-mappings.js').then((module) =>
+    module.lambdaEventSourceMappings(clientConfig, process.env.AWS_LAMBDA_FUNCTION_NAME ?? ''),
+  );
+  return lambdaMappings;
+}
+const mappings: EventSourceMappings = {
+  ensure: async (spec) => (await onFirstUse()).ensure(spec),
+  find: async (queueArn) => (await onFirstUse()).find(queueArn),
+  remove: async (queueArn) => (await onFirstUse()).remove(queueArn),
+  list: async () => (await onFirstUse()).list(),
+};
+
 const { deliverer } = createDeliveryComponents(config, clientConfig, mappings, { logger });
 
 export const handler = createDeliveryHandler(deliverer, logger, metrics, {

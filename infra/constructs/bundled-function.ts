@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ESBUILD_SETTINGS } from '../lambda-bundling.js';
+import { buildSync } from 'esbuild';
+import { BUNDLE_ENTRY_FILE, esbuildOptions } from '../lambda-bundling.js';
 
 /**
  * The CloudWatch namespace of the metrics the functions emit: the default of
@@ -35,10 +35,14 @@ export interface BundledFunctionOptions {
 }
 
 /**
- * A Node.js 22 arm64 function bundled by the local esbuild into one minified ESM file with
- * the AWS SDK inside (the version the tests ran against, and one tree-shaken file loads
- * faster than the runtime's copy, resolved module by module), source maps, JSON logs in its
- * own log group with a retention, and the Powertools settings the dashboards rely on.
+ * A Node.js 22 arm64 function bundled by the local esbuild into minified ESM with the AWS SDK
+ * inside (the version the tests ran against, and one tree-shaken bundle loads faster than the
+ * runtime's copy, resolved module by module), source maps, JSON logs in its own log group with
+ * a retention, and the Powertools settings the dashboards rely on.
+ *
+ * It is a plain `lambda.Function` on an asset bundled here, not a NodejsFunction: the bundle
+ * is an `index.mjs` with chunks (code splitting, lambda-bundling.ts), which NodejsFunction's
+ * single output file cannot express.
  *
  * The role gets no AWSLambdaBasicExecutionRole: that managed policy allows writing to every
  * log group of the account, while the function only writes to the one made here.
@@ -47,7 +51,7 @@ export function bundledFunction(
   scope: Construct,
   id: string,
   options: BundledFunctionOptions,
-): NodejsFunction {
+): lambda.Function {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: options.logRetention,
     removalPolicy: options.logRemovalPolicy,
@@ -58,12 +62,10 @@ export function bundledFunction(
   // The group exists before the function runs, so CreateLogGroup is not needed.
   logGroup.grantWrite(role);
 
-  return new NodejsFunction(scope, id, {
+  return new lambda.Function(scope, id, {
     description: options.description,
-    entry: join(PROJECT_ROOT, options.entry),
-    handler: 'handler',
-    projectRoot: PROJECT_ROOT,
-    depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+    code: bundledCode(options.entry),
+    handler: `${BUNDLE_ENTRY_FILE.replace(/\.mjs$/, '')}.handler`,
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: options.memorySize,
@@ -76,24 +78,30 @@ export function bundledFunction(
       POWERTOOLS_SERVICE_NAME: options.serviceName,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     },
-    // The settings `npm run build` and the cold-start benchmark use (lambda-bundling.ts), so
-    // what is measured is what is deployed.
+  });
+}
+
+/**
+ * The function's asset: `entry` bundled with the settings `npm run build` and the cold-start
+ * benchmark use (lambda-bundling.ts), so what is measured is what is deployed. The asset's
+ * hash is the bundle's, so a change that does not change the bundle does not redeploy it.
+ */
+function bundledCode(entry: string): lambda.Code {
+  return lambda.Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
     bundling: {
-      format: OutputFormat.ESM,
-      target: ESBUILD_SETTINGS.target,
-      mainFields: [...ESBUILD_SETTINGS.mainFields],
-      banner: ESBUILD_SETTINGS.banner.js,
-      minify: ESBUILD_SETTINGS.minify,
-      sourceMap: ESBUILD_SETTINGS.sourcemap,
-      sourceMapMode: SourceMapMode.DEFAULT,
-      sourcesContent: false,
-      bundleAwsSDK: true,
-      externalModules: [...ESBUILD_SETTINGS.external],
-      define: { ...ESBUILD_SETTINGS.define },
-      esbuildArgs: Object.fromEntries(
-        Object.entries(ESBUILD_SETTINGS.alias).map(([from, to]) => [`--alias:${from}`, to]),
-      ),
-      forceDockerBundling: false,
+      // Required by the type, never used: local bundling below either succeeds or throws.
+      image: DockerImage.fromRegistry('unused-local-bundling-only'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          buildSync({
+            ...esbuildOptions(join(PROJECT_ROOT, entry), outputDir),
+            absWorkingDir: PROJECT_ROOT,
+            logLevel: 'warning',
+          });
+          return true;
+        },
+      },
     },
   });
 }

@@ -2,7 +2,7 @@ import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AddressPolicy } from '../../shared/net/address-policy.js';
@@ -105,7 +105,7 @@ const QUEUE_ACTIONS = [
  * place.
  */
 export class Delivery extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly functionName: string;
   public readonly functionArn: string;
   /** The function's timeout; subscriber queues get 6× it as visibility timeout. */

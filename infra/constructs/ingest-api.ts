@@ -6,7 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { INGEST_ROUTES as SHARED_INGEST_ROUTES } from '../../shared/http/routes.js';
@@ -93,7 +93,7 @@ export class IngestApi extends Construct {
   public readonly stage: apigw.HttpStage;
   /** The base URL producers send to, ending in `/`. */
   public readonly apiUrl: string;
-  public readonly function: NodejsFunction;
+  public readonly function: lambda.Function;
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);

@@ -6,7 +6,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { MANAGEMENT_ROUTES as SHARED_MANAGEMENT_ROUTES } from '../../shared/http/routes.js';
@@ -97,8 +97,8 @@ const RULE_ACTIONS = [
  * installation (`<prefix>-sub_*`) and the mappings of its delivery function.
  */
 export class ManagementApi extends Construct {
-  public readonly function: NodejsFunction;
-  public readonly reconcilerFunction: NodejsFunction;
+  public readonly function: lambda.Function;
+  public readonly reconcilerFunction: lambda.Function;
   public readonly reconcileSchedule: events.Rule;
   public readonly routes: apigw.HttpRoute[];
   private readonly httpApi: apigw.HttpApi;
@@ -179,7 +179,7 @@ export class ManagementApi extends Construct {
    * the store, and the provisioning of lanes. Each setting is given together with the
    * permission it needs.
    */
-  private configure(fn: NodejsFunction, props: ManagementApiProps): void {
+  private configure(fn: lambda.Function, props: ManagementApiProps): void {
     const { delivery } = props;
     fn.addEnvironment('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', props.subscriptionsTable.tableName);
     props.subscriptionsTable.grant(fn, ...SUBSCRIPTIONS_TABLE_ACTIONS);
@@ -232,7 +232,7 @@ export class ManagementApi extends Construct {
    * What only the API does: read the attempt log, send test events, redrive, replay, and
    * publish the operational events `subscription.created|updated|deleted`.
    */
-  private grantLaneOperations(fn: NodejsFunction, props: ManagementApiProps): void {
+  private grantLaneOperations(fn: lambda.Function, props: ManagementApiProps): void {
     props.deliveriesTable.grant(fn, 'dynamodb:Query');
     // The bus is the one named in HOOKBRIDGE_EVENT_BUS_NAME (set in `configure`); the
     // reconciler publishes nothing, so it does not get this.

@@ -2,10 +2,11 @@ import {
   CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
   type EventSourceMappingConfiguration,
-  type LambdaClient,
+  LambdaClient,
   ListEventSourceMappingsCommand,
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
+import type { AwsClientConfig } from '../aws/client-config.js';
 
 /** What a subscriber's queue → delivery function mapping should look like. */
 export interface MappingSpec {
@@ -43,6 +44,14 @@ export interface EventSourceMappings {
   remove(queueArn: string): Promise<void>;
   /** Every mapping this port manages (for orphan clean-up). */
   list(): Promise<MappingState[]>;
+}
+
+/** The mappings to `functionName`, through a Lambda client made from `clientConfig`. */
+export function lambdaEventSourceMappings(
+  clientConfig: AwsClientConfig,
+  functionName: string,
+): LambdaEventSourceMappings {
+  return new LambdaEventSourceMappings(new LambdaClient(clientConfig), functionName);
 }
 
 /** Lambda event source mappings from the subscriber queues to the delivery function. */

@@ -1,12 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClientConfig } from '../aws/client-config.js';
 import { ConfigError } from '../errors.js';
 import type { ManagementConfig } from '../subscriptions/management-config.js';
 import { DynamoSubscriptionStore } from '../subscriptions/subscription-store.js';
-import { type EventSourceMappings, LambdaEventSourceMappings } from './event-source-mappings.js';
+import {
+  type EventSourceMappings,
+  type LambdaEventSourceMappings,
+  lambdaEventSourceMappings,
+} from './event-source-mappings.js';
 import { Provisioner } from './provisioner.js';
 
 /** The subscription store and the provisioner, with the clients they were built on. */
@@ -49,5 +52,5 @@ export function lambdaMappings(
   if (!config.deliveryFunctionName) {
     throw new ConfigError('invalid configuration: HOOKBRIDGE_DELIVERY_FUNCTION_NAME: is required');
   }
-  return new LambdaEventSourceMappings(new LambdaClient(clientConfig), config.deliveryFunctionName);
+  return lambdaEventSourceMappings(clientConfig, config.deliveryFunctionName);
 }

@@ -5,7 +5,13 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localResourceNames } from '../../infra/base-resources.js';
-import { esbuildOptions, LAMBDA_ENTRIES, type LambdaName } from '../../infra/lambda-bundling.js';
+import {
+  BUNDLE_ENTRY_FILE,
+  esbuildOptions,
+  LAMBDA_ENTRIES,
+  type LambdaName,
+  loadedAtStart,
+} from '../../infra/lambda-bundling.js';
 import { createBaseResources } from '../../local/base-resources.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { apiGatewayEvent, lambdaContext } from '../support/api-gateway-event.js';
@@ -17,12 +23,14 @@ import { startReceiver } from '../support/receiver.js';
 const outdir = mkdtempSync(path.join(tmpdir(), 'hookbridge-bundles-'));
 
 async function bundle(name: LambdaName | 'webhook-client'): Promise<string> {
-  const outfile = path.join(outdir, name, 'index.mjs');
   const entry =
     name === 'webhook-client' ? 'shared/delivery/webhook-client.ts' : LAMBDA_ENTRIES[name];
-  await build({ ...esbuildOptions(path.resolve(entry), outfile), logLevel: 'silent' });
+  await build({
+    ...esbuildOptions(path.resolve(entry), path.join(outdir, name)),
+    logLevel: 'silent',
+  });
 
-  return pathToFileURL(outfile).href;
+  return pathToFileURL(path.join(outdir, name, BUNDLE_ENTRY_FILE)).href;
 }
 
 beforeAll(async () => {
@@ -78,4 +86,30 @@ describe('the Lambda bundles', () => {
       expect(typeof module.handler).toBe('function');
     },
   );
+
+  it('delivery loads the Lambda client only when it first disables a mapping, from a chunk that works as bundled', async () => {
+    const { metafile } = await build({
+      ...esbuildOptions(path.resolve(LAMBDA_ENTRIES.delivery), path.join(outdir, 'split')),
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const atStart = loadedAtStart(metafile).flatMap((output) => Object.keys(output.inputs));
+    expect(atStart.some((input) => input.includes('@aws-sdk/client-dynamodb/'))).toBe(true);
+    expect(atStart.filter((input) => input.includes('@aws-sdk/client-lambda/'))).toEqual([]);
+
+    const chunk = Object.entries(metafile.outputs).find(
+      ([file, output]) =>
+        file.endsWith('.mjs') &&
+        Object.keys(output.inputs).some((input) =>
+          input.endsWith('shared/provisioning/event-source-mappings.ts'),
+        ),
+    );
+    expect(chunk).toBeDefined();
+    const { lambdaEventSourceMappings } = await import(
+      pathToFileURL(path.resolve(chunk?.[0] ?? '')).href
+    );
+    const mappings = lambdaEventSourceMappings(awsClientConfig(), 'hookbridge-delivery');
+    const queueArn = 'arn:aws:sqs:us-east-1:123456789012:hookbridge-sub-none';
+    await expect(mappings.find(queueArn)).resolves.toBeUndefined();
+  });
 });
