@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { App, type AppProps, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Node } from 'constructs';
 import type { HookbridgeProps } from './hookbridge.js';
@@ -26,10 +27,14 @@ import { addLocalEndpointWorkarounds } from './local-endpoint-workarounds.js';
  *   comma-separated (or a list in cdk.json). Default none.
  * - `allowHttpDestinations`: `true` to accept `http:` subscriber URLs. Default `false`.
  * - `reconcileIntervalMinutes`: how often the reconciler runs. Default 5.
- * - `alarmEmail`: an address subscribed to a new, encrypted alarm topic. Default none (the
- *   alarms exist but notify nobody).
+ * - `alarmTopicArn`: an existing SNS topic the alarms notify. Default none.
+ * - `alarmEmail`: an address subscribed to the alarm topic (a new, encrypted one unless
+ *   `alarmTopicArn` is given). Default none (the alarms exist but notify nobody).
  * - `messageAgeThresholdMinutes`: a delivery later than this raises the message-age alarm.
  *   Default 60.
+ * - `logRetentionDays`: how long the functions' logs and the API access log are kept, one of
+ *   CloudWatch Logs' retention periods (1, 3, 5, 7, 14, 30, 60, 90, … 3653, or 9999 for
+ *   never). Default 30.
  * - `perSubscriptionMetrics`: `true` to publish delivery metrics per subscription too (one
  *   custom metric per subscriber and metric name). Default `false`.
  * - `nag`: `true` to check the app with cdk-nag's AwsSolutions rules at synthesis; a finding
@@ -43,6 +48,7 @@ export function createApp(props: AppProps = {}): App {
   new HookbridgeStack(app, stage ? `Hookbridge-${stage}` : 'Hookbridge', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     hookbridge: hookbridgeSettings(app.node, stage),
+    alarmTopicArn: text(app.node, 'alarmTopicArn'),
   });
   if (boolean(app.node, 'nag')) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   addLocalEndpointWorkarounds(app);
@@ -77,7 +83,24 @@ export function hookbridgeSettings(node: Node, stage = text(node, 'stage')): Hoo
     messageAgeThreshold:
       messageAgeMinutes === undefined ? undefined : Duration.minutes(messageAgeMinutes),
     perSubscriptionMetrics: boolean(node, 'perSubscriptionMetrics'),
+    logRetention: logRetention(node),
   };
+}
+
+// CloudWatch Logs takes only its own retention periods: refuse any other number here, at
+// synthesis, rather than in a failed deployment.
+function logRetention(node: Node): logs.RetentionDays | undefined {
+  const days = integer(node, 'logRetentionDays');
+  if (days === undefined) return undefined;
+  const periods = Object.values(logs.RetentionDays).filter(
+    (value): value is logs.RetentionDays => typeof value === 'number' && value > 0,
+  );
+  if (!periods.includes(days)) {
+    throw new Error(
+      `context logRetentionDays: expected one of ${periods.sort((a, b) => a - b).join(', ')}, got '${days}'`,
+    );
+  }
+  return days;
 }
 
 function text(node: Node, key: string): string | undefined {

@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { Hookbridge, type HookbridgeProps } from './hookbridge.js';
 
@@ -8,6 +9,12 @@ export interface HookbridgeStackProps extends StackProps {
    * @default - the defaults of `HookbridgeProps`
    */
   readonly hookbridge?: HookbridgeProps;
+  /**
+   * An existing SNS topic for the alarms, by ARN (the standalone app's `alarmTopicArn`);
+   * `hookbridge.alarmTopic` takes precedence.
+   * @default - the topic of `hookbridge.alarmTopic`, or one made for `alarmEmail`, or none
+   */
+  readonly alarmTopicArn?: string;
 }
 
 /** A stack holding one Hookbridge installation, with the values its users need as outputs. */
@@ -19,7 +26,12 @@ export class HookbridgeStack extends Stack {
       description: 'Hookbridge: self-hosted webhook delivery',
       ...props,
     });
-    this.hookbridge = new Hookbridge(this, 'Hookbridge', props.hookbridge);
+    const alarmTopic =
+      props.hookbridge?.alarmTopic ??
+      (props.alarmTopicArn === undefined
+        ? undefined
+        : sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn));
+    this.hookbridge = new Hookbridge(this, 'Hookbridge', { ...props.hookbridge, alarmTopic });
 
     const { ingestApi, eventBus, subscriptionStore, delivery, managementApi, observability } =
       this.hookbridge;

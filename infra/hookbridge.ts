@@ -1,5 +1,6 @@
 import { type Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { MAX_PREFIX_LENGTH } from '../shared/provisioning/lane-names.js';
@@ -105,6 +106,11 @@ export interface HookbridgeProps {
    * @default Duration.hours(1)
    */
   readonly messageAgeThreshold?: Duration;
+  /**
+   * How long the functions' log groups and the API access log keep their lines.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 // Run-time names are `<prefix>-sub_<ULID>[-dlq]`; the functions accept exactly this prefix
@@ -133,6 +139,7 @@ export class Hookbridge extends Construct {
     this.prefix = props.prefix ?? 'hookbridge';
     this.eventSource = props.eventSource ?? 'hookbridge';
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     checkNames(this);
 
     this.eventBus = new EventBus(this, 'EventBus', { archiveRetention: props.archiveRetention });
@@ -149,6 +156,7 @@ export class Hookbridge extends Construct {
       apiName: `${this.prefix}-api`,
       // Keeps the metrics of installations that share an account apart.
       serviceName: this.prefix,
+      logRetention,
       logRemovalPolicy: this.removalPolicy,
     });
     this.subscriptionStore = new SubscriptionStore(this, 'SubscriptionStore', {
@@ -167,6 +175,7 @@ export class Hookbridge extends Construct {
       allowHttp: props.allowHttpDestinations,
       metricsPerSubscription: props.perSubscriptionMetrics,
       serviceName: this.prefix,
+      logRetention,
       logRemovalPolicy: this.removalPolicy,
     });
     // On the ingest API: producers and operators use one endpoint, one stage, one throttle.
@@ -178,6 +187,7 @@ export class Hookbridge extends Construct {
       deliveriesTable: this.subscriptionStore.deliveriesTable,
       delivery: this.delivery,
       reconcileInterval: props.reconcileInterval,
+      logRetention,
       logRemovalPolicy: this.removalPolicy,
     });
     this.observability = new Observability(this, 'Observability', {

@@ -362,8 +362,9 @@ export function laneQueueSearch(
   });
 }
 
-// Powertools log lines are JSON: `level` is WARN for a disabled subscription and ERROR for a
-// message moved to the DLQ.
+// Powertools log lines are JSON: `level` is WARN for a message whose retries are exhausted
+// (SQS moves it to the DLQ) and for a disabled subscription, ERROR for a message the function
+// sends to the DLQ itself and for a failure of its own.
 const RECENT_FAILURES_QUERY = [
   'fields @timestamp, level, message, subscriptionId, reason, messageId',
   'filter level = "WARN" or level = "ERROR"',

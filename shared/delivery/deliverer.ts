@@ -229,6 +229,14 @@ export class Deliverer {
     log: () => Promise<void>,
   ): Promise<RecordOutcome> {
     await log();
+    // WARN, so the dashboard's recent-failures query (level WARN or ERROR) lists it.
+    this.ports.logger.warn('delivery exhausted: the message goes to the dead-letter queue', {
+      subscriptionId: subscription.id,
+      eventId: event.eventId,
+      messageId: record.messageId,
+      attempts: event.attempt,
+      reason,
+    });
     await this.announce('delivery.exhausted', {
       subscriptionId: subscription.id,
       eventId: event.eventId,

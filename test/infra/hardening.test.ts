@@ -63,6 +63,30 @@ describe('every function', () => {
     );
   });
 
+  it('has the memory and timeout chosen for its job (see the comments at each function)', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const sizing = (id: string) => {
+      const found = Object.keys(functions).filter((key) => key.includes(id));
+      expect(found, id).toHaveLength(1);
+      const { MemorySize, Timeout } = functions[found[0] as string]?.Properties ?? {};
+      return { MemorySize, Timeout };
+    };
+    expect(sizing('IngestApiFunction')).toEqual({ MemorySize: 512, Timeout: 20 });
+    expect(sizing('ManagementApiFunction')).toEqual({ MemorySize: 512, Timeout: 29 });
+    expect(sizing('ManagementApiReconciler')).toEqual({ MemorySize: 256, Timeout: 240 });
+    expect(sizing('DeliveryFunction')).toEqual({ MemorySize: 256, Timeout: 60 });
+  });
+
+  it('logs to a group that keeps lines for 30 days, or for the retention given', () => {
+    const retentions = (from: Template) =>
+      Object.values(from.findResources('AWS::Logs::LogGroup')).map(
+        (group) => group.Properties.RetentionInDays,
+      );
+    // Four function log groups and the API access log.
+    expect(retentions(template)).toEqual([30, 30, 30, 30, 30]);
+    expect(retentions(synth({ logRetention: 90 }))).toEqual([90, 90, 90, 90, 90]);
+  });
+
   it('tells Powertools the namespace and the service the dashboards and alarms read', () => {
     const withPowertools = (service: string) => ({
       Environment: {
@@ -180,5 +204,25 @@ describe('the standalone app', () => {
     custom.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ HOOKBRIDGE_METRICS_PER_SUBSCRIPTION: 'true' }) },
     });
+  });
+
+  it('notifies an existing alarm topic given by ARN, without making one', () => {
+    const arn = 'arn:aws:sns:us-east-1:123456789012:ops-alarms';
+    const custom = appTemplate({ alarmTopicArn: arn });
+    custom.resourceCountIs('AWS::SNS::Topic', 0);
+    const alarms = Object.values(custom.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([arn]);
+  });
+
+  it('reads the log retention from context, and refuses a period CloudWatch Logs does not have', () => {
+    const custom = appTemplate({ logRetentionDays: '365' });
+    const retentions = Object.values(custom.findResources('AWS::Logs::LogGroup')).map(
+      (group) => group.Properties.RetentionInDays,
+    );
+    expect(retentions).toEqual([365, 365, 365, 365, 365]);
+    expect(() => appTemplate({ logRetentionDays: '45' })).toThrow(
+      /context logRetentionDays: expected one of 1, 3, 5, 7, 14, 30, .*, got '45'/,
+    );
   });
 });

@@ -136,6 +136,7 @@ function fakes(subscriptions: Subscription[] = [subscription()]) {
     delays: [] as { messageId: string; seconds: number }[],
     deadLetters: [] as { messageId: string; reason: string }[],
     events: [] as { type: string; detail: Record<string, unknown> }[],
+    warnings: [] as unknown[][],
   };
   const delivered = new Set<string>();
   let answer: (request: Posted) => Answer | Promise<Answer> = () => ({ status: 200 });
@@ -200,7 +201,13 @@ function fakes(subscriptions: Subscription[] = [subscription()]) {
     sender,
     messages,
     operational,
-    logger: { info: () => {}, warn: () => {}, error: () => {} },
+    logger: {
+      info: () => {},
+      warn: (...args: unknown[]) => {
+        calls.warnings.push(args);
+      },
+      error: () => {},
+    },
     now: () => NOW,
     random: () => 0.5,
   };
@@ -414,6 +421,17 @@ describe('Deliverer: the last attempt fails', () => {
     const event = detail();
     const record = sqsRecord({ detail: event, receiveCount: lastAttempt });
     const outcome = await deliverer(world).deliver(record);
+    // A WARN line, which the dashboard's recent-failures query shows.
+    expect(world.calls.warnings).toContainEqual([
+      'delivery exhausted: the message goes to the dead-letter queue',
+      {
+        subscriptionId: SUB_ID,
+        eventId: event.id,
+        messageId: record.messageId,
+        attempts: lastAttempt,
+        reason: 'HTTP 500',
+      },
+    ]);
 
     expect(outcome).toEqual({ settled: false, kind: 'exhausted' });
     expect(world.calls.delays).toEqual([{ messageId: record.messageId, seconds: 0 }]);
