@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+// Another team's CDK app, with the package as `npm pack` makes it in its node_modules and the
+// package's dependencies beside it, where npm would hoist them (links to this project's).
+let consumer: string;
+let packed: string[];
+
+beforeAll(() => {
+  consumer = mkdtempSync(join(tmpdir(), 'hookbridge-consumer-'));
+  const [pack] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', consumer], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  ) as { filename: string; files: { path: string }[] }[];
+  packed = pack?.files.map((file) => file.path) ?? [];
+  const installed = join(consumer, 'node_modules', 'hookbridge');
+  mkdirSync(installed, { recursive: true });
+  execFileSync('tar', [
+    '-xzf',
+    join(consumer, pack?.filename ?? ''),
+    '-C',
+    installed,
+    '--strip-components=1',
+  ]);
+  for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
+    if (entry.startsWith('.')) continue;
+    symlinkSync(join(ROOT, 'node_modules', entry), join(consumer, 'node_modules', entry));
+  }
+}, 60_000);
+
+afterAll(() => {
+  rmSync(consumer, { recursive: true, force: true });
+});
+
+/** Runs an ES module in the consumer's directory on plain node: no TypeScript loader. */
+function runInConsumer(file: string, source: string, ...args: string[]): string {
+  writeFileSync(join(consumer, file), source);
+  return execFileSync(process.execPath, [file, ...args], { cwd: consumer, encoding: 'utf8' });
+}
+
+describe('the hookbridge package', () => {
+  it('holds the constructs, the functions, the domain code and the CLI, and no tests', () => {
+    for (const file of [
+      'infra/package-entry.js',
+      'infra/index.ts',
+      'functions/delivery/handler.ts',
+      'shared/aws/lambda-credentials.ts',
+      'bin/hookbridge.js',
+      'cli/main.ts',
+    ]) {
+      expect(packed).toContain(file);
+    }
+    expect(packed.filter((file) => /^(test|bench|scripts)\//.test(file))).toEqual([]);
+  });
+
+  it('exports every construct of infra/index.ts to an app on plain node', async () => {
+    const exported = JSON.parse(
+      runInConsumer(
+        'exports.mjs',
+        "const m = await import('hookbridge'); console.log(JSON.stringify(Object.keys(m).sort()));",
+      ),
+    );
+    const source = Object.keys(await import('../../infra/index.js')).sort();
+    expect(exported).toEqual(source);
+  });
+
+  it('is embedded in another app, whose synthesis bundles the four functions', () => {
+    const outdir = join(consumer, 'cdk.out');
+    runInConsumer(
+      'app.mjs',
+      [
+        "import { App, Stack } from 'aws-cdk-lib';",
+        "import { Hookbridge } from 'hookbridge';",
+        'const app = new App({ outdir: process.argv[2] });',
+        "new Hookbridge(new Stack(app, 'Shop'), 'Webhooks', { prefix: 'shop' });",
+        'app.synth();',
+      ].join('\n'),
+      outdir,
+    );
+    const template = JSON.parse(readFileSync(join(outdir, 'Shop.template.json'), 'utf8'));
+    const functions = Object.values(template.Resources as Record<string, Resource>).filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function',
+    );
+    expect(functions).toHaveLength(4);
+    // Each function's code is an asset directory of this synthesis holding its bundle.
+    const bundles = readdirSync(outdir).filter(
+      (dir) => dir.startsWith('asset.') && readdirSync(join(outdir, dir)).includes('index.mjs'),
+    );
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      const key = (fn.Properties.Code as { S3Key?: string }).S3Key ?? '';
+      expect(bundles).toContain(`asset.${key.replace(/\.zip$/, '')}`);
+    }
+  }, 120_000);
+});
+
+interface Resource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+}
