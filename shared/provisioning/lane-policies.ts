@@ -1,6 +1,9 @@
 /** What a lane's resources must say, and how to compare what they say with it. */
 
-/** Only the rule may send to the queue (confused-deputy guard through aws:SourceArn). */
+/**
+ * Only the rule may send to the queue (confused-deputy guard through aws:SourceArn), and only
+ * over TLS.
+ */
 export function queuePolicy(queueArn: string, ruleArn: string) {
   return {
     Version: '2012-10-17',
@@ -13,8 +16,44 @@ export function queuePolicy(queueArn: string, ruleArn: string) {
         Resource: queueArn,
         Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
       },
+      tlsOnly(queueArn),
     ],
   };
+}
+
+/** A dead-letter queue takes requests over TLS only; SQS itself moves messages into it. */
+export function deadLetterQueuePolicy(queueArn: string) {
+  return { Version: '2012-10-17', Statement: [tlsOnly(queueArn)] };
+}
+
+/** Refuses any request to the queue made without TLS (what cdk-nag's SQS4 asks of a queue). */
+function tlsOnly(queueArn: string) {
+  return {
+    Sid: 'HookbridgeTlsOnly',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 'sqs:*',
+    Resource: queueArn,
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}
+
+/** Whether a queue's policy (its JSON text) refuses requests made without TLS. */
+export function refusesPlainHttp(policy: string | undefined): boolean {
+  const statements = parseJson(policy)?.Statement;
+  return (
+    Array.isArray(statements) &&
+    statements.some(
+      (statement) =>
+        statement?.Effect === 'Deny' &&
+        String(statement?.Condition?.Bool?.['aws:SecureTransport']) === 'false',
+    )
+  );
+}
+
+/** Whether a queue's attributes say its messages are encrypted at rest (SSE-SQS or SSE-KMS). */
+export function encryptedAtRest(attributes: Record<string, string>): boolean {
+  return attributes.SqsManagedSseEnabled === 'true' || Boolean(attributes.KmsMasterKeyId);
 }
 
 /** A JSON attribute (an SQS RedrivePolicy, say) as an object; undefined when absent or invalid. */

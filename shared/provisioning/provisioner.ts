@@ -23,7 +23,14 @@ import { buildEventPattern } from '../subscriptions/event-pattern.js';
 import type { LaneResources, Subscription } from '../subscriptions/subscription.js';
 import type { EventSourceMappings } from './event-source-mappings.js';
 import { laneNames, lanePrefix, nameOfArn, subscriptionIdOf } from './lane-names.js';
-import { parseJson, queuePolicy, samePattern } from './lane-policies.js';
+import {
+  deadLetterQueuePolicy,
+  encryptedAtRest,
+  parseJson,
+  queuePolicy,
+  refusesPlainHttp,
+  samePattern,
+} from './lane-policies.js';
 
 export interface ProvisionerOptions {
   /** Resource name prefix. */
@@ -66,6 +73,12 @@ export class Provisioner {
       names.deadLetterQueueName,
       { MessageRetentionPeriod: RETENTION_SECONDS, SqsManagedSseEnabled: 'true' },
       tags,
+    );
+    await this.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: deadLetter.url,
+        Attributes: { Policy: JSON.stringify(deadLetterQueuePolicy(deadLetter.arn)) },
+      }),
     );
     const queue = await this.ensureQueue(
       names.queueName,
@@ -143,6 +156,7 @@ export class Provisioner {
     } else if (!samePattern(rule.EventPattern, this.patternOf(subscription))) {
       problems.push(`rule ${names.ruleName} has another event pattern`);
     }
+    if (deadLetter) problems.push(...(await this.deadLetterDrift(deadLetter)));
     if (queue) problems.push(...(await this.queueDrift(queue, subscription)));
     if (rule && queue) {
       const queueArn = await this.queueArn(queue);
@@ -168,16 +182,23 @@ export class Provisioner {
 
   /**
    * Settings of the queue that keep messages safe: without its redrive policy a failing message
-   * would cycle until retention drops it, and without its policy EventBridge cannot send.
+   * would cycle until retention drops it, and without its policy EventBridge cannot send; it is
+   * encrypted at rest and refuses requests without TLS.
    */
   private async queueDrift(url: string, subscription: Subscription): Promise<string[]> {
     const { Attributes = {} } = await this.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: url,
-        AttributeNames: ['RedrivePolicy', 'VisibilityTimeout', 'Policy'],
+        AttributeNames: [
+          'RedrivePolicy',
+          'VisibilityTimeout',
+          'Policy',
+          'SqsManagedSseEnabled',
+          'KmsMasterKeyId',
+        ],
       }),
     );
-    const problems: string[] = [];
+    const problems = protectionDrift('queue', Attributes);
     const redrive = parseJson(Attributes.RedrivePolicy);
     if (Number(redrive?.maxReceiveCount) !== maxAttempts(subscription.retrySchedule)) {
       problems.push('queue redrive policy differs');
@@ -185,8 +206,18 @@ export class Provisioner {
     if (Attributes.VisibilityTimeout !== String(6 * this.options.deliveryTimeoutSeconds)) {
       problems.push('queue visibility timeout differs');
     }
-    if (!Attributes.Policy) problems.push('queue policy is missing');
     return problems;
+  }
+
+  /** The dead-letter queue's protection: encrypted at rest, TLS only. */
+  private async deadLetterDrift(url: string): Promise<string[]> {
+    const { Attributes = {} } = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['Policy', 'SqsManagedSseEnabled', 'KmsMasterKeyId'],
+      }),
+    );
+    return protectionDrift('dead-letter queue', Attributes);
   }
 
   /** Removes the lane of subscription `id`; what is already gone is skipped. */
@@ -297,4 +328,15 @@ export class Provisioner {
       throw error;
     }
   }
+}
+
+/** What a lane queue's attributes lack of the protection every lane queue has. */
+function protectionDrift(queue: string, attributes: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if (!encryptedAtRest(attributes)) problems.push(`${queue} is not encrypted at rest`);
+  if (!attributes.Policy) problems.push(`${queue} policy is missing`);
+  else if (!refusesPlainHttp(attributes.Policy)) {
+    problems.push(`${queue} policy allows requests without TLS`);
+  }
+  return problems;
 }

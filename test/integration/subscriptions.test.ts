@@ -86,6 +86,17 @@ describe('create', () => {
       Resource: queue.QueueArn,
       Condition: { ArnEquals: { 'aws:SourceArn': rule.Arn } },
     });
+    // Both queues are encrypted at rest and refuse requests made without TLS.
+    const tlsOnly = (arn: string | undefined) => ({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sqs:*',
+      Resource: arn,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    expect(policy.Statement[1]).toMatchObject(tlsOnly(queue.QueueArn));
+    expect(dlq.SqsManagedSseEnabled).toBe('true');
+    expect(JSON.parse(dlq.Policy ?? '{}').Statement).toMatchObject([tlsOnly(dlq.QueueArn)]);
     const { Targets = [] } = await events.send(
       new ListTargetsByRuleCommand({ Rule: name, EventBusName: bus }),
     );
@@ -308,6 +319,48 @@ describe('reconciler', () => {
       (await queueAttributes(`hookbridge-${sub.id}`)).RedrivePolicy ?? '{}',
     );
     expect(redrive.maxReceiveCount).toBe(3);
+  });
+
+  it('restores encryption at rest and the TLS-only policies turned off behind its back', async () => {
+    const sub = await create({ url: hook, eventTypes: ['tls.x'] });
+    const name = `hookbridge-${sub.id}`;
+    const dlqUrl = (await queueUrl(`${name}-dlq`)) ?? '';
+    await sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: dlqUrl,
+        Attributes: { SqsManagedSseEnabled: 'false', Policy: '' },
+      }),
+    );
+    const queue = await queueAttributes(name);
+    const allowOnly = JSON.parse(queue.Policy ?? '{}');
+    allowOnly.Statement = allowOnly.Statement.filter(
+      (statement: { Effect: string }) => statement.Effect === 'Allow',
+    );
+    await sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: (await queueUrl(name)) ?? '',
+        Attributes: { Policy: JSON.stringify(allowOnly) },
+      }),
+    );
+
+    const report = await reconcile({ store: h.store, provisioner: h.provisioner });
+
+    expect(report.repaired).toEqual([
+      {
+        id: sub.id,
+        problems: [
+          'dead-letter queue is not encrypted at rest',
+          'dead-letter queue policy is missing',
+          'queue policy allows requests without TLS',
+        ],
+      },
+    ]);
+    const dlq = await queueAttributes(`${name}-dlq`);
+    expect(dlq.SqsManagedSseEnabled).toBe('true');
+    expect(dlq.Policy).toContain('aws:SecureTransport');
+    expect((await queueAttributes(name)).Policy).toContain('aws:SecureTransport');
+    const again = await reconcile({ store: h.store, provisioner: h.provisioner });
+    expect(again.repaired).toEqual([]);
   });
 
   it('does not undo a change made after its scan (it acts on the record as it is now)', async () => {
