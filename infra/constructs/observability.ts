@@ -64,6 +64,11 @@ export interface ObservabilityAlarms {
   readonly apiServerErrors: cloudwatch.Alarm;
   /** Accepted events could not be published on the bus. */
   readonly publishFailures: cloudwatch.Alarm;
+  /**
+   * The delivery function itself failed (crash, timeout, failed INIT, or an AWS call of its
+   * own): records it could not settle count as receives without an attempt being logged.
+   */
+  readonly deliveryFunctionErrors: cloudwatch.Alarm;
 }
 
 // Alarms look at 5-minute windows; the custom metrics exist only when something happened, so
@@ -120,7 +125,8 @@ export class Observability extends Construct {
     this.addQueueWidgets(props.prefix);
     this.dashboard.addWidgets(
       new cloudwatch.LogQueryWidget({
-        title: 'Recent delivery failures (disabled subscriptions, dead-lettered messages)',
+        title:
+          'Recent delivery failures (exhausted and dead-lettered messages, disabled subscriptions, errors)',
         logGroupNames: [props.deliveryLogGroup.logGroupName],
         queryLines: RECENT_FAILURES_QUERY,
         view: cloudwatch.LogQueryVisualizationType.TABLE,
@@ -196,6 +202,27 @@ export class Observability extends Construct {
         'PublishFailures',
         this.metric('PublishFailures'),
         'Events accepted by the ingest API could not be published on the bus (the producer was told which ones). See the ingest function logs.',
+      ),
+      // The dead-letter alarm counts what the function saw exhaust; this covers what it cannot
+      // count: an invocation that crashed, timed out or failed at INIT (Lambda's Errors), and a
+      // record left unsettled because one of its own AWS calls failed (DeliveryErrors). Such
+      // records return to their queue, each time as one more receive, and may reach the DLQ
+      // through maxReceiveCount without an exhausted attempt being logged.
+      deliveryFunctionErrors: anyOf(
+        'DeliveryFunctionErrors',
+        new cloudwatch.MathExpression({
+          expression: 'FILL(invocationErrors, 0) + FILL(recordErrors, 0)',
+          usingMetrics: {
+            invocationErrors: props.deliveryFunction.metricErrors({
+              period: ALARM_PERIOD,
+              statistic: 'Sum',
+            }),
+            recordErrors: this.metric('DeliveryErrors'),
+          },
+          label: 'Delivery function errors',
+          period: ALARM_PERIOD,
+        }),
+        'The delivery function failed: an invocation crashed, timed out or failed at INIT, or a record could not be handled because an AWS call of the function failed. Its records go back to their queues and count as receives, so repeated failures can move messages to a DLQ without a logged final attempt. See the delivery function logs (level ERROR).',
       ),
     };
   }

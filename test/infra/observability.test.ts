@@ -208,8 +208,8 @@ describe('alarms', () => {
       logicalId(template, 'AWS::CloudWatch::Alarm', `Observability${part}`)
     ]?.Properties;
 
-  it('are the five of DESIGN §6, each firing on one 5-minute breach, silent without data', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+  it('are the five of DESIGN §6 and one on the delivery function, each firing on one 5-minute breach, silent without data', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     template.resourcePropertiesCountIs(
       'AWS::CloudWatch::Alarm',
       {
@@ -218,8 +218,39 @@ describe('alarms', () => {
         DatapointsToAlarm: 1,
         TreatMissingData: 'notBreaching',
       },
-      5,
+      6,
     );
+  });
+
+  it('fire when the delivery function fails in a way it cannot count itself', () => {
+    const alarm = alarmNamed('DeliveryFunctionErrors');
+    expect(alarm?.Threshold).toBe(0);
+    const metrics = alarm?.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: {
+        Metric: { MetricName: string; Namespace: string; Dimensions: unknown[] };
+        Stat: string;
+      };
+    }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe(
+      'FILL(invocationErrors, 0) + FILL(recordErrors, 0)',
+    );
+    const stats = metrics.filter((m) => m.MetricStat);
+    expect(
+      stats.map((m) => [
+        m.Id,
+        m.MetricStat?.Metric.Namespace,
+        m.MetricStat?.Metric.MetricName,
+        m.MetricStat?.Stat,
+      ]),
+    ).toEqual([
+      ['invocationErrors', 'AWS/Lambda', 'Errors', 'Sum'],
+      ['recordErrors', 'Hookbridge', 'DeliveryErrors', 'Sum'],
+    ]);
+    expect(stats[0]?.MetricStat?.Metric.Dimensions).toEqual([
+      { Name: 'FunctionName', Value: { Ref: ids.delivery } },
+    ]);
   });
 
   it('fire when any message goes to a dead-letter queue, whichever subscriber it is', () => {
@@ -288,7 +319,7 @@ describe('alarm notifications', () => {
     template.resourcePropertiesCountIs(
       'AWS::CloudWatch::Alarm',
       { AlarmActions: Match.absent(), OKActions: Match.absent() },
-      5,
+      6,
     );
     expect(template.findOutputs('AlarmTopicArn')).toEqual({});
   });
@@ -353,7 +384,7 @@ describe('alarm notifications', () => {
       withEmail.resourcePropertiesCountIs(
         'AWS::CloudWatch::Alarm',
         { AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }] },
-        5,
+        6,
       );
     });
   });
@@ -370,7 +401,7 @@ describe('alarm notifications', () => {
     given.resourcePropertiesCountIs(
       'AWS::CloudWatch::Alarm',
       { AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:pager'] },
-      5,
+      6,
     );
   });
 });
