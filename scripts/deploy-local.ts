@@ -41,6 +41,8 @@ export interface LocalDeployOptions {
   readonly deployTimeoutMs?: number;
   /** Echo the CLI's output instead of keeping it for the error message. @default false */
   readonly echo?: boolean;
+  /** Settings of the standalone app (`cdk deploy -c key=value`, see infra/app.ts). */
+  readonly context?: Readonly<Record<string, string>>;
 }
 
 export interface LocalDeployment {
@@ -81,7 +83,15 @@ export async function deployToLocalEndpoint(options: LocalDeployOptions): Promis
 
   started = Date.now();
   await runCdk(
-    ['deploy', stackName, '--require-approval', 'never', '--output', options.outputDir],
+    [
+      'deploy',
+      stackName,
+      '--require-approval',
+      'never',
+      '--output',
+      options.outputDir,
+      ...Object.entries(options.context ?? {}).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+    ],
     { cwd: PROJECT_ROOT, env, echo, timeoutMs: options.deployTimeoutMs ?? 240_000 },
   );
   const deployMs = Date.now() - started;

@@ -48,6 +48,10 @@ const KNOWN_UNSUPPORTED = new Set([
   'AWS::CDK::Metadata',
   // moto 5.2.1 models CloudWatch dashboards but not alarms, which cannot fire locally anyway.
   'AWS::CloudWatch::Alarm',
+  // The alarm topic's policy (CloudWatch may publish) and its e-mail subscription; the topic
+  // and its key are created. Nothing publishes to the topic locally: alarms do not fire.
+  'AWS::SNS::TopicPolicy',
+  'AWS::SNS::Subscription',
 ]);
 
 /** The tables of the stack, by construct path, and the layout each must have. */
@@ -102,6 +106,8 @@ describe.skipIf(unavailable !== undefined)(
         outputDir,
         bootstrapTimeoutMs: 60_000,
         deployTimeoutMs: 180_000,
+        // With an alarm address, so the alarm topic, its key and the subscription deploy too.
+        context: { alarmEmail: 'ops@example.com' },
       });
       resources = Object.entries(deployment.template.Resources);
 
@@ -177,7 +183,7 @@ describe.skipIf(unavailable !== undefined)(
       expect(skipped).toContain('AWS::ApiGatewayV2::Api');
     });
 
-    it('deploys what the product needs: tables, functions with roles and logs, bus, archive, schedule', () => {
+    it('deploys what the product needs: tables, functions with roles and logs, bus, archive, schedule, alarm topic', () => {
       const count = (type: string) =>
         [...listed.values()].filter(
           (resource) =>
@@ -188,6 +194,10 @@ describe.skipIf(unavailable !== undefined)(
       expect(count('AWS::Events::EventBus')).toBe(1);
       expect(count('AWS::Events::Archive')).toBe(1);
       expect(count('AWS::Events::Rule')).toBeGreaterThanOrEqual(1);
+      expect(count('AWS::CloudWatch::Dashboard')).toBe(1);
+      // The alarm topic asked for (alarmEmail), encrypted with a key of its own.
+      expect(count('AWS::SNS::Topic')).toBe(1);
+      expect(count('AWS::KMS::Key')).toBe(1);
       // Queues, their DLQs, rules and mappings are made per subscription at run time.
       expect(count('AWS::SQS::Queue')).toBe(0);
       // Each function runs as its own role, with a policy, and logs to its own group.
