@@ -8,37 +8,11 @@ import { HookbridgeStack } from './hookbridge-stack.js';
 import { addLocalEndpointWorkarounds } from './local-endpoint-workarounds.js';
 
 /**
- * The standalone Hookbridge app. Settings come from CDK context (`cdk deploy -c key=value`,
- * or the `context` of cdk.json); every one is optional:
- *
- * - `stage`: names the stack `Hookbridge-<stage>` instead of `Hookbridge`, and makes the
- *   default prefix `hookbridge-<stage>`, so several stages can share an account.
- * - `prefix`: names the API and the per-subscription resources. Default `hookbridge`.
- * - `eventSource`: EventBridge `Source` of ingested events. Default `hookbridge`.
- * - `archiveRetentionDays`: how far back replays reach. Default 30.
- * - `throttlingRateLimit`, `throttlingBurstLimit`: ingest API throttling. Default 1000, 500.
- * - `maxEventBytes`: the largest event accepted. Default 262144 (256 KB).
- * - `removalPolicy`: `retain` or `destroy` for tables and log groups. Default `retain`.
- * - `deliveryAttemptTimeoutSeconds`: how long one delivery attempt may take. Default 15.
- * - `deliveryLogTtlDays`: how long attempts stay in the attempt log. Default 30.
- * - `autoDisableAfterHours`: failing this long without a success disables a subscription.
- *   Default 120.
- * - `allowedDestinationCidrs`: CIDRs subscriber URLs may resolve into despite the SSRF guard,
- *   comma-separated (or a list in cdk.json). Default none.
- * - `allowHttpDestinations`: `true` to accept `http:` subscriber URLs. Default `false`.
- * - `reconcileIntervalMinutes`: how often the reconciler runs. Default 5.
- * - `alarmTopicArn`: an existing SNS topic the alarms notify. Default none.
- * - `alarmEmail`: an address subscribed to the alarm topic (a new, encrypted one unless
- *   `alarmTopicArn` is given). Default none (the alarms exist but notify nobody).
- * - `messageAgeThresholdMinutes`: a delivery later than this raises the message-age alarm.
- *   Default 60.
- * - `logRetentionDays`: how long the functions' logs and the API access log are kept, one of
- *   CloudWatch Logs' retention periods (1, 3, 5, 7, 14, 30, 60, 90, … 3653, or 9999 for
- *   never). Default 30.
- * - `perSubscriptionMetrics`: `true` to publish delivery metrics per subscription too (one
- *   custom metric per subscriber and metric name). Default `false`.
- * - `nag`: `true` to check the app with cdk-nag's AwsSolutions rules at synthesis; a finding
- *   that is not acknowledged (infra/nag-suppressions.ts) fails the synthesis. Default `false`.
+ * The standalone Hookbridge app. Its settings are optional CDK context values (`cdk deploy -c
+ * key=value`, or the `context` of cdk.json), read and checked by `hookbridgeSettings` below;
+ * each is documented once, with its default, in the README's "Deploying to AWS" table (the
+ * `Hookbridge` props they map to carry the same defaults in their TSDoc). `nag=true` also
+ * checks the app with cdk-nag's AwsSolutions rules at synthesis.
  *
  * The stack is environment-agnostic unless the CLI resolves an account and region.
  */
