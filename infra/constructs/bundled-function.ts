@@ -92,6 +92,11 @@ function bundledCode(entry: string): lambda.Code {
     bundling: {
       // Required by the type, never used: local bundling below either succeeds or throws.
       image: DockerImage.fromRegistry('unused-local-bundling-only'),
+      // What the bundling does, as NodejsFunction states its esbuild command. The CDK caches
+      // bundlings by source path and options, which are otherwise the same for every function
+      // (tryBundle, holding the entry, is not part of that key): without the entry here, every
+      // function would get the first one's bundle.
+      command: ['esbuild', entry],
       local: {
         tryBundle(outputDir: string): boolean {
           buildSync({

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -219,5 +219,45 @@ describe('outputs', () => {
       Value: { 'Fn::Join': ['', Match.arrayWith(['https://'])] },
     });
     template.hasOutput('EventBusName', { Value: { Ref: busId } });
+  });
+});
+
+describe('the function assets', () => {
+  const ENTRIES = {
+    IngestApiFunction: 'functions/ingest/handler.ts',
+    DeliveryFunction: 'functions/delivery/handler.ts',
+    ManagementApiFunction: 'functions/management/handler.ts',
+    ManagementApiReconciler: 'functions/reconciler/handler.ts',
+  } as const;
+  const assetOf = (part: keyof typeof ENTRIES) => {
+    const fn =
+      template.findResources('AWS::Lambda::Function')[onlyLogicalId('AWS::Lambda::Function', part)];
+    return {
+      dir: join(assemblyDir, fn?.Metadata['aws:asset:path'] as string),
+      key: fn?.Properties.Code.S3Key as string,
+    };
+  };
+
+  it('are one bundle per function, each built from its own entry', () => {
+    const parts = Object.keys(ENTRIES) as (keyof typeof ENTRIES)[];
+    expect(new Set(parts.map((part) => assetOf(part).key)).size).toBe(parts.length);
+    for (const part of parts) {
+      const map = JSON.parse(readFileSync(join(assetOf(part).dir, 'index.mjs.map'), 'utf8'));
+      expect(
+        (map.sources as string[]).some((source) => source.endsWith(ENTRIES[part])),
+        part,
+      ).toBe(true);
+    }
+  });
+
+  it("keep the delivery function's Lambda client in a chunk loaded on first use", () => {
+    const chunks = (part: keyof typeof ENTRIES) =>
+      readdirSync(join(assetOf(part).dir, 'chunks')).filter((file) => file.endsWith('.mjs'));
+    expect(
+      chunks('DeliveryFunction').some((file) => file.startsWith('event-source-mappings-')),
+    ).toBe(true);
+    expect(
+      chunks('IngestApiFunction').some((file) => file.startsWith('event-source-mappings-')),
+    ).toBe(false);
   });
 });
