@@ -40,7 +40,7 @@ const BASELINES = {
     '',
   ].join('\n'),
 } as const;
-const isBaseline = (name: string) => name in BASELINES;
+const isBaseline = (name: string) => Object.hasOwn(BASELINES, name);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '15' } } });

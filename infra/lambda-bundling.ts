@@ -86,9 +86,10 @@ export function esbuildOptions(entryPoint: string, outdir: string) {
  * chunk it reaches by static imports. Chunks reached only through import() load on first use.
  */
 export function loadedAtStart(metafile: Metafile): Metafile['outputs'][string][] {
-  const entry = Object.keys(metafile.outputs).find((path) =>
-    path.endsWith(`/${BUNDLE_ENTRY_FILE}`),
-  );
+  // The entry's JavaScript output (its .map names no entry point).
+  const entry = Object.entries(metafile.outputs).find(
+    ([path, output]) => output.entryPoint !== undefined && path.endsWith('.mjs'),
+  )?.[0];
   const seen = new Set<string>();
   const visit = (path: string | undefined): void => {
     const output = path === undefined ? undefined : metafile.outputs[path];

@@ -16,8 +16,14 @@ const clientConfig = awsClientConfig();
  */
 let lambdaMappings: Promise<EventSourceMappings> | undefined;
 function onFirstUse(): Promise<EventSourceMappings> {
-  lambdaMappings ??= import('../../shared/provisioning/event-source-mappings.js').then((module) =>
-    module.lambdaEventSourceMappings(clientConfig, process.env.AWS_LAMBDA_FUNCTION_NAME ?? ''),
+  lambdaMappings ??= import('../../shared/provisioning/event-source-mappings.js').then(
+    (module) =>
+      module.lambdaEventSourceMappings(clientConfig, process.env.AWS_LAMBDA_FUNCTION_NAME ?? ''),
+    (error: unknown) => {
+      // Not kept: the next disabled subscription tries the import again.
+      lambdaMappings = undefined;
+      throw error;
+    },
   );
   return lambdaMappings;
 }

@@ -170,6 +170,11 @@ export class Deliverer {
       case 'refused':
         await log('refused', true, { error: outcome.reason });
         await ports.messages.deadLetter(record, outcome.reason);
+        ports.logger.error('refused destination: message moved to the dead-letter queue', {
+          subscriptionId,
+          messageId: record.messageId,
+          reason: outcome.reason,
+        });
         return { settled: true, kind: 'dead-lettered' };
 
       case 'gone':

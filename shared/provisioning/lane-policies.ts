@@ -38,17 +38,41 @@ function tlsOnly(queueArn: string) {
   };
 }
 
-/** Whether a queue's policy (its JSON text) refuses requests made without TLS. */
-export function refusesPlainHttp(policy: string | undefined): boolean {
+/** The statements of a queue policy (its JSON text); none when absent or unreadable. */
+function statementsOf(policy: string | undefined): Record<string, unknown>[] {
   const statements = parseJson(policy)?.Statement;
-  return (
-    Array.isArray(statements) &&
-    statements.some(
-      (statement) =>
-        statement?.Effect === 'Deny' &&
-        String(statement?.Condition?.Bool?.['aws:SecureTransport']) === 'false',
-    )
+  const list = Array.isArray(statements) ? statements : [statements];
+  return list.filter(
+    (statement): statement is Record<string, unknown> =>
+      typeof statement === 'object' && statement !== null,
   );
+}
+
+/** A statement's condition value for `operator` and `key`, as text. */
+function conditionValue(statement: Record<string, unknown>, operator: string, key: string) {
+  const condition = statement.Condition as Record<string, Record<string, unknown>> | undefined;
+  return String(condition?.[operator]?.[key]);
+}
+
+/** Whether a queue's policy refuses requests made without TLS. */
+export function refusesPlainHttp(policy: string | undefined): boolean {
+  return statementsOf(policy).some(
+    (statement) =>
+      statement.Effect === 'Deny' &&
+      conditionValue(statement, 'Bool', 'aws:SecureTransport') === 'false',
+  );
+}
+
+/** Whether a queue's policy lets the rule `ruleArn` send to it. */
+export function letsRuleSend(policy: string | undefined, ruleArn: string): boolean {
+  return statementsOf(policy).some((statement) => {
+    const actions = [statement.Action].flat();
+    return (
+      statement.Effect === 'Allow' &&
+      (actions.includes('sqs:SendMessage') || actions.includes('sqs:*')) &&
+      conditionValue(statement, 'ArnEquals', 'aws:SourceArn') === ruleArn
+    );
+  });
 }
 
 /** Whether a queue's attributes say its messages are encrypted at rest (SSE-SQS or SSE-KMS). */

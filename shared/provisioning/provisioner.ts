@@ -26,6 +26,7 @@ import { laneNames, lanePrefix, nameOfArn, subscriptionIdOf } from './lane-names
 import {
   deadLetterQueuePolicy,
   encryptedAtRest,
+  letsRuleSend,
   parseJson,
   queuePolicy,
   refusesPlainHttp,
@@ -157,7 +158,7 @@ export class Provisioner {
       problems.push(`rule ${names.ruleName} has another event pattern`);
     }
     if (deadLetter) problems.push(...(await this.deadLetterDrift(deadLetter)));
-    if (queue) problems.push(...(await this.queueDrift(queue, subscription)));
+    if (queue) problems.push(...(await this.queueDrift(queue, subscription, rule?.Arn)));
     if (rule && queue) {
       const queueArn = await this.queueArn(queue);
       const { Targets = [] } = await this.events.send(
@@ -185,7 +186,11 @@ export class Provisioner {
    * would cycle until retention drops it, and without its policy EventBridge cannot send; it is
    * encrypted at rest and refuses requests without TLS.
    */
-  private async queueDrift(url: string, subscription: Subscription): Promise<string[]> {
+  private async queueDrift(
+    url: string,
+    subscription: Subscription,
+    ruleArn: string | undefined,
+  ): Promise<string[]> {
     const { Attributes = {} } = await this.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: url,
@@ -199,6 +204,10 @@ export class Provisioner {
       }),
     );
     const problems = protectionDrift('queue', Attributes);
+    // (A missing rule is reported on its own.)
+    if (Attributes.Policy && ruleArn && !letsRuleSend(Attributes.Policy, ruleArn)) {
+      problems.push('queue policy does not let its rule send');
+    }
     const redrive = parseJson(Attributes.RedrivePolicy);
     if (Number(redrive?.maxReceiveCount) !== maxAttempts(subscription.retrySchedule)) {
       problems.push('queue redrive policy differs');

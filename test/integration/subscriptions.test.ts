@@ -363,6 +363,29 @@ describe('reconciler', () => {
     expect(again.repaired).toEqual([]);
   });
 
+  it('restores a queue policy that no longer lets its rule send', async () => {
+    const sub = await create({ url: hook, eventTypes: ['allow.x'] });
+    const name = `hookbridge-${sub.id}`;
+    const policy = JSON.parse((await queueAttributes(name)).Policy ?? '{}');
+    policy.Statement = policy.Statement.filter(
+      (statement: { Effect: string }) => statement.Effect === 'Deny',
+    );
+    await sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: (await queueUrl(name)) ?? '',
+        Attributes: { Policy: JSON.stringify(policy) },
+      }),
+    );
+
+    const report = await reconcile({ store: h.store, provisioner: h.provisioner });
+
+    expect(report.repaired).toEqual([
+      { id: sub.id, problems: ['queue policy does not let its rule send'] },
+    ]);
+    await h.publish([{ type: 'allow.x', data: { n: 1 } }]);
+    expect(await drainQueue(name)).toHaveLength(1);
+  });
+
   it('does not undo a change made after its scan (it acts on the record as it is now)', async () => {
     const sub = await create({ url: hook, eventTypes: ['stale.x'] });
     const arn = (await queueAttributes(`hookbridge-${sub.id}`)).QueueArn ?? '';

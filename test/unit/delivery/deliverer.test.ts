@@ -137,6 +137,7 @@ function fakes(subscriptions: Subscription[] = [subscription()]) {
     deadLetters: [] as { messageId: string; reason: string }[],
     events: [] as { type: string; detail: Record<string, unknown> }[],
     warnings: [] as unknown[][],
+    errors: [] as unknown[][],
   };
   const delivered = new Set<string>();
   let answer: (request: Posted) => Answer | Promise<Answer> = () => ({ status: 200 });
@@ -206,7 +207,9 @@ function fakes(subscriptions: Subscription[] = [subscription()]) {
       warn: (...args: unknown[]) => {
         calls.warnings.push(args);
       },
-      error: () => {},
+      error: (...args: unknown[]) => {
+        calls.errors.push(args);
+      },
     },
     now: () => NOW,
     random: () => 0.5,
@@ -547,6 +550,13 @@ describe('Deliverer: answers that end delivery', () => {
       ]);
       expect(world.calls.delays).toEqual([]);
       expect(world.calls.markFailing).toEqual([]);
+      // An ERROR line, which the dashboard's recent-failures query shows.
+      expect(world.calls.errors).toEqual([
+        [
+          'refused destination: message moved to the dead-letter queue',
+          { subscriptionId: SUB_ID, messageId: record.messageId, reason },
+        ],
+      ]);
     }
   });
 });
