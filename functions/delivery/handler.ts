@@ -1,6 +1,7 @@
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { readDeliveryConfig } from '../../shared/delivery/delivery-config.js';
 import { createDeliveryComponents } from '../../shared/delivery/delivery-wiring.js';
+import { onFirstUse } from '../../shared/lazy.js';
 import { logger, metrics } from '../../shared/observability.js';
 import type { EventSourceMappings } from '../../shared/provisioning/event-source-mappings.js';
 import { createDeliveryHandler } from './app.js';
@@ -14,24 +15,16 @@ const clientConfig = awsClientConfig();
  * client is imported on that first use: the bundle puts it in a chunk of its own, which the
  * cold starts of the busiest function do not load (bench/coldstart.md).
  */
-let lambdaMappings: Promise<EventSourceMappings> | undefined;
-function onFirstUse(): Promise<EventSourceMappings> {
-  lambdaMappings ??= import('../../shared/provisioning/event-source-mappings.js').then(
-    (module) =>
-      module.lambdaEventSourceMappings(clientConfig, process.env.AWS_LAMBDA_FUNCTION_NAME ?? ''),
-    (error: unknown) => {
-      // Not kept: the next disabled subscription tries the import again.
-      lambdaMappings = undefined;
-      throw error;
-    },
-  );
-  return lambdaMappings;
-}
+const lambdaMappings = onFirstUse(() =>
+  import('../../shared/provisioning/event-source-mappings.js').then((module) =>
+    module.lambdaEventSourceMappings(clientConfig, process.env.AWS_LAMBDA_FUNCTION_NAME ?? ''),
+  ),
+);
 const mappings: EventSourceMappings = {
-  ensure: async (spec) => (await onFirstUse()).ensure(spec),
-  find: async (queueArn) => (await onFirstUse()).find(queueArn),
-  remove: async (queueArn) => (await onFirstUse()).remove(queueArn),
-  list: async () => (await onFirstUse()).list(),
+  ensure: async (spec) => (await lambdaMappings()).ensure(spec),
+  find: async (queueArn) => (await lambdaMappings()).find(queueArn),
+  remove: async (queueArn) => (await lambdaMappings()).remove(queueArn),
+  list: async () => (await lambdaMappings()).list(),
 };
 
 const { deliverer } = createDeliveryComponents(config, clientConfig, mappings, { logger });

@@ -1,16 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { AwsClientConfig } from '../aws/client-config.js';
-import { BusOperationalEvents } from '../events/operational-events.js';
+import { onFirstUse } from '../lazy.js';
 import { AddressPolicy } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
 import type { EventSourceMappings } from '../provisioning/event-source-mappings.js';
 import { DynamoSubscriptionStore } from '../subscriptions/subscription-store.js';
 import { DynamoAttemptLog } from './attempt-log.js';
 import { Deliverer, type WebhookSender } from './deliverer.js';
-import { CachedSubscriptions, SqsMessageActions } from './delivery-adapters.js';
+import { CachedSubscriptions } from './delivery-adapters.js';
 import type { DeliveryConfig } from './delivery-config.js';
 import { WebhookClient } from './webhook-client.js';
 
@@ -36,6 +34,16 @@ export function createDeliveryComponents(
   options: { logger: Log; sender?: WebhookSender; lookup?: (host: string) => Promise<string[]> },
 ): DeliveryComponents {
   const dynamo = new DynamoDBClient(clientConfig);
+  // SQS (retries, dead letters) and EventBridge (operational events) serve failures and state
+  // changes only: imported on first use, they stay out of the delivery function's cold start.
+  const messages = onFirstUse(() =>
+    import('./sqs-message-actions.js').then((module) => module.sqsMessageActions(clientConfig)),
+  );
+  const operational = onFirstUse(() =>
+    import('../events/operational-events.js').then((module) =>
+      module.busOperationalEvents(clientConfig, config.busName, config.source),
+    ),
+  );
   const store = new DynamoSubscriptionStore(dynamo, config.subscriptionsTable);
   const attempts = new DynamoAttemptLog(dynamo, config.deliveriesTable, config.logTtlSeconds);
   const client =
@@ -65,12 +73,11 @@ export function createDeliveryComponents(
       },
       attempts,
       sender: options.sender ?? (client as WebhookClient),
-      messages: new SqsMessageActions(new SQSClient(clientConfig)),
-      operational: new BusOperationalEvents(
-        new EventBridgeClient(clientConfig),
-        config.busName,
-        config.source,
-      ),
+      messages: {
+        delay: async (record, seconds) => (await messages()).delay(record, seconds),
+        deadLetter: async (record, reason) => (await messages()).deadLetter(record, reason),
+      },
+      operational: { emit: async (type, detail) => (await operational()).emit(type, detail) },
       logger: options.logger,
     },
     { prefix: config.prefix, autoDisableAfterMs: config.autoDisableAfterMs },

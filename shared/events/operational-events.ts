@@ -1,4 +1,5 @@
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { AwsClientConfig } from '../aws/client-config.js';
 
 /**
  * Operational events (`source: <source>.system`): `subscription.created|updated|deleted|disabled`
@@ -37,4 +38,13 @@ export class BusOperationalEvents implements OperationalEvents {
       );
     }
   }
+}
+
+/** Operational events on `busName`, through an EventBridge client made from `clientConfig`. */
+export function busOperationalEvents(
+  clientConfig: AwsClientConfig,
+  busName: string,
+  source: string,
+): BusOperationalEvents {
+  return new BusOperationalEvents(new EventBridgeClient(clientConfig), busName, source);
 }

@@ -2,6 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import {
+  CreateQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localResourceNames } from '../../infra/base-resources.js';
@@ -17,6 +23,7 @@ import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { apiGatewayEvent, lambdaContext } from '../support/api-gateway-event.js';
 import { captureBus } from '../support/bus-capture.js';
 import { startReceiver } from '../support/receiver.js';
+import { queueUrl } from '../support/sqs-helpers.js';
 
 // The bundles as deployed: same esbuild settings (including the environment-only credential
 // chain), run against the local endpoint with credentials given the way Lambda gives them.
@@ -87,7 +94,7 @@ describe('the Lambda bundles', () => {
     },
   );
 
-  it('delivery loads the Lambda client only when it first disables a mapping, from a chunk that works as bundled', async () => {
+  it('delivery loads its Lambda, SQS and EventBridge clients on first use, from chunks that work as bundled', async () => {
     const { metafile } = await build({
       ...esbuildOptions(path.resolve(LAMBDA_ENTRIES.delivery), path.join(outdir, 'split')),
       metafile: true,
@@ -95,21 +102,62 @@ describe('the Lambda bundles', () => {
     });
     const atStart = loadedAtStart(metafile).flatMap((output) => Object.keys(output.inputs));
     expect(atStart.some((input) => input.includes('@aws-sdk/client-dynamodb/'))).toBe(true);
-    expect(atStart.filter((input) => input.includes('@aws-sdk/client-lambda/'))).toEqual([]);
+    for (const client of ['client-lambda', 'client-sqs', 'client-eventbridge']) {
+      expect(atStart.filter((input) => input.includes(`@aws-sdk/${client}/`))).toEqual([]);
+    }
+    /** The chunk that holds `source`, imported as the function would on first use. */
+    const chunkOf = async (source: string) => {
+      const chunk = Object.entries(metafile.outputs).find(
+        ([file, output]) =>
+          file.endsWith('.mjs') && Object.keys(output.inputs).some((i) => i.endsWith(source)),
+      );
+      expect(chunk, source).toBeDefined();
+      return import(pathToFileURL(path.resolve(chunk?.[0] ?? '')).href);
+    };
+    const config = awsClientConfig();
 
-    const chunk = Object.entries(metafile.outputs).find(
-      ([file, output]) =>
-        file.endsWith('.mjs') &&
-        Object.keys(output.inputs).some((input) =>
-          input.endsWith('shared/provisioning/event-source-mappings.ts'),
-        ),
+    const { lambdaEventSourceMappings } = await chunkOf(
+      'shared/provisioning/event-source-mappings.ts',
     );
-    expect(chunk).toBeDefined();
-    const { lambdaEventSourceMappings } = await import(
-      pathToFileURL(path.resolve(chunk?.[0] ?? '')).href
-    );
-    const mappings = lambdaEventSourceMappings(awsClientConfig(), 'hookbridge-delivery');
+    const mappings = lambdaEventSourceMappings(config, 'hookbridge-delivery');
     const queueArn = 'arn:aws:sqs:us-east-1:123456789012:hookbridge-sub-none';
     await expect(mappings.find(queueArn)).resolves.toBeUndefined();
+
+    const { busOperationalEvents } = await chunkOf('shared/events/operational-events.ts');
+    const bus = await captureBus(localResourceNames.eventBus, 'hookbridge.system');
+    await busOperationalEvents(config, localResourceNames.eventBus, 'hookbridge').emit(
+      'bundle.chunk',
+      { ok: true },
+    );
+    expect((await bus.drain()).map((e) => e.detail.type)).toContain('bundle.chunk');
+
+    const { sqsMessageActions } = await chunkOf('shared/delivery/sqs-message-actions.ts');
+    const sqs = new SQSClient(config);
+    const lane = 'hookbridge-sub_chunk';
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: lane }));
+    await sqs.send(new CreateQueueCommand({ QueueName: `${lane}-dlq` }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"n":1}' }));
+    const [message] =
+      (await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }))).Messages ?? [];
+    await sqsMessageActions(config).deadLetter(
+      {
+        messageId: message?.MessageId,
+        receiptHandle: message?.ReceiptHandle,
+        body: message?.Body,
+        eventSourceARN: `arn:aws:sqs:us-east-1:123456789012:${lane}`,
+      },
+      'bundled chunk',
+    );
+    expect(await queueBodies(`${lane}-dlq`)).toEqual(['{"n":1}']);
   });
 });
+
+/** The bodies of the messages waiting in a queue. */
+async function queueBodies(name: string): Promise<string[]> {
+  const sqs = new SQSClient(awsClientConfig());
+  const QueueUrl = await queueUrl(name);
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+  );
+  return Messages.map((message) => message.Body ?? '');
+}

@@ -11,10 +11,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import {
-  CachedSubscriptions,
-  SqsMessageActions,
-} from '../../../shared/delivery/delivery-adapters.js';
+import { CachedSubscriptions } from '../../../shared/delivery/delivery-adapters.js';
+import { SqsMessageActions } from '../../../shared/delivery/sqs-message-actions.js';
 import { BusOperationalEvents } from '../../../shared/events/operational-events.js';
 import type { Subscription } from '../../../shared/subscriptions/subscription.js';
 
