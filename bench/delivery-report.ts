@@ -31,6 +31,8 @@ export interface ReportOptions {
     readonly rounds: number;
     readonly warmup: number;
     readonly receiverDelayMs: number;
+    /** The sides bundled with code splitting (`--split`), the deployed layout. */
+    readonly split: boolean;
   };
   readonly loadBefore: number;
 }
@@ -101,7 +103,7 @@ export async function report(
   };
   await mkdir(options.dir, { recursive: true });
   await writeFile(join(options.dir, 'delivery.json'), `${JSON.stringify(result, null, 2)}\n`);
-  const command = `npx tsx bench/delivery.ts --records ${p.records} --concurrency ${p.concurrency} --rounds ${p.rounds} --warmup ${p.warmup} --receiver-delay-ms ${p.receiverDelayMs}`;
+  const command = `npx tsx bench/delivery.ts --records ${p.records} --concurrency ${p.concurrency} --rounds ${p.rounds} --warmup ${p.warmup} --receiver-delay-ms ${p.receiverDelayMs}${p.split ? ' --split' : ''}`;
   const markdown = [
     '# Delivery benchmark result',
     '',
