@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import {
   BUNDLE_ENTRY_FILE,
+  codeBytes,
   esbuildOptions,
   LAMBDA_ENTRIES,
   loadedAtStart,
@@ -103,12 +104,11 @@ async function bundle(entry: string, name: string, dir: string): Promise<Built> 
   const outdir = join(dir, name);
   const { metafile } = (await build(buildOptions(entry, outdir))) as { metafile: Metafile };
   const outputs = Object.entries(metafile.outputs);
-  const code = outputs.filter(([path]) => path.endsWith('.mjs'));
   const loaded = loadedAtStart(metafile);
   return {
     name,
     file: join(outdir, BUNDLE_ENTRY_FILE),
-    bytes: code.reduce((sum, [, output]) => sum + output.bytes, 0),
+    bytes: codeBytes(outputs),
     loadedBytes: loaded.reduce((sum, output) => sum + output.bytes, 0),
     mapBytes: outputs
       .filter(([path]) => path.endsWith('.map'))

@@ -81,6 +81,13 @@ export function esbuildOptions(entryPoint: string, outdir: string) {
   };
 }
 
+/** The bytes of a bundle's code: index.mjs and every chunk, the source maps left out. */
+export function codeBytes(outputs: Iterable<[string, { readonly bytes: number }]>): number {
+  let total = 0;
+  for (const [path, output] of outputs) if (path.endsWith('.mjs')) total += output.bytes;
+  return total;
+}
+
 /**
  * What a cold start loads of a bundle, from esbuild's metafile: the entry's output and every
  * chunk it reaches by static imports. Chunks reached only through import() load on first use.

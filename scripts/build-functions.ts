@@ -5,7 +5,12 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLE_ENTRY_FILE, esbuildOptions, LAMBDA_ENTRIES } from '../infra/lambda-bundling.js';
+import {
+  BUNDLE_ENTRY_FILE,
+  codeBytes,
+  esbuildOptions,
+  LAMBDA_ENTRIES,
+} from '../infra/lambda-bundling.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outRoot = path.join(root, 'dist', 'functions');
@@ -20,8 +25,8 @@ for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
     metafile: true,
     logLevel: 'warning',
   });
-  const code = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
-  const total = code.reduce((sum, [, output]) => sum + output.bytes, 0);
+  const outputs = Object.entries(metafile.outputs);
+  const chunks = outputs.filter(([file]) => file.endsWith('.mjs')).length - 1;
   const entryFile = path.relative(root, path.join(outdir, BUNDLE_ENTRY_FILE));
-  console.log(`${name.padEnd(11)} ${kb(total)}  ${entryFile} and ${code.length - 1} chunks`);
+  console.log(`${name.padEnd(11)} ${kb(codeBytes(outputs))}  ${entryFile} and ${chunks} chunks`);
 }

@@ -208,6 +208,23 @@ describe('alarms', () => {
       logicalId(template, 'AWS::CloudWatch::Alarm', `Observability${part}`)
     ]?.Properties;
 
+  interface AlarmMetric {
+    readonly Id: string;
+    readonly Expression?: string;
+    readonly MetricStat?: {
+      readonly Metric: { MetricName: string; Namespace: string; Dimensions?: unknown[] };
+      readonly Stat: string;
+    };
+  }
+  /** A metric-math alarm's expression and the metrics it reads, in template order. */
+  const mathOf = (alarm: Record<string, unknown> | undefined) => {
+    const metrics = (alarm?.Metrics ?? []) as AlarmMetric[];
+    return {
+      expression: metrics.find((m) => m.Expression)?.Expression,
+      stats: metrics.filter((m) => m.MetricStat),
+    };
+  };
+
   it('are the five of DESIGN §6 and one on the delivery function, each firing on one 5-minute breach, silent without data', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     template.resourcePropertiesCountIs(
@@ -225,18 +242,8 @@ describe('alarms', () => {
   it('fire when the delivery function fails in a way it cannot count itself', () => {
     const alarm = alarmNamed('DeliveryFunctionErrors');
     expect(alarm?.Threshold).toBe(0);
-    const metrics = alarm?.Metrics as {
-      Id: string;
-      Expression?: string;
-      MetricStat?: {
-        Metric: { MetricName: string; Namespace: string; Dimensions: unknown[] };
-        Stat: string;
-      };
-    }[];
-    expect(metrics.find((m) => m.Expression)?.Expression).toBe(
-      'FILL(invocationErrors, 0) + FILL(recordErrors, 0)',
-    );
-    const stats = metrics.filter((m) => m.MetricStat);
+    const { expression, stats } = mathOf(alarm);
+    expect(expression).toBe('FILL(invocationErrors, 0) + FILL(recordErrors, 0)');
     expect(
       stats.map((m) => [
         m.Id,
@@ -256,18 +263,9 @@ describe('alarms', () => {
   it('fire when any message goes to a dead-letter queue, whichever subscriber it is', () => {
     const alarm = alarmNamed('DeadLetters');
     expect(alarm?.Threshold).toBe(0);
-    const metrics = alarm?.Metrics as {
-      Id: string;
-      Expression?: string;
-      MetricStat?: { Metric: { MetricName: string; Namespace: string }; Stat: string };
-    }[];
-    const expression = metrics.find((m) => m.Expression)?.Expression;
+    const { expression, stats } = mathOf(alarm);
     expect(expression).toBe('FILL(exhausted, 0) + FILL(deadLettered, 0)');
-    expect(
-      metrics
-        .filter((m) => m.MetricStat)
-        .map((m) => [m.Id, m.MetricStat?.Metric.MetricName, m.MetricStat?.Stat]),
-    ).toEqual([
+    expect(stats.map((m) => [m.Id, m.MetricStat?.Metric.MetricName, m.MetricStat?.Stat])).toEqual([
       ['exhausted', 'DeliveryExhausted', 'Sum'],
       ['deadLettered', 'DeadLettered', 'Sum'],
     ]);

@@ -277,6 +277,20 @@ describe('delete', () => {
 });
 
 describe('reconciler', () => {
+  /** Changes a lane queue's policy behind the reconciler's back: only `effect` statements stay. */
+  async function keepPolicyStatements(name: string, effect: 'Allow' | 'Deny'): Promise<void> {
+    const policy = JSON.parse((await queueAttributes(name)).Policy ?? '{}');
+    policy.Statement = policy.Statement.filter(
+      (statement: { Effect: string }) => statement.Effect === effect,
+    );
+    await sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: (await queueUrl(name)) ?? '',
+        Attributes: { Policy: JSON.stringify(policy) },
+      }),
+    );
+  }
+
   it('recreates a queue deleted behind its back and removes an orphan rule', async () => {
     const sub = await create({ url: hook, eventTypes: ['r.x'] });
     const name = `hookbridge-${sub.id}`;
@@ -331,17 +345,7 @@ describe('reconciler', () => {
         Attributes: { SqsManagedSseEnabled: 'false', Policy: '' },
       }),
     );
-    const queue = await queueAttributes(name);
-    const allowOnly = JSON.parse(queue.Policy ?? '{}');
-    allowOnly.Statement = allowOnly.Statement.filter(
-      (statement: { Effect: string }) => statement.Effect === 'Allow',
-    );
-    await sqs.send(
-      new SetQueueAttributesCommand({
-        QueueUrl: (await queueUrl(name)) ?? '',
-        Attributes: { Policy: JSON.stringify(allowOnly) },
-      }),
-    );
+    await keepPolicyStatements(name, 'Allow');
 
     const report = await reconcile({ store: h.store, provisioner: h.provisioner });
 
@@ -366,16 +370,7 @@ describe('reconciler', () => {
   it('restores a queue policy that no longer lets its rule send', async () => {
     const sub = await create({ url: hook, eventTypes: ['allow.x'] });
     const name = `hookbridge-${sub.id}`;
-    const policy = JSON.parse((await queueAttributes(name)).Policy ?? '{}');
-    policy.Statement = policy.Statement.filter(
-      (statement: { Effect: string }) => statement.Effect === 'Deny',
-    );
-    await sqs.send(
-      new SetQueueAttributesCommand({
-        QueueUrl: (await queueUrl(name)) ?? '',
-        Attributes: { Policy: JSON.stringify(policy) },
-      }),
-    );
+    await keepPolicyStatements(name, 'Deny');
 
     const report = await reconcile({ store: h.store, provisioner: h.provisioner });
 
