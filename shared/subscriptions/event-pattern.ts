@@ -1,12 +1,17 @@
 /**
  * EventBridge event patterns for subscriptions: the rule pattern built from a subscription's
- * event types and `data` filter, and a structural validator for that filter. The local AWS
- * endpoint validates patterns only shallowly and real EventBridge answers a bad one with an
- * opaque error at PutRule time, so a filter is checked here and refused with a message that
- * says where it is wrong.
+ * event types and `data` filter, and a validator for that filter. The local AWS endpoint
+ * validates patterns only shallowly and real EventBridge answers a bad one with an opaque
+ * error at PutRule time (leaving the subscription `failed`), so a filter is checked here
+ * against EventBridge's own rules and refused with a message that says where it is wrong.
  */
+import { FILTER_OPERATORS, isPlainObject, onlyKey, RESERVED_IN_OR } from './filter-operators.js';
 
-/** The rule pattern: our source, the event types (exact, `prefix.*`, or `*`), the data filter. */
+/**
+ * The rule pattern: our source, the event types (exact, `prefix.*`, or `*`), the data filter.
+ * Event types never compile to `wildcard` (EventBridge allows few wildcard rules per bus):
+ * `*` drops the detail-type condition and `prefix.*` becomes a prefix match.
+ */
 export function buildEventPattern(
   source: string,
   eventTypes: readonly string[],
@@ -23,32 +28,71 @@ export function buildEventPattern(
   return pattern;
 }
 
-/** EventBridge's limit on the length of a rule's event pattern. */
-export const MAX_PATTERN_LENGTH = 4096;
+/** EventBridge's limit on the length of a rule's whole event pattern (a quota, not adjustable). */
+export const MAX_PATTERN_LENGTH = 2048;
 
+/** Hookbridge's own bound on nesting, so validation and storage stay shallow. */
 const MAX_DEPTH = 10;
 
 /**
- * Checks that `filter` is a structurally valid EventBridge pattern (to be applied to `data`).
- * Returns the problems found, each naming its path (e.g. `filter.amount[0].numeric`); an
- * empty list means valid.
+ * Checks that `filter` is a valid EventBridge pattern (to be applied to `data`), by the rules
+ * EventBridge applies at PutRule. Returns the problems found, each naming its path (e.g.
+ * `filter.amount[0].numeric`); an empty list means valid. The whole pattern's length is
+ * checked separately, once the event types are known.
  */
 export function validateFilter(filter: unknown, path = 'filter'): string[] {
   if (!isPlainObject(filter)) return [`${path}: must be a JSON object`];
-  return validateObject(filter, path, 0);
+  return validateObject(filter, path, 0, false);
 }
 
-function validateObject(value: Record<string, unknown>, path: string, depth: number): string[] {
+/**
+ * True when the filter uses the `wildcard` operator anywhere (also inside `anything-but`):
+ * its rule then counts against EventBridge's quota of rules with wildcards per bus.
+ */
+export function filterUsesWildcard(filter: unknown): boolean {
+  if (!isPlainObject(filter)) return false;
+  return Object.entries(filter).some(([key, child]) => {
+    if (key === '$or') return Array.isArray(child) && child.some(filterUsesWildcard);
+    if (Array.isArray(child)) return child.some(matcherUsesWildcard);
+    return filterUsesWildcard(child);
+  });
+}
+
+function matcherUsesWildcard(matcher: unknown): boolean {
+  if (!isPlainObject(matcher)) return false;
+  if (Object.hasOwn(matcher, 'wildcard')) return true;
+  const negated = Object.hasOwn(matcher, 'anything-but') ? matcher['anything-but'] : undefined;
+  return isPlainObject(negated) && Object.hasOwn(negated, 'wildcard');
+}
+
+function validateObject(
+  value: Record<string, unknown>,
+  path: string,
+  depth: number,
+  insideOr: boolean,
+): string[] {
   if (depth > MAX_DEPTH) return [`${path}: nests deeper than ${MAX_DEPTH} levels`];
+  // A `__proto__` key turns into the object's prototype when the filter is copied (request
+  // parsing, DynamoDB), so the condition would vanish; it is refused rather than dropped.
+  if (!isBareObject(value)) return [`${path}: the field name "__proto__" is not supported`];
   const entries = Object.entries(value);
   if (entries.length === 0) return [`${path}: must not be empty`];
   const problems: string[] = [];
   for (const [key, child] of entries) {
     const childPath = `${path}.${key}`;
-    if (key === '$or') problems.push(...validateOr(child, childPath, depth));
-    else if (Array.isArray(child)) problems.push(...validateMatchers(child, childPath));
-    else if (isPlainObject(child)) problems.push(...validateObject(child, childPath, depth + 1));
-    else problems.push(`${childPath}: must be an array of values or matchers, or a nested object`);
+    if (key === '$or') {
+      problems.push(...validateOr(child, childPath, depth));
+    } else if (key === '__proto__') {
+      problems.push(`${childPath}: the field name "__proto__" is not supported`);
+    } else if (insideOr && RESERVED_IN_OR.has(key)) {
+      problems.push(`${childPath}: "${key}" is a reserved word and cannot be a field name in $or`);
+    } else if (Array.isArray(child)) {
+      problems.push(...validateMatchers(child, childPath));
+    } else if (isPlainObject(child)) {
+      problems.push(...validateObject(child, childPath, depth + 1, insideOr));
+    } else {
+      problems.push(`${childPath}: must be an array of values or matchers, or a nested object`);
+    }
   }
   return problems;
 }
@@ -59,7 +103,7 @@ function validateOr(value: unknown, path: string, depth: number): string[] {
   }
   return value.flatMap((alternative, i) =>
     isPlainObject(alternative)
-      ? validateObject(alternative, `${path}[${i}]`, depth + 1)
+      ? validateObject(alternative, `${path}[${i}]`, depth + 1, true)
       : [`${path}[${i}]: must be a JSON object`],
   );
 }
@@ -71,87 +115,20 @@ function validateMatchers(matchers: unknown[], path: string): string[] {
     if (matcher === null || ['string', 'number', 'boolean'].includes(typeof matcher)) return [];
     if (!isPlainObject(matcher))
       return [`${at}: must be a string, number, boolean, null or a matcher object`];
-    const keys = Object.keys(matcher);
-    if (keys.length !== 1) return [`${at}: a matcher object has exactly one operator`];
-    const operator = keys[0] as string;
-    const check = OPERATORS[operator];
-    if (!check)
-      return [
-        `${at}: unknown operator "${operator}" (use one of ${Object.keys(OPERATORS).join(', ')})`,
-      ];
+    const operator = onlyKey(matcher);
+    if (operator === undefined) return [`${at}: a matcher object has exactly one operator`];
+    const check = FILTER_OPERATORS.get(operator);
+    if (!check) {
+      const known = [...FILTER_OPERATORS.keys()].join(', ');
+      return [`${at}: unknown operator "${operator}" (use one of ${known})`];
+    }
     const problem = check(matcher[operator]);
     return problem ? [`${at}.${operator}: ${problem}`] : [];
   });
 }
 
-type OperandCheck = (operand: unknown) => string | undefined;
-
-const stringOrIgnoreCase: OperandCheck = (operand) => {
-  if (typeof operand === 'string') return undefined;
-  if (
-    isPlainObject(operand) &&
-    Object.keys(operand).length === 1 &&
-    typeof operand['equals-ignore-case'] === 'string'
-  ) {
-    return undefined;
-  }
-  return 'must be a string or { "equals-ignore-case": string }';
-};
-
-const NUMERIC_OPERATORS = new Set(['<', '<=', '=', '>', '>=']);
-
-const numeric: OperandCheck = (operand) => {
-  if (!Array.isArray(operand) || (operand.length !== 2 && operand.length !== 4)) {
-    return 'must be [op, number] or [op, number, op, number] with op one of <, <=, =, >, >=';
-  }
-  for (let i = 0; i < operand.length; i += 2) {
-    if (!NUMERIC_OPERATORS.has(operand[i] as string))
-      return `"${String(operand[i])}" is not a numeric operator`;
-    if (typeof operand[i + 1] !== 'number' || !Number.isFinite(operand[i + 1]))
-      return 'each operator must be followed by a number';
-  }
-  return undefined;
-};
-
-const anythingBut: OperandCheck = (operand) => {
-  if (['string', 'number'].includes(typeof operand)) return undefined;
-  if (Array.isArray(operand)) {
-    const same =
-      operand.length > 0 &&
-      operand.every(
-        (v) => typeof v === typeof operand[0] && ['string', 'number'].includes(typeof v),
-      );
-    return same ? undefined : 'an array must hold strings only or numbers only';
-  }
-  if (isPlainObject(operand) && Object.keys(operand).length === 1) {
-    const [inner] = Object.keys(operand);
-    if (
-      (inner === 'prefix' ||
-        inner === 'suffix' ||
-        inner === 'wildcard' ||
-        inner === 'equals-ignore-case') &&
-      typeof operand[inner as string] === 'string'
-    ) {
-      return undefined;
-    }
-  }
-  return 'must be a string, a number, an array of them, or { prefix | suffix | wildcard | equals-ignore-case: string }';
-};
-
-const OPERATORS: Record<string, OperandCheck> = {
-  prefix: stringOrIgnoreCase,
-  suffix: stringOrIgnoreCase,
-  'equals-ignore-case': (o) => (typeof o === 'string' ? undefined : 'must be a string'),
-  wildcard: (o) => (typeof o === 'string' ? undefined : 'must be a string'),
-  'anything-but': anythingBut,
-  numeric,
-  exists: (o) => (typeof o === 'boolean' ? undefined : 'must be true or false'),
-  cidr: (o) =>
-    typeof o === 'string' && /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(o)
-      ? undefined
-      : 'must be a CIDR block such as 10.0.0.0/24',
-};
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** True for an object whose prototype is Object.prototype or null (nothing smuggled in). */
+function isBareObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }

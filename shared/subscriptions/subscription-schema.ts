@@ -54,7 +54,7 @@ const filterSchema = z
     for (const problem of validateFilter(ctx.value)) {
       ctx.issues.push({
         code: 'custom',
-        message: problem.replace(/^filter\.?/, ''),
+        message: problem.replace(/^filter(\.|: )/, ''),
         input: ctx.value,
       });
     }

@@ -23,6 +23,7 @@ import {
   type UpdateSubscriptionInput,
 } from './subscription-schema.js';
 import type { SubscriptionPage, SubscriptionStore } from './subscription-store.js';
+import { assertWildcardQuota } from './wildcard-quota.js';
 
 export interface SubscriptionServiceOptions {
   readonly store: SubscriptionStore;
@@ -48,7 +49,7 @@ const LANE_FIELDS = ['eventTypes', 'filter', 'maxConcurrency', 'retrySchedule', 
 
 /**
  * The subscription use cases behind the management API: validation beyond the request
- * schema (destination, pattern size), the record, and its lane. The record is written before
+ * schema (destination, pattern size, wildcard quota), the record, and its lane. The record is written before
  * any resource is made and removed only after the last one is gone, so the reconciler always
  * owns whatever a crash leaves half made.
  */
@@ -64,6 +65,7 @@ export class SubscriptionService {
     input: CreateSubscriptionInput,
   ): Promise<{ subscription: Subscription; secret: string }> {
     assertPatternFits(this.options.source, input.eventTypes, input.filter);
+    await assertWildcardQuota(this.options.store, input.filter);
     await this.checkDestination(input.url);
     const at = this.now().toISOString();
     const secret = newSigningSecret();
@@ -108,6 +110,7 @@ export class SubscriptionService {
     if (patch.eventTypes || patch.filter !== undefined) {
       assertPatternFits(this.options.source, next.eventTypes, next.filter);
     }
+    if (patch.filter) await assertWildcardQuota(this.options.store, next.filter, id);
     if (patch.url) await this.checkDestination(patch.url);
 
     const saved = await this.options.store.save(current, changes);
