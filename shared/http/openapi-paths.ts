@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { MAX_BATCH_EVENTS } from '../events/event-schema.js';
 import { deliveriesQuerySchema, listQuerySchema } from '../subscriptions/subscription-schema.js';
+import { MAX_WILDCARD_RULES_PER_BUS } from '../subscriptions/wildcard-quota.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -45,6 +46,7 @@ const NOT_READY = failure(
 );
 const VERSION_CONFLICT =
   '`version_conflict`: another request changed the subscription meanwhile; read it again and retry.';
+const WILDCARD_QUOTA = `\`wildcard_quota_exceeded\`: the filter uses the wildcard operator and ${MAX_WILDCARD_RULES_PER_BUS} subscriptions already do (the EventBridge limit of rules with wildcards per bus)`;
 const URL_REFUSED = failure(
   '`url_not_allowed`: the URL is not https, or resolves to an address the SSRF guard refuses.',
 );
@@ -129,8 +131,9 @@ export function apiPaths() {
         responses: {
           '201': answer('CreatedSubscription', 'Created; the answer holds the signing secret.'),
           '400': failure(
-            'The body is not JSON (`invalid_json`) or a field is invalid (`validation_error`), including a filter that is not a valid event pattern or a rule pattern over 4096 characters.',
+            'The body is not JSON (`invalid_json`) or a field is invalid (`validation_error`), including a filter that is not a valid event pattern or a rule pattern over 2048 characters.',
           ),
+          '409': failure(WILDCARD_QUOTA),
           '415': NOT_JSON,
           '422': URL_REFUSED,
           ...ANY_ROUTE,
@@ -181,7 +184,7 @@ export function apiPaths() {
           ),
           '404': NOT_FOUND,
           '409': failure(
-            `\`subscription_not_ready\`: the subscription is provisioning, failed or deleting; or ${VERSION_CONFLICT}`,
+            `\`subscription_not_ready\`: the subscription is provisioning, failed or deleting; ${WILDCARD_QUOTA}; or ${VERSION_CONFLICT}`,
           ),
           '415': NOT_JSON,
           '422': URL_REFUSED,

@@ -21,7 +21,7 @@ export const SUBSCRIPTION_FIELD_DESCRIPTIONS = {
   eventTypes:
     'Event types to deliver: exact types (`order.created`), prefixes (`invoice.*` matches `invoice.paid`), or `*` for every type.',
   filter:
-    'An EventBridge event pattern applied to the event `data` (e.g. `{"amount": [{"numeric": [">", 100]}]}`). Checked structurally; the whole rule pattern must stay within 4096 characters.',
+    'An EventBridge event pattern applied to the event `data` (e.g. `{"amount": [{"numeric": [">", 100]}]}`). Checked against the rules EventBridge applies to event patterns; the whole rule pattern must stay within 2048 characters, and at most 30 subscriptions may use the wildcard operator.',
   description: 'Free text for operators.',
   metadata: 'Up to 50 string keys (≤ 64 characters) to string values (≤ 512 characters).',
   headers:

@@ -523,6 +523,18 @@ describe('bad input gets a 4xx naming the problem and changes nothing', () => {
       /filter: amount\[0\]\.numeric/,
     ],
     [
+      'filter operator named after Object.prototype',
+      { ...valid, filter: { a: [{ hasOwnProperty: 'x' }] } },
+      400,
+      /filter: a\[0\]: unknown operator "hasOwnProperty"/,
+    ],
+    [
+      'filter range EventBridge refuses',
+      { ...valid, filter: { a: [{ numeric: ['>', 30, '<', 1] }] } },
+      400,
+      /filter: a\[0\]\.numeric: the lower bound 30/,
+    ],
+    [
       'concurrency 1',
       { ...valid, maxConcurrency: 1 },
       400,
