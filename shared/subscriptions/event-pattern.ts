@@ -112,6 +112,9 @@ function validateMatchers(matchers: unknown[], path: string): string[] {
   if (matchers.length === 0) return [`${path}: must hold at least one value or matcher`];
   return matchers.flatMap((matcher, i) => {
     const at = `${path}[${i}]`;
+    // JSON.parse reads 1e400 as Infinity, which JSON.stringify would send to EventBridge as null.
+    if (typeof matcher === 'number' && !Number.isFinite(matcher))
+      return [`${at}: must be a number a double can hold`];
     if (matcher === null || ['string', 'number', 'boolean'].includes(typeof matcher)) return [];
     if (!isPlainObject(matcher))
       return [`${at}: must be a string, number, boolean, null or a matcher object`];

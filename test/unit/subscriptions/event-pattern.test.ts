@@ -158,6 +158,17 @@ describe('validateFilter', () => {
     ]);
   });
 
+  it('refuses numbers too large for a double rather than sending them as null', () => {
+    const filter = JSON.parse(
+      '{"a":[1e400],"b":[{"numeric":[">",-1e400]}],"c":[{"anything-but":[1e999]}]}',
+    );
+    expect(validateFilter(filter)).toEqual([
+      expect.stringMatching(/^filter\.a\[0\]: /),
+      expect.stringMatching(/^filter\.b\[0\]\.numeric: /),
+      expect.stringMatching(/^filter\.c\[0\]\.anything-but: /),
+    ]);
+  });
+
   it('counts decimals of numbers JSON writes with an exponent', () => {
     expect(validateFilter({ a: [{ numeric: ['>', 1.5e-6] }] })).toHaveLength(1);
     expect(validateFilter({ a: [{ numeric: ['>', 1e-6] }] })).toEqual([]);
