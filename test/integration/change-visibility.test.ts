@@ -14,7 +14,12 @@ import { createBaseResources } from '../../local/base-resources.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { toSqsEvent } from '../../local/sqs-event.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
-import { deliveryHarness } from '../support/delivery-harness.js';
+import type { Deliverer } from '../../shared/delivery/deliverer.js';
+import { readDeliveryConfig } from '../../shared/delivery/delivery-config.js';
+import { createDeliveryComponents } from '../../shared/delivery/delivery-wiring.js';
+import { deliveryHarness, LOCAL_ENV } from '../support/delivery-harness.js';
+import { fakeLookup } from '../support/fake-dns.js';
+import { managementHarness } from '../support/management-harness.js';
 import { type Received, startReceiver, waitFor } from '../support/receiver.js';
 
 // Issue 11 §3 through the real handlers over the local AWS endpoint: each test first has the
@@ -67,6 +72,43 @@ function verify(secret: string, request: Received) {
     'webhook-timestamp': String(request.headers['webhook-timestamp']),
     'webhook-signature': String(request.headers['webhook-signature']),
   });
+}
+
+/**
+ * Receives what is in a queue (waiting up to 2 s) and, if anything, invokes a delivery handler
+ * over `deliverer` with it, as Lambda's poller would: the deliverer stands for one warm
+ * environment (the harness's is the one the local poller feeds).
+ */
+async function receiveAndInvoke(deliverer: Deliverer, queueName: string) {
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl,
+      WaitTimeSeconds: 2,
+      MaxNumberOfMessages: 10,
+      MessageSystemAttributeNames: ['All'],
+    }),
+  );
+  const messageIds = Messages.map((m) => m.MessageId);
+  if (Messages.length === 0) return { messageIds };
+  const handler = createDeliveryHandler(
+    deliverer,
+    new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    new Metrics({ namespace: 'test', serviceName: 'test' }),
+  );
+  const queueArn = `arn:aws:sqs:us-east-1:123456789012:${queueName}`;
+  const event = toSqsEvent(Messages, { queueArn, awsRegion: 'us-east-1' });
+  const response = (await handler(
+    event,
+    lambdaContext({
+      functionName: 'delivery',
+      deadline: Date.now() + 60_000,
+      region: 'us-east-1',
+      accountId: '123456789012',
+      memoryLimitInMB: 256,
+    }),
+  )) as SQSBatchResponse;
+  return { messageIds, response };
 }
 
 async function change(id: string, route: string, body: Record<string, unknown>) {
@@ -139,38 +181,10 @@ describe('a change answered 2xx applies to the very next delivery', () => {
     // handler with it. (If the local poller's last long poll got it first, that poll ran the
     // same handler after the answer, which must have held it the same way.)
     const name = `hookbridge-${sub.id}`;
-    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl,
-        WaitTimeSeconds: 2,
-        MaxNumberOfMessages: 10,
-        MessageSystemAttributeNames: ['All'],
-      }),
-    );
-    if (Messages.length > 0) {
-      const queueArn = `arn:aws:sqs:us-east-1:123456789012:${name}`;
-      const handler = createDeliveryHandler(
-        h.delivery.deliverer,
-        new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-        new Metrics({ namespace: 'test', serviceName: 'test' }),
-      );
-      const event = toSqsEvent(Messages, { queueArn, awsRegion: 'us-east-1' });
-      const response = (await handler(
-        event,
-        lambdaContext({
-          functionName: 'delivery',
-          deadline: Date.now() + 60_000,
-          region: 'us-east-1',
-          accountId: '123456789012',
-          memoryLimitInMB: 256,
-        }),
-      )) as SQSBatchResponse;
-      expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(
-        Messages.map((m) => m.MessageId),
-      );
-    }
+    const { messageIds, response } = await receiveAndInvoke(h.delivery.deliverer, name);
+    expect(response?.batchItemFailures.map((f) => f.itemIdentifier) ?? []).toEqual(messageIds);
 
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
     const { Attributes = {} } = await sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl,
@@ -183,5 +197,53 @@ describe('a change answered 2xx applies to the very next delivery', () => {
         Number(Attributes.ApproximateNumberOfMessagesNotVisible),
     ).toBe(1);
     expect(r.received).toHaveLength(1);
+  });
+
+  it('applies in every warm environment: two environments, both warmed, both sign with the new secret', async () => {
+    // The management API without the local poller, and two delivery environments fed by hand.
+    const m = managementHarness({ env: LOCAL_ENV });
+    const environments = [0, 1].map(() =>
+      createDeliveryComponents(
+        readDeliveryConfig({ ...process.env, ...LOCAL_ENV }),
+        awsClientConfig(),
+        m.registry,
+        { logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }), lookup: fakeLookup },
+      ),
+    );
+    const r = await receiver();
+    const answer = await m.call('POST /v1/subscriptions', {
+      body: { url: r.url, eventTypes: ['cv.envs'], maxConcurrency: 2 },
+    });
+    expect(answer.status).toBe(201);
+    const sub = answer.body as { id: string; secret: string };
+    const name = `hookbridge-${sub.id}`;
+    /** One event through each environment in turn. */
+    const deliverThroughEach = async (first: number) => {
+      for (const [index, environment] of environments.entries()) {
+        await m.publish([{ type: 'cv.envs', data: { n: first + index } }]);
+        const { response } = await receiveAndInvoke(environment.deliverer, name);
+        expect(response?.batchItemFailures).toEqual([]);
+      }
+    };
+    try {
+      await deliverThroughEach(0);
+      expect(r.received).toHaveLength(2);
+
+      const rotated = await m.call('POST /v1/subscriptions/{id}/secret/rotate', {
+        id: sub.id,
+        body: { gracePeriodSeconds: 0 },
+      });
+      expect(rotated.status).toBe(200);
+      await deliverThroughEach(2);
+
+      expect(r.received).toHaveLength(4);
+      for (const request of r.received.slice(2)) {
+        expect(verify(rotated.body.secret, request)).toMatchObject({ type: 'cv.envs' });
+        expect(() => verify(sub.secret, request)).toThrow(WebhookVerificationError);
+      }
+    } finally {
+      await m.call('DELETE /v1/subscriptions/{id}', { id: sub.id });
+      await Promise.all(environments.map((e) => e.close()));
+    }
   });
 });
