@@ -160,6 +160,11 @@ const DEFAULTS = {
   attemptLogTtlDays: 30,
   /** Read units of the duplicate guard's Query: 0.5 eventually consistent (the code), 1 strongly. */
   guardRru: 0.5,
+  /**
+   * 0: the subscription is read once per invocation, for the whole batch (the code); 1: once
+   * per attempt. Either read is strongly consistent (issue 11 §3), billed per 4 KB of the item.
+   */
+  subscriptionReadPerAttempt: 0,
   /** 1: point-in-time recovery on the attempt log too (the stack enables it on every table). */
   attemptLogPitr: 1,
   /** 1: Lambda's START/REPORT system lines are logged (system log level INFO, the default). */
@@ -411,6 +416,8 @@ function perMillion(a: Assumptions, s: Sizes, mode: Mode): Line[] {
   const deliveryMs = a.subscriberMs + 2 * a.dynamoMs + a.deliveryOverheadMs;
   const invocations = batches + failed;
   const attemptWru = chunks(s.attemptBytes, KB);
+  const subscriptionReads = a.subscriptionReadPerAttempt ? attempts : invocations;
+  const subscriptionRru = chunks(SUBSCRIPTION_ITEM_BYTES, 4 * KB);
   const attemptGb =
     (attempts * (s.attemptBytes + DYNAMO_ITEM_OVERHEAD_BYTES) * a.attemptLogTtlDays) /
     DAYS_PER_MONTH /
@@ -465,11 +472,16 @@ function perMillion(a: Assumptions, s: Sizes, mode: Mode): Line[] {
       basis: `${n(batches)} batches × ${deliveryMs} ms + ${n(failed)} failed attempts × ${a.failedAttemptMs} ms`,
     },
     {
-      component: 'DynamoDB attempt log + subscription reads',
+      component: 'DynamoDB attempt log',
       usd:
         attempts * attemptWru * PRICES.dynamoWrite.usd +
-        (attempts * a.guardRru + invocations) * PRICES.dynamoRead.usd,
-      basis: `${n(attempts)} attempts × (Query ${a.guardRru} RRU + PutItem ${attemptWru} WRU of ${s.attemptBytes} B); ≤ 1 subscription GetItem per invocation`,
+        attempts * a.guardRru * PRICES.dynamoRead.usd,
+      basis: `${n(attempts)} attempts × (Query ${a.guardRru} RRU + PutItem ${attemptWru} WRU of ${s.attemptBytes} B)`,
+    },
+    {
+      component: 'DynamoDB subscription reads',
+      usd: subscriptionReads * subscriptionRru * PRICES.dynamoRead.usd,
+      basis: `${n(subscriptionReads)} strongly consistent GetItem (${subscriptionRru} RRU, ${SUBSCRIPTION_ITEM_BYTES} B item), one per ${a.subscriptionReadPerAttempt ? 'attempt' : `invocation (batch of ${a.deliveryBatch} or a failed attempt alone)`}; no cache, so a change reaches the next batch`,
     },
     {
       component: 'DynamoDB storage + PITR',
@@ -622,6 +634,7 @@ async function main(): Promise<void> {
     ['no failed attempts', { retryRate: 0 }],
     ['fan-out 1', { fanOut: 1 }],
     ['strongly consistent duplicate guard', { guardRru: 1 }],
+    ['subscription read per attempt, not per batch', { subscriptionReadPerAttempt: 1 }],
     ['no PITR on the attempt log', { attemptLogPitr: 0 }],
     ['system logs at WARN (no START/REPORT lines)', { platformLogs: 0 }],
     ['the two above together', { attemptLogPitr: 0, platformLogs: 0 }],

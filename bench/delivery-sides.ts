@@ -10,7 +10,6 @@ import { Agent } from 'undici';
 import { createDeliveryHandler } from '../functions/delivery/app.js';
 import type { AttemptLog, DeliveryAttempt } from '../shared/delivery/attempt-log.js';
 import { Deliverer } from '../shared/delivery/deliverer.js';
-import { CachedSubscriptions } from '../shared/delivery/delivery-adapters.js';
 import { USER_AGENT } from '../shared/delivery/delivery-wiring.js';
 import { DEFAULT_RETRY_SCHEDULE } from '../shared/delivery/retry-policy.js';
 import { newSigningSecret } from '../shared/delivery/signing.js';
@@ -194,7 +193,8 @@ export function hookbridgeSide(origin: string, concurrency: number): Side {
   const noop = async () => {};
   const deliverer = new Deliverer(
     {
-      subscriptions: new CachedSubscriptions({ get: async () => subscription }),
+      // Read once per batch, as on AWS (the handler's BatchSubscriptions over the store).
+      subscriptions: { get: async () => subscription },
       streaks: { markFailing: noop, clearFailing: noop, disable: async () => undefined },
       onDisabled: noop,
       attempts: new MemoryAttemptLog(),

@@ -60,11 +60,15 @@ export function createDeliveryHandler(
   async function deliveryHandler(event: SQSEvent): Promise<SQSBatchResponse> {
     const counts = new Map<string, number>();
     const latencies: number[] = [];
+    // One subscription read for the whole batch, made when the first record asks: a change the
+    // API answered before this invocation is what every record of it sees (no cache across
+    // invocations, so no warm environment keeps an old secret, URL or status).
+    const subscriptions = deliverer.batch();
     /** Whether the record is done with (deleted from its queue) or stays for later. */
     const deliverRecord = async (record: SQSRecord): Promise<boolean> => {
       let outcome: RecordOutcome;
       try {
-        outcome = await deliverer.deliver(record);
+        outcome = await deliverer.deliver(record, subscriptions);
       } catch (error) {
         // An AWS call of ours failed (throttling, permissions): the record comes back after its
         // visibility timeout.

@@ -6,6 +6,7 @@ import { nameOfArn, subscriptionIdOf } from '../provisioning/lane-names.js';
 import { liveSecrets, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import type { AttemptLog, AttemptResult, DeliveryAttempt } from './attempt-log.js';
+import { BatchSubscriptions } from './batch-subscriptions.js';
 import { type AttemptOutcome, classifyError, classifyResponse } from './outcome.js';
 import { retryDelaySeconds } from './retry-policy.js';
 import { webhookHeaders } from './signing.js';
@@ -13,11 +14,9 @@ import type { WebhookResponse } from './webhook-client.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Reads subscriptions (through a short cache in the delivery function). */
+/** The subscriptions as one batch sees them: read once per batch, never kept beyond it. */
 export interface SubscriptionSource {
   get(id: string): Promise<Subscription | undefined>;
-  /** Drops a cached entry after this function changed the subscription. */
-  forget(id: string): void;
 }
 
 /** What the deliverer may do to the SQS message it is handling. */
@@ -34,7 +33,8 @@ export interface WebhookSender {
 }
 
 export interface DelivererPorts {
-  readonly subscriptions: SubscriptionSource;
+  /** The store's strongly consistent read, so a change the API answered 2xx is seen at once. */
+  readonly subscriptions: Pick<SubscriptionStore, 'get'>;
   readonly streaks: Pick<SubscriptionStore, 'markFailing' | 'clearFailing' | 'disable'>;
   /** Called after a subscription was disabled, to stop its event source mapping. */
   readonly onDisabled: (subscription: Subscription) => Promise<void>;
@@ -83,7 +83,19 @@ export class Deliverer {
     this.now = ports.now ?? (() => new Date());
   }
 
-  async deliver(record: SQSRecord): Promise<RecordOutcome> {
+  /**
+   * A new view of the subscriptions for one batch: the handler makes one per invocation and
+   * passes it to every record, so a batch costs one read and the next batch reads again.
+   */
+  batch(): SubscriptionSource {
+    return new BatchSubscriptions(this.ports.subscriptions);
+  }
+
+  /** Delivers `record`; `subscriptions` is its batch's view (a record alone reads its own). */
+  async deliver(
+    record: SQSRecord,
+    subscriptions: SubscriptionSource = this.batch(),
+  ): Promise<RecordOutcome> {
     const { ports } = this;
     const subscriptionId = this.subscriptionOfQueue(record.eventSourceARN);
     const parsed = parseEvent(record.body);
@@ -104,7 +116,7 @@ export class Deliverer {
     // Both reads at once: they are independent, and each is a round trip on every record.
     // A replay is asked for by an operator precisely to send events again: no duplicate guard.
     const [subscription, delivered] = await Promise.all([
-      ports.subscriptions.get(subscriptionId),
+      subscriptions.get(subscriptionId),
       replayed ? false : ports.attempts.wasDelivered(subscriptionId, envelope.id),
     ]);
     if (!subscription || subscription.status === 'deleting')
@@ -163,7 +175,6 @@ export class Deliverer {
         await ports.attempts.record(base);
         if (subscription.failingSince) {
           await ports.streaks.clearFailing(subscriptionId);
-          ports.subscriptions.forget(subscriptionId);
         }
         return { settled: true, kind: 'delivered' };
 
@@ -204,7 +215,6 @@ export class Deliverer {
         await log('failed', false, { error: outcome.reason, nextAttemptAt });
         if (!subscription.failingSince) {
           await ports.streaks.markFailing(subscriptionId, started.toISOString());
-          ports.subscriptions.forget(subscriptionId);
         }
         await ports.messages.delay(record, delay);
         return { settled: false, kind: 'retry' };
@@ -271,7 +281,6 @@ export class Deliverer {
 
   private async disable(subscription: Subscription, reason: string): Promise<void> {
     const disabled = await this.ports.streaks.disable(subscription.id, reason);
-    this.ports.subscriptions.forget(subscription.id);
     if (!disabled) return;
     await this.ports.onDisabled(disabled);
     await this.announce('subscription.disabled', {

@@ -27,8 +27,6 @@ const schema = z.pipe(
     HOOKBRIDGE_DELIVERY_LOG_TTL_DAYS: integerSetting(30, 1, 365),
     /** A subscription failing without a single success this long is disabled on exhaustion. */
     HOOKBRIDGE_AUTO_DISABLE_AFTER_HOURS: integerSetting(120, 1, 24 * 90),
-    /** How long a subscription read is reused by a delivery function. */
-    HOOKBRIDGE_SUBSCRIPTION_CACHE_MS: integerSetting(30_000, 0, 300_000),
     /** Comma-separated CIDRs deliveries may connect to despite the SSRF guard. */
     HOOKBRIDGE_ALLOW_CIDRS: listSetting,
     /** Whether plain `http:` destinations are allowed. */
@@ -45,7 +43,6 @@ const schema = z.pipe(
     attemptTimeoutMs: env.HOOKBRIDGE_ATTEMPT_TIMEOUT_MS,
     logTtlSeconds: env.HOOKBRIDGE_DELIVERY_LOG_TTL_DAYS * 86_400,
     autoDisableAfterMs: env.HOOKBRIDGE_AUTO_DISABLE_AFTER_HOURS * 3_600_000,
-    subscriptionCacheMs: env.HOOKBRIDGE_SUBSCRIPTION_CACHE_MS,
     allowCidrs: env.HOOKBRIDGE_ALLOW_CIDRS,
     allowHttp: env.HOOKBRIDGE_ALLOW_HTTP,
     metricsPerSubscription: env.HOOKBRIDGE_METRICS_PER_SUBSCRIPTION,

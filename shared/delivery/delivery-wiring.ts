@@ -8,7 +8,6 @@ import type { EventSourceMappings } from '../provisioning/event-source-mappings.
 import { DynamoSubscriptionStore } from '../subscriptions/subscription-store.js';
 import { DynamoAttemptLog } from './attempt-log.js';
 import { Deliverer, type WebhookSender } from './deliverer.js';
-import { CachedSubscriptions } from './delivery-adapters.js';
 import type { DeliveryConfig } from './delivery-config.js';
 import { WebhookClient } from './webhook-client.js';
 
@@ -60,7 +59,7 @@ export function createDeliveryComponents(
       : undefined;
   const deliverer = new Deliverer(
     {
-      subscriptions: new CachedSubscriptions(store, config.subscriptionCacheMs),
+      subscriptions: store,
       streaks: store,
       onDisabled: async (subscription) => {
         const queueArn = subscription.resources?.queueArn;

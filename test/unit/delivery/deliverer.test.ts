@@ -10,7 +10,6 @@ import {
   type DelivererPorts,
   type DelivererSettings,
   type MessageActions,
-  type SubscriptionSource,
   type WebhookSender,
 } from '../../../shared/delivery/deliverer.js';
 import { newSigningSecret } from '../../../shared/delivery/signing.js';
@@ -126,7 +125,6 @@ function fakes(subscriptions: Subscription[] = [subscription()]) {
   const byId = new Map(subscriptions.map((s) => [s.id, s]));
   const calls = {
     gets: [] as string[],
-    forgotten: [] as string[],
     markFailing: [] as { id: string; since: string }[],
     clearFailing: [] as string[],
     disable: [] as { id: string; reason: string }[],
@@ -144,12 +142,11 @@ function fakes(subscriptions: Subscription[] = [subscription()]) {
   /** What `streaks.disable` returns: the disabled subscription, or undefined if it lost a race. */
   let disableWins = true;
 
-  const source: SubscriptionSource = {
+  const source: DelivererPorts['subscriptions'] = {
     get: async (id) => {
       calls.gets.push(id);
       return byId.get(id);
     },
-    forget: (id) => calls.forgotten.push(id),
   };
   const attempts: AttemptLog = {
     wasDelivered: async (subscriptionId, eventId) => delivered.has(`${subscriptionId}/${eventId}`),
@@ -314,12 +311,11 @@ describe('Deliverer: a 2xx answer', () => {
     expect(world.calls.deadLetters).toEqual([]);
   });
 
-  it('clears a running failure streak and drops the cached subscription', async () => {
+  it('clears a running failure streak', async () => {
     const world = fakes([subscription({ failingSince: ago(DAY_MS) })]);
     await deliverer(world).deliver(sqsRecord());
 
     expect(world.calls.clearFailing).toEqual([SUB_ID]);
-    expect(world.calls.forgotten).toEqual([SUB_ID]);
   });
 
   it('leaves the streak alone when none runs', async () => {
@@ -327,7 +323,6 @@ describe('Deliverer: a 2xx answer', () => {
     await deliverer(world).deliver(sqsRecord());
 
     expect(world.calls.clearFailing).toEqual([]);
-    expect(world.calls.forgotten).toEqual([]);
   });
 });
 
@@ -374,7 +369,6 @@ describe('Deliverer: a failed attempt with attempts left', () => {
     await deliverer(world).deliver(sqsRecord());
 
     expect(world.calls.markFailing).toEqual([{ id: SUB_ID, since: NOW.toISOString() }]);
-    expect(world.calls.forgotten).toEqual([SUB_ID]);
   });
 
   it('does not restart a failure streak that already runs', async () => {
@@ -480,7 +474,6 @@ describe('Deliverer: the last attempt fails', () => {
       url: 'https://receiver.example.com/hooks',
       reason: expect.stringContaining('auto-disable after 5 days'),
     });
-    expect(world.calls.forgotten).toContain(SUB_ID);
     expect(world.calls.delays.map((d) => d.seconds)).toEqual([0]);
   });
 

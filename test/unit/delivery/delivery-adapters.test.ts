@@ -11,115 +11,11 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { CachedSubscriptions } from '../../../shared/delivery/delivery-adapters.js';
 import { SqsMessageActions } from '../../../shared/delivery/sqs-message-actions.js';
 import { BusOperationalEvents } from '../../../shared/events/operational-events.js';
-import type { Subscription } from '../../../shared/subscriptions/subscription.js';
 
 const SUB_ID = 'sub_01JABCDEFGHJKMNPQRSTVWXYZ0';
 const QUEUE = `hookbridge-${SUB_ID}`;
-
-function subscription(version: number): Subscription {
-  return {
-    id: SUB_ID,
-    url: 'https://receiver.example.com/hooks',
-    eventTypes: ['*'],
-    maxConcurrency: 10,
-    retrySchedule: [5],
-    status: 'active',
-    secrets: [],
-    createdAt: '2025-01-01T00:00:00.000Z',
-    updatedAt: '2025-01-01T00:00:00.000Z',
-    version,
-  };
-}
-
-/** A store whose reads are counted; each read returns the next version, or the next failure. */
-function countingStore(failures: Error[] = []) {
-  const reads: string[] = [];
-  return {
-    reads,
-    get: async (id: string) => {
-      reads.push(id);
-      const failure = failures.shift();
-      if (failure) throw failure;
-      return subscription(reads.length);
-    },
-  };
-}
-
-function manualClock(start = 1_000_000) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-}
-
-describe('CachedSubscriptions', () => {
-  it('reads the store once within the TTL and again once it has passed', async () => {
-    const store = countingStore();
-    const clock = manualClock();
-    const cache = new CachedSubscriptions(store, 30_000, clock.now);
-
-    expect((await cache.get(SUB_ID))?.version).toBe(1);
-    clock.advance(29_999);
-    expect((await cache.get(SUB_ID))?.version).toBe(1);
-    expect(store.reads).toHaveLength(1);
-
-    clock.advance(1);
-    expect((await cache.get(SUB_ID))?.version).toBe(2);
-    expect(store.reads).toHaveLength(2);
-  });
-
-  it('shares one read between concurrent lookups of a batch', async () => {
-    const store = countingStore();
-    const cache = new CachedSubscriptions(store, 30_000, manualClock().now);
-
-    const found = await Promise.all(Array.from({ length: 10 }, () => cache.get(SUB_ID)));
-
-    expect(store.reads).toHaveLength(1);
-    expect(new Set(found.map((s) => s?.version))).toEqual(new Set([1]));
-  });
-
-  it('reads the store again after forget()', async () => {
-    const store = countingStore();
-    const cache = new CachedSubscriptions(store, 30_000, manualClock().now);
-
-    await cache.get(SUB_ID);
-    cache.forget(SUB_ID);
-
-    expect((await cache.get(SUB_ID))?.version).toBe(2);
-    expect(store.reads).toHaveLength(2);
-  });
-
-  it('does not cache a failed read', async () => {
-    const store = countingStore([new Error('ProvisionedThroughputExceededException')]);
-    const cache = new CachedSubscriptions(store, 30_000, manualClock().now);
-
-    await expect(cache.get(SUB_ID)).rejects.toThrow('ProvisionedThroughputExceededException');
-
-    expect((await cache.get(SUB_ID))?.version).toBe(2);
-    expect(store.reads).toHaveLength(2);
-  });
-
-  it('keeps entries of different subscriptions apart', async () => {
-    const reads: string[] = [];
-    const cache = new CachedSubscriptions(
-      {
-        get: async (id) => {
-          reads.push(id);
-          return { ...subscription(1), id };
-        },
-      },
-      30_000,
-      manualClock().now,
-    );
-    const other = 'sub_01JZZZZZZZZZZZZZZZZZZZZZZZ';
-
-    expect((await cache.get(SUB_ID))?.id).toBe(SUB_ID);
-    expect((await cache.get(other))?.id).toBe(other);
-    await cache.get(SUB_ID);
-    expect(reads).toEqual([SUB_ID, other]);
-  });
-});
 
 /** An SQS client double: records each command and answers GetQueueUrl from `urls`. */
 function fakeSqs(failLookups = 0) {
@@ -221,8 +117,7 @@ describe('SqsMessageActions', () => {
   });
 });
 
-// Moved out of delivery-adapters.ts into shared/events; the deliverer's exhaustion and disable
-// announcements go through it.
+// The deliverer's exhaustion and disable announcements go through it (shared/events).
 describe('BusOperationalEvents', () => {
   it('puts one `<source>.system` event on the bus, its type in the detail too', async () => {
     const sent: PutEventsCommand[] = [];

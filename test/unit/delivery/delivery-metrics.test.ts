@@ -45,7 +45,10 @@ function setup(perSubscription: boolean) {
     { settled: true, kind: 'delivered' },
     { settled: false, kind: 'retry' },
   ];
-  const deliverer = { deliver: async () => outcomes.shift() } as unknown as Deliverer;
+  const deliverer = {
+    batch: () => ({ get: async () => undefined }),
+    deliver: async () => outcomes.shift(),
+  } as unknown as Deliverer;
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
   const handler = createDeliveryHandler(deliverer, logger, metrics, {
     perSubscription,
@@ -84,6 +87,7 @@ describe('delivery metrics', () => {
     const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
     const logged = vi.spyOn(logger, 'error');
     const deliverer = {
+      batch: () => ({ get: async () => undefined }),
       deliver: async () => {
         throw new Error('AccessDeniedException');
       },
