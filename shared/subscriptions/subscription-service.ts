@@ -165,8 +165,10 @@ export class SubscriptionService {
   }
 
   /**
-   * Makes a new current secret. The old one stays valid for `gracePeriodSeconds`, during which
-   * every delivery carries a signature for each, so receivers can switch at their pace.
+   * Makes a new current secret. The old ones stay valid for at most `gracePeriodSeconds`, during
+   * which every delivery carries a signature for each, so receivers can switch at their pace.
+   * The grace period bounds every older secret, not only the one being replaced: after a leak,
+   * `0` leaves the new secret alone, even if an earlier rotation's grace had not run out.
    */
   async rotateSecret(id: string, gracePeriodSeconds: number): Promise<SecretView> {
     const current = await this.get(id);
@@ -178,8 +180,14 @@ export class SubscriptionService {
     const expiresAt = new Date(now.getTime() + gracePeriodSeconds * 1000).toISOString();
     const [active, ...older] = liveSecrets(current.secrets, now);
     const secrets: SigningSecret[] = [{ secret: newSigningSecret(), createdAt: at }];
-    if (active && gracePeriodSeconds > 0) secrets.push({ ...active, expiresAt });
-    secrets.push(...older);
+    if (gracePeriodSeconds > 0) {
+      if (active) secrets.push({ ...active, expiresAt });
+      for (const secret of older) {
+        const sooner =
+          secret.expiresAt && secret.expiresAt < expiresAt ? secret.expiresAt : expiresAt;
+        secrets.push({ ...secret, expiresAt: sooner });
+      }
+    }
     await this.options.store.save(current, { secrets });
     return this.secrets(id);
   }

@@ -256,7 +256,26 @@ describe('read', () => {
       id: sub.id,
       body: { gracePeriodSeconds: 0 },
     });
-    expect(immediate.body.previous.map((p: { secret: string }) => p.secret)).toEqual([sub.secret]);
+    // A grace period bounds every older secret: 0 after a leak leaves the new secret alone.
+    expect(immediate.body.previous).toEqual([]);
+    const stored = await h.call('GET /v1/subscriptions/{id}/secret', { id: sub.id });
+    expect(stored.body).toEqual({ secret: immediate.body.secret, previous: [] });
+  });
+
+  it('shortens an earlier grace period to the new one, never lengthens it', async () => {
+    const sub = await create({ url: hook, eventTypes: ['a.b'] });
+    const rotate = (gracePeriodSeconds: number) =>
+      h.call('POST /v1/subscriptions/{id}/secret/rotate', {
+        id: sub.id,
+        body: { gracePeriodSeconds },
+      });
+    const first = await rotate(60);
+    const second = await rotate(3600);
+    const [replaced, original] = second.body.previous;
+    expect(replaced.secret).toBe(first.body.secret);
+    expect(original).toEqual(first.body.previous[0]);
+    expect(Date.parse(replaced.expiresAt) - Date.now()).toBeGreaterThan(3000 * 1000);
+    expect(Date.parse(original.expiresAt) - Date.now()).toBeLessThanOrEqual(60 * 1000);
   });
 });
 
