@@ -94,9 +94,12 @@ export const COMMAND_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'sqs:GetQueueAttributes': ['sqs:GetQueueAttributes'],
 };
 
-// A subscription id as the code makes them (`sub_` + ULID), and the names of its lane.
-const SUBSCRIPTION_ID = 'sub_01JD6ZQ8Y3V0R5N7C2K4M9T1XH';
-const MAPPING_UUID = '9f1c2b7e-4d3a-4e8f-b6a1-2c5d7e9f0a1b';
+/** A subscription id as the code makes them (`sub_` + ULID): its lane names the resources. */
+export const SUBSCRIPTION_ID = 'sub_01JD6ZQ8Y3V0R5N7C2K4M9T1XH';
+/** A mapping's UUID, as Lambda makes them. */
+export const MAPPING_UUID = '9f1c2b7e-4d3a-4e8f-b6a1-2c5d7e9f0a1b';
+/** The time in a replay's name (`<subscription id>-<epoch ms>`). */
+export const REPLAY_TIME = 1764720000000;
 
 const lane = ({ env }: CallScope) =>
   laneNames(need(env, 'HOOKBRIDGE_RESOURCE_PREFIX'), SUBSCRIPTION_ID);
@@ -202,7 +205,7 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       on: (s) => [
         need(s.env, 'HOOKBRIDGE_ARCHIVE_ARN'),
         bus(s),
-        arn('events', `replay/${SUBSCRIPTION_ID}-1764720000000`),
+        arn('events', `replay/${SUBSCRIPTION_ID}-${REPLAY_TIME}`),
       ],
     },
   ],
