@@ -82,8 +82,9 @@ const QUEUE_PROVISIONING_ACTIONS = [
   'sqs:SetQueueAttributes',
   'sqs:TagQueue',
 ];
-// The test event (send) and redrive (receive from the DLQ, send to the queue, delete).
-const QUEUE_MESSAGE_ACTIONS = ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'];
+// Redrive takes messages from a lane's DLQ (receive, then delete what reached the queue), and
+// from no other queue: a subscriber queue's messages are the delivery function's.
+const DEAD_LETTER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage'];
 // Making and removing a lane's rule and its target.
 const RULE_ACTIONS = [
   'events:PutRule',
@@ -261,7 +262,15 @@ export class ManagementApi extends Construct {
     props.eventBus.grantPutEventsTo(fn);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: QUEUE_MESSAGE_ACTIONS,
+        actions: DEAD_LETTER_ACTIONS,
+        resources: [laneQueueArn(this, props.delivery.prefix, '-dlq')],
+      }),
+    );
+    // The test event and the redriven messages go to a lane queue. (IAM cannot say "but not a
+    // DLQ": the pattern covers both.)
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage'],
         resources: [laneQueueArn(this, props.delivery.prefix)],
       }),
     );

@@ -152,17 +152,25 @@ describe.each(NAMES)('the %s role', (name) => {
     const role = roles[name];
     const requests = AWS_CALLS[name].flatMap((call) => requestsOf(call, role.scope));
     const unused: string[] = [];
-    // Each action of each statement must allow at least one of the calls on its own.
+    // Each action of each statement, on each of its resources, must allow at least one of the
+    // calls on its own.
     for (const policy of role.policies) {
       for (const statement of policy.Statement) {
         for (const action of [statement.Action].flat()) {
-          const alone = [{ Version: '2012-10-17', Statement: [{ ...statement, Action: action }] }];
-          let used = false;
-          for (const request of requests.filter((r) => r.action === action)) {
-            if ((await decide(role, request, alone)) === 'Allowed') used = true;
-            if (used) break;
+          for (const resource of [statement.Resource].flat()) {
+            const alone = [
+              {
+                Version: '2012-10-17',
+                Statement: [{ ...statement, Action: action, Resource: resource }],
+              },
+            ];
+            let used = false;
+            for (const request of requests.filter((r) => r.action === action)) {
+              used = (await decide(role, request, alone)) === 'Allowed';
+              if (used) break;
+            }
+            if (!used) unused.push(`${action} on ${resource}`);
           }
-          if (!used) unused.push(`${action} on ${JSON.stringify(statement.Resource)}`);
         }
       }
     }
@@ -233,6 +241,11 @@ describe('what the roles may not do', () => {
     await denied('management', 'sqs:DeleteQueue', () => arn('sqs', `other-${lane}`));
     await denied('reconciler', 'sqs:CreateQueue', () => arn('sqs', 'hookbridge-sub'));
     await denied('delivery', 'sqs:ReceiveMessage', () => arn('sqs', `other-${lane}`));
+  });
+
+  it('lets management take messages from dead-letter queues only (redrive)', async () => {
+    await denied('management', 'sqs:ReceiveMessage', () => arn('sqs', `hookbridge-${lane}`));
+    await denied('management', 'sqs:DeleteMessage', () => arn('sqs', `hookbridge-${lane}`));
   });
 
   it('lets delivery send to dead-letter queues only, not to a subscriber queue', async () => {
