@@ -32,7 +32,7 @@ function wildcardReasons(prefix: string): WildcardReason[] {
     },
     {
       resource: new RegExp(`:sqs:.+:${lanes}\\*-dlq$`),
-      reason: `The run-time dead-letter queues (${lanePrefix(prefix)}<ULID>-dlq): the delivery function sends undeliverable records there, and to no other queue.`,
+      reason: `The run-time dead-letter queues (${lanePrefix(prefix)}<ULID>-dlq): the delivery function sends undeliverable records there, and to no other queue; the management API's redrive receives and deletes messages there, and in no other queue.`,
     },
     {
       resource: new RegExp(`:events:.+:rule/[^/]+/${lanes}\\*$`),

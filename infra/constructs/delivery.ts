@@ -193,26 +193,25 @@ export class Delivery extends Construct {
       fn.addEnvironment('HOOKBRIDGE_METRICS_PER_SUBSCRIPTION', 'true');
     }
 
-    // On 410 Gone the function disables the mapping it was invoked through. These statements
-    // name the function's own ARN, so they live in a policy of their own: in the role's
-    // default policy (which the function waits for) they would make a dependency cycle.
+    // On 410 Gone (or days of failures) the function disables the mapping of that queue: it
+    // finds it by listing, updates it, or makes it again, disabled, when it has vanished
+    // (EventSourceMappings.ensure). These statements name the function's own ARN, so they live
+    // in a policy of their own: in the role's default policy (which the function waits for)
+    // they would make a dependency cycle.
     new iam.Policy(this, 'OwnMappingsPolicy', {
       roles: fn.role ? [fn.role] : [],
-      statements: this.mappingStatements(['lambda:UpdateEventSourceMapping']),
+      statements: this.mappingStatements(['lambda:UpdateEventSourceMapping'], true),
     });
   }
 
   /**
-   * Allows `grantee` to create, read, update and delete the event source mappings that feed
-   * this function (the management API and the reconciler do, per subscriber queue).
+   * Allows `grantee` to list, create, update and delete the event source mappings that feed
+   * this function (the management API and the reconciler do, per subscriber queue; a mapping
+   * is found by listing, so GetEventSourceMapping is not needed).
    */
   grantMappingControl(grantee: iam.IGrantable): void {
     for (const statement of this.mappingStatements(
-      [
-        'lambda:GetEventSourceMapping',
-        'lambda:UpdateEventSourceMapping',
-        'lambda:DeleteEventSourceMapping',
-      ],
+      ['lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping'],
       true,
     )) {
       grantee.grantPrincipal.addToPrincipalPolicy(statement);

@@ -60,7 +60,7 @@ export const MANAGEMENT_ROUTES = SHARED_MANAGEMENT_ROUTES.map((routeKey) => {
   return { method: apigw.HttpMethod[method], path };
 });
 
-// The subscription store's calls: get (consistent), scan (list, reconcile), put (create),
+// The subscription store's calls by the API: get (consistent), scan (list), put (create),
 // update (every versioned save writes only the changed attributes) and conditional delete.
 const SUBSCRIPTIONS_TABLE_ACTIONS = [
   'dynamodb:GetItem',
@@ -69,7 +69,11 @@ const SUBSCRIPTIONS_TABLE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:Scan',
 ];
-// Making, checking, repairing and removing lane queues (CreateQueue with tags needs TagQueue).
+// The reconciler's: the same but put, as subscriptions are created only through the API.
+const RECONCILER_SUBSCRIPTIONS_TABLE_ACTIONS = SUBSCRIPTIONS_TABLE_ACTIONS.filter(
+  (action) => action !== 'dynamodb:PutItem',
+);
+// Making, reading and removing lane queues (CreateQueue with tags needs TagQueue).
 const QUEUE_PROVISIONING_ACTIONS = [
   'sqs:CreateQueue',
   'sqs:DeleteQueue',
@@ -78,16 +82,18 @@ const QUEUE_PROVISIONING_ACTIONS = [
   'sqs:SetQueueAttributes',
   'sqs:TagQueue',
 ];
-// The test event (send) and redrive (receive from the DLQ, send to the queue, delete).
-const QUEUE_MESSAGE_ACTIONS = ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'];
+// Redrive takes messages from a lane's DLQ (receive, then delete what reached the queue), and
+// from no other queue: a subscriber queue's messages are the delivery function's.
+const DEAD_LETTER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage'];
+// Making and removing a lane's rule and its target.
 const RULE_ACTIONS = [
   'events:PutRule',
   'events:DeleteRule',
-  'events:DescribeRule',
   'events:PutTargets',
   'events:RemoveTargets',
-  'events:ListTargetsByRule',
 ];
+// What only the reconciler does to rules: read them back to find drift.
+const RULE_INSPECTION_ACTIONS = ['events:DescribeRule', 'events:ListTargetsByRule'];
 
 /**
  * The management side: the `/v1/subscriptions…` routes on the HTTP API, served by a function
@@ -125,6 +131,7 @@ export class ManagementApi extends Construct {
       logRemovalPolicy,
     });
     this.configure(this.function, props);
+    props.subscriptionsTable.grant(this.function, ...SUBSCRIPTIONS_TABLE_ACTIONS);
     this.grantLaneOperations(this.function, props);
 
     this.reconcilerFunction = bundledFunction(this, 'Reconciler', {
@@ -144,6 +151,11 @@ export class ManagementApi extends Construct {
     // A failed pass is not retried: the next scheduled one does the same work.
     this.reconcilerFunction.configureAsyncInvoke({ retryAttempts: 0 });
     this.configure(this.reconcilerFunction, props);
+    props.subscriptionsTable.grant(
+      this.reconcilerFunction,
+      ...RECONCILER_SUBSCRIPTIONS_TABLE_ACTIONS,
+    );
+    this.grantReconciliation(this.reconcilerFunction, props);
 
     this.reconcileSchedule = new events.Rule(this, 'ReconcileSchedule', {
       description: 'Runs the Hookbridge reconciler',
@@ -176,13 +188,12 @@ export class ManagementApi extends Construct {
 
   /**
    * The configuration and permissions the management function and the reconciler share:
-   * the store, and the provisioning of lanes. Each setting is given together with the
-   * permission it needs.
+   * the store (whose actions each is granted on its own), and the provisioning and removal of
+   * lanes. Each setting is given together with the permission it needs.
    */
   private configure(fn: lambda.Function, props: ManagementApiProps): void {
     const { delivery } = props;
     fn.addEnvironment('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', props.subscriptionsTable.tableName);
-    props.subscriptionsTable.grant(fn, ...SUBSCRIPTIONS_TABLE_ACTIONS);
     // Required by the shared configuration; only the management function reads the log.
     fn.addEnvironment('HOOKBRIDGE_DELIVERIES_TABLE', props.deliveriesTable.tableName);
     fn.addEnvironment('HOOKBRIDGE_EVENT_SOURCE', delivery.eventSource);
@@ -193,28 +204,9 @@ export class ManagementApi extends Construct {
         resources: [laneQueueArn(this, delivery.prefix)],
       }),
     );
-    // ListQueues has no resource type in IAM: `*` is the only form it accepts. The call
-    // itself asks only for names starting with the lane prefix (orphan clean-up).
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:ListQueues'], resources: ['*'] }));
-
     fn.addEnvironment('HOOKBRIDGE_EVENT_BUS_NAME', props.eventBus.eventBusName);
     fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: RULE_ACTIONS,
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'events',
-            resource: 'rule',
-            resourceName: `${props.eventBus.eventBusName}/${lanePrefix(delivery.prefix)}*`,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
-    // ListRules has no resource type in IAM either (`*` only); the call names the bus and
-    // the lane prefix.
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['events:ListRules'], resources: ['*'] }),
+      new iam.PolicyStatement({ actions: RULE_ACTIONS, resources: [this.laneRuleArn(props)] }),
     );
 
     // The mapping's function and the queues' visibility timeout (6× the function timeout)
@@ -229,6 +221,37 @@ export class ManagementApi extends Construct {
   }
 
   /**
+   * What only the reconciler does: read a lane's rule back (drift), and list the queues and
+   * rules with the lane prefix (orphan clean-up).
+   */
+  private grantReconciliation(fn: lambda.Function, props: ManagementApiProps): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: RULE_INSPECTION_ACTIONS,
+        resources: [this.laneRuleArn(props)],
+      }),
+    );
+    // ListQueues and ListRules have no resource type in IAM: `*` is the only form they
+    // accept. The calls themselves ask only for names with the lane prefix, on this bus.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:ListQueues', 'events:ListRules'],
+        resources: ['*'],
+      }),
+    );
+  }
+
+  /** The ARN pattern of the lane rules (`<prefix>-sub_*`) on the Hookbridge bus. */
+  private laneRuleArn(props: ManagementApiProps): string {
+    return Stack.of(this).formatArn({
+      service: 'events',
+      resource: 'rule',
+      resourceName: `${props.eventBus.eventBusName}/${lanePrefix(props.delivery.prefix)}*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  /**
    * What only the API does: read the attempt log, send test events, redrive, replay, and
    * publish the operational events `subscription.created|updated|deleted`.
    */
@@ -239,7 +262,15 @@ export class ManagementApi extends Construct {
     props.eventBus.grantPutEventsTo(fn);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: QUEUE_MESSAGE_ACTIONS,
+        actions: DEAD_LETTER_ACTIONS,
+        resources: [laneQueueArn(this, props.delivery.prefix, '-dlq')],
+      }),
+    );
+    // The test event and the redriven messages go to a lane queue. (IAM cannot say "but not a
+    // DLQ": the pattern covers both.)
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage'],
         resources: [laneQueueArn(this, props.delivery.prefix)],
       }),
     );

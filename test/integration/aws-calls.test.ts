@@ -1,0 +1,249 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeliveryHandler } from '../../functions/delivery/app.js';
+import { localResourceNames } from '../../infra/base-resources.js';
+import type { LambdaName } from '../../infra/lambda-bundling.js';
+import { createBaseResources } from '../../local/base-resources.js';
+import { EsmPoller } from '../../local/esm-poller.js';
+import { awsClientConfig } from '../../shared/aws/client-config.js';
+import { readDeliveryConfig } from '../../shared/delivery/delivery-config.js';
+import { createDeliveryComponents } from '../../shared/delivery/delivery-wiring.js';
+import { reconcile } from '../../shared/provisioning/reconciler.js';
+import { apiGatewayEvent, lambdaContext } from '../support/api-gateway-event.js';
+import { type RecordedCall, recordAwsCalls } from '../support/aws-call-recorder.js';
+import { AWS_CALLS, type CallScope, REPLAY_TIME, SUBSCRIPTION_ID } from '../support/aws-calls.js';
+import { LOCAL_ENV } from '../support/delivery-harness.js';
+import { fakeLookup } from '../support/fake-dns.js';
+import { managementHarness } from '../support/management-harness.js';
+import { startReceiver, waitFor } from '../support/receiver.js';
+import { queueAttributes, queueUrl } from '../support/sqs-helpers.js';
+
+/**
+ * The real code paths of every function, run against the local AWS endpoint with each SDK
+ * command recorded: what they send must be what test/support/aws-calls.ts declares (the list
+ * the IAM simulation checks the roles against), resources included. Lambda's event source
+ * mappings are the one thing not exercised here: the local runtime registers them with its own
+ * poller (see NOT_EXERCISED).
+ */
+
+const recorder = recordAwsCalls();
+const receivers: { close(): Promise<void> }[] = [];
+let h: ReturnType<typeof managementHarness>;
+let stopDelivery: (() => Promise<void>) | undefined;
+let archiveArn: string;
+
+/** Declared calls no local run makes (by `command file`, or by file), and why. */
+const NOT_EXERCISED: Record<string, string> = {
+  'shared/provisioning/event-source-mappings.ts':
+    'Lambda event source mappings: locally, mappings are registrations with the poller',
+  'GetItem node_modules/@aws-lambda-powertools/idempotency/lib/esm/persistence/DynamoDBPersistenceLayer.js':
+    'read back only when a conditional put returns no item (the stored answer comes with the failed put)',
+  'DeleteItem node_modules/@aws-lambda-powertools/idempotency/lib/esm/persistence/DynamoDBPersistenceLayer.js':
+    'only when the request fails while holding the key (a publish that throws)',
+};
+
+beforeAll(async () => {
+  ({ archiveArn } = await createBaseResources(awsClientConfig()));
+  const env = { ...LOCAL_ENV, HOOKBRIDGE_ARCHIVE_ARN: archiveArn };
+  h = managementHarness({ env });
+  // The delivery path as the local runtime wires it, every invocation recorded as delivery's.
+  const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+  const config = readDeliveryConfig({
+    ...process.env,
+    ...env,
+    HOOKBRIDGE_ATTEMPT_TIMEOUT_MS: '1000',
+  });
+  const delivery = createDeliveryComponents(config, awsClientConfig(), h.registry, {
+    logger,
+    lookup: fakeLookup,
+  });
+  const handler = createDeliveryHandler(
+    delivery.deliverer,
+    logger,
+    new Metrics({ namespace: 'test', serviceName: 'test' }),
+  );
+  const poller = new EsmPoller({
+    mappings: h.registry,
+    handler: (event, context) => recorder.as('delivery', () => handler(event, context)),
+    sqs: new SQSClient(awsClientConfig()),
+    waitTimeSeconds: 1,
+    logger,
+  });
+  poller.start();
+  stopDelivery = async () => {
+    await poller.stop();
+    await delivery.close();
+  };
+  await exercise();
+}, 120_000);
+
+afterAll(async () => {
+  recorder.stop();
+  await stopDelivery?.();
+  await Promise.all(receivers.map((r) => r.close()));
+});
+
+const manage = (...args: Parameters<typeof h.call>) =>
+  recorder.as('management', () => h.call(...args));
+
+async function subscribe(status: number, eventType: string, extra: Record<string, unknown> = {}) {
+  const receiver = await startReceiver(() => ({ status }));
+  receivers.push(receiver);
+  const created = await manage('POST /v1/subscriptions', {
+    body: { url: receiver.url, eventTypes: [eventType], maxConcurrency: 2, ...extra },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body.id as string;
+}
+
+const sqs = new SQSClient(awsClientConfig());
+
+async function depth(queue: string): Promise<number> {
+  return Number((await queueAttributes(queue)).ApproximateNumberOfMessages);
+}
+
+async function attemptsOf(id: string): Promise<{ result: string }[]> {
+  return (await manage('GET /v1/subscriptions/{id}/deliveries', { id })).body.data;
+}
+
+/** Every path whose calls the declaration lists: ingest, delivery, the API and a reconciler pass. */
+async function exercise(): Promise<void> {
+  const ok = await subscribe(200, 'calls.ok');
+  const gone = await subscribe(410, 'calls.gone');
+  const failing = await subscribe(500, 'calls.fail', { retrySchedule: [1] });
+
+  const { handler: ingest } = await import('../../functions/ingest/handler.js');
+  const publish = (type: string, key?: string) =>
+    recorder.as('ingest', () =>
+      ingest(
+        apiGatewayEvent('POST /v1/events', {
+          body: { type, data: {} },
+          ...(key && { headers: { 'idempotency-key': key } }),
+        }),
+        lambdaContext(),
+      ),
+    );
+  expect((await publish('calls.ok', 'calls-key-1')).statusCode).toBe(202);
+  expect((await publish('calls.ok', 'calls-key-1')).statusCode).toBe(202);
+  await publish('calls.gone');
+  await publish('calls.fail');
+
+  // Delivered; disabled on 410; retried, then dead-lettered by the redrive policy.
+  await waitFor(async () => (await attemptsOf(ok)).some((a) => a.result === 'delivered'));
+  await waitFor(
+    async () =>
+      (await manage('GET /v1/subscriptions/{id}', { id: gone })).body.status === 'disabled',
+  );
+  await waitFor(async () => (await depth(`hookbridge-${failing}-dlq`)) === 1, 20_000, 'the DLQ');
+  // A message that is no event is dead-lettered by the function itself.
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: await queueUrl(`hookbridge-${ok}`),
+      MessageBody: 'no event',
+    }),
+  );
+  await waitFor(async () => (await depth(`hookbridge-${ok}-dlq`)) === 1, 20_000, 'the DLQ');
+
+  // The API's other routes.
+  await manage('GET /v1/subscriptions');
+  await manage('GET /v1/subscriptions/{id}/secret', { id: ok });
+  await manage('POST /v1/subscriptions/{id}/secret/rotate', { id: ok, body: {} });
+  await manage('PATCH /v1/subscriptions/{id}', { id: ok, body: { maxConcurrency: 3 } });
+  expect((await manage('POST /v1/subscriptions/{id}/test', { id: ok })).status).toBe(202);
+  expect((await manage('POST /v1/subscriptions/{id}/redrive', { id: failing })).status).toBe(200);
+  const to = new Date(Date.now() - 1000).toISOString();
+  const from = new Date(Date.now() - 3_600_000).toISOString();
+  const replay = await manage('POST /v1/subscriptions/{id}/replay', { id: ok, body: { from, to } });
+  expect(replay.status, JSON.stringify(replay.body)).toBe(202);
+
+  // A reconciler pass with drift (a queue deleted), an interrupted deletion, and an orphan
+  // lane (a queue and a rule of no subscription).
+  await sqs.send(new DeleteQueueCommand({ QueueUrl: await queueUrl(`hookbridge-${ok}`) }));
+  const record = await h.store.get(gone);
+  if (record) await h.store.save(record, { status: 'deleting' });
+  const orphan = 'sub_01ARZ3NDEKTSV4RRFFQ69G5FAV';
+  await sqs.send(new CreateQueueCommand({ QueueName: `hookbridge-${orphan}` }));
+  await new EventBridgeClient(awsClientConfig()).send(
+    new PutRuleCommand({
+      Name: `hookbridge-${orphan}`,
+      EventBusName: localResourceNames.eventBus,
+      EventPattern: '{"source":["nobody"]}',
+    }),
+  );
+  const report = await recorder.as('reconciler', () =>
+    reconcile({ store: h.store, provisioner: h.provisioner }),
+  );
+  expect(report.errors).toEqual([]);
+  expect(report.repaired.map((r) => r.id)).toContain(ok);
+  expect(report.deleted).toEqual([gone]);
+  expect(report.orphansRemoved).toEqual([orphan]);
+
+  for (const id of [ok, failing]) {
+    expect((await manage('DELETE /v1/subscriptions/{id}', { id })).status).toBe(204);
+  }
+}
+
+/** The local run's names, as the functions' environment gives them on AWS. */
+function scope(): CallScope {
+  const env = {
+    ...(process.env as Record<string, string>),
+    HOOKBRIDGE_RESOURCE_PREFIX: h.config.prefix,
+    HOOKBRIDGE_ARCHIVE_ARN: archiveArn,
+  };
+  return { env, functionArn: '', logGroupName: '' };
+}
+
+/** A recorded call in the declaration's terms: its subscription id and replay time. */
+function normalized(call: RecordedCall): RecordedCall {
+  return {
+    ...call,
+    resources: call.resources.map((resource) =>
+      resource
+        .replace(/sub_[0-9A-HJKMNP-TV-Z]{26}/g, SUBSCRIPTION_ID)
+        .replace(/(replay\/sub_\w+)-\d+$/, `$1-${REPLAY_TIME}`),
+    ),
+  };
+}
+
+const key = (lambda: LambdaName, command: string, file: string) => `${lambda} ${command} ${file}`;
+
+describe('what the functions send', () => {
+  it('is declared, call and resource, for the function that sends it', () => {
+    const undeclared = new Set<string>();
+    for (const call of recorder.calls.map(normalized)) {
+      const declared = AWS_CALLS[call.lambda].filter(
+        (d) => d.command === call.command && d.sentBy === call.file,
+      );
+      const on = new Set(declared.flatMap((d) => d.on(scope())));
+      if (declared.length === 0 || !call.resources.every((r) => on.has(r))) {
+        undeclared.add(`${key(call.lambda, call.command, call.file)} on ${call.resources}`);
+      }
+    }
+    expect([...undeclared]).toEqual([]);
+  });
+
+  it('covers every declared call but what only Lambda’s mappings do', () => {
+    const seen = new Set(recorder.calls.map((c) => key(c.lambda, c.command, c.file)));
+    const missing: string[] = [];
+    for (const [lambda, calls] of Object.entries(AWS_CALLS) as [
+      LambdaName,
+      typeof AWS_CALLS.ingest,
+    ][]) {
+      for (const call of calls) {
+        if (call.sentBy === 'lambda' || NOT_EXERCISED[call.sentBy]) continue;
+        if (NOT_EXERCISED[`${call.command} ${call.sentBy}`]) continue;
+        if (!seen.has(key(lambda, call.command, call.sentBy)))
+          missing.push(key(lambda, call.command, call.sentBy));
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});

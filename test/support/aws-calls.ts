@@ -1,0 +1,318 @@
+import type { LambdaName } from '../../infra/lambda-bundling.js';
+import { laneNames } from '../../shared/provisioning/lane-names.js';
+import { arn } from './template-resolver.js';
+
+/**
+ * Every AWS call each function makes, with the resource it makes it on: the list the IAM
+ * simulation (test/infra/iam-simulation.test.ts) checks the synthesized roles against. The
+ * same test scans each function's bundle for `new XxxCommand(`, so a call added to the code
+ * without a line here fails, and so does a line here whose call is gone. Commands a bundle
+ * contains but the function never reaches are listed in NOT_CALLED, with the reason.
+ */
+
+/** What a call's resources are named after: the function's environment, as the code reads it. */
+export interface CallScope {
+  /** The function's environment variables, resolved. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The function's own ARN and log group name. */
+  readonly functionArn: string;
+  readonly logGroupName: string;
+}
+
+export interface AwsCall {
+  /** The SDK command, without `Command` (lib-dynamodb's `Put`, client-sqs's `SendMessage`). */
+  readonly command: string;
+  /** The repository file that sends it, or `lambda` for what Lambda itself does with the role. */
+  readonly sentBy: string;
+  /** The resource ARNs IAM authorizes the call on (StartReplay: on each of several). */
+  readonly on: (scope: CallScope) => string[];
+  /** Request context the conditions read (lambda:FunctionArn). */
+  readonly context?: (scope: CallScope) => Record<string, string>;
+}
+
+/** A command a bundle contains that the function never sends, and why. */
+export interface NotCalled {
+  readonly command: string;
+  /** The file that sends it. */
+  readonly file: string;
+  /**
+   * How the code calls the method that sends it: no other first-party file of the bundle may
+   * match. The same pattern must match in a function that does send the command, so it is
+   * known to catch a call.
+   */
+  readonly calledAs: RegExp;
+  readonly why: string;
+}
+
+/** The IAM actions each SDK command needs. */
+export const COMMAND_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  // DynamoDB: lib-dynamodb's document commands wrap the item commands of the same operation.
+  Get: ['dynamodb:GetItem'],
+  Put: ['dynamodb:PutItem'],
+  Update: ['dynamodb:UpdateItem'],
+  Delete: ['dynamodb:DeleteItem'],
+  Scan: ['dynamodb:Scan'],
+  Query: ['dynamodb:Query'],
+  GetItem: ['dynamodb:GetItem'],
+  PutItem: ['dynamodb:PutItem'],
+  UpdateItem: ['dynamodb:UpdateItem'],
+  DeleteItem: ['dynamodb:DeleteItem'],
+  // SQS: a batch is authorized as its single form; CreateQueue with tags also needs TagQueue.
+  CreateQueue: ['sqs:CreateQueue', 'sqs:TagQueue'],
+  DeleteQueue: ['sqs:DeleteQueue'],
+  GetQueueUrl: ['sqs:GetQueueUrl'],
+  GetQueueAttributes: ['sqs:GetQueueAttributes'],
+  SetQueueAttributes: ['sqs:SetQueueAttributes'],
+  ListQueues: ['sqs:ListQueues'],
+  SendMessage: ['sqs:SendMessage'],
+  SendMessageBatch: ['sqs:SendMessage'],
+  ReceiveMessage: ['sqs:ReceiveMessage'],
+  DeleteMessage: ['sqs:DeleteMessage'],
+  DeleteMessageBatch: ['sqs:DeleteMessage'],
+  ChangeMessageVisibility: ['sqs:ChangeMessageVisibility'],
+  // EventBridge.
+  PutEvents: ['events:PutEvents'],
+  PutRule: ['events:PutRule'],
+  DeleteRule: ['events:DeleteRule'],
+  DescribeRule: ['events:DescribeRule'],
+  PutTargets: ['events:PutTargets'],
+  RemoveTargets: ['events:RemoveTargets'],
+  ListTargetsByRule: ['events:ListTargetsByRule'],
+  ListRules: ['events:ListRules'],
+  DescribeEventBus: ['events:DescribeEventBus'],
+  StartReplay: ['events:StartReplay'],
+  // Lambda event source mappings.
+  CreateEventSourceMapping: ['lambda:CreateEventSourceMapping'],
+  UpdateEventSourceMapping: ['lambda:UpdateEventSourceMapping'],
+  DeleteEventSourceMapping: ['lambda:DeleteEventSourceMapping'],
+  ListEventSourceMappings: ['lambda:ListEventSourceMappings'],
+  // What Lambda does with the execution role: the function's logs, and polling its queues.
+  'logs:CreateLogStream': ['logs:CreateLogStream'],
+  'logs:PutLogEvents': ['logs:PutLogEvents'],
+  'sqs:ReceiveMessage': ['sqs:ReceiveMessage'],
+  'sqs:DeleteMessage': ['sqs:DeleteMessage'],
+  'sqs:GetQueueAttributes': ['sqs:GetQueueAttributes'],
+};
+
+/** A subscription id as the code makes them (`sub_` + ULID): its lane names the resources. */
+export const SUBSCRIPTION_ID = 'sub_01JD6ZQ8Y3V0R5N7C2K4M9T1XH';
+/** A mapping's UUID, as Lambda makes them. */
+export const MAPPING_UUID = '9f1c2b7e-4d3a-4e8f-b6a1-2c5d7e9f0a1b';
+/** The time in a replay's name (`<subscription id>-<epoch ms>`). */
+export const REPLAY_TIME = 1764720000000;
+
+const lane = ({ env }: CallScope) =>
+  laneNames(need(env, 'HOOKBRIDGE_RESOURCE_PREFIX'), SUBSCRIPTION_ID);
+const table = (variable: string) => (scope: CallScope) => [
+  arn('dynamodb', `table/${need(scope.env, variable)}`),
+];
+const bus = (scope: CallScope) =>
+  arn('events', `event-bus/${need(scope.env, 'HOOKBRIDGE_EVENT_BUS_NAME')}`);
+const queue = (scope: CallScope) => [arn('sqs', lane(scope).queueName)];
+const deadLetterQueue = (scope: CallScope) => [arn('sqs', lane(scope).deadLetterQueueName)];
+const bothQueues = (scope: CallScope) => [...queue(scope), ...deadLetterQueue(scope)];
+const rule = (scope: CallScope) => [
+  arn('events', `rule/${need(scope.env, 'HOOKBRIDGE_EVENT_BUS_NAME')}/${lane(scope).ruleName}`),
+];
+const anyResource = () => ['*'];
+const mapping = () => [arn('lambda', `event-source-mapping:${MAPPING_UUID}`)];
+// Management and the reconciler name the delivery function; delivery names itself.
+const deliveryFunction = (scope: CallScope) => ({
+  'lambda:FunctionArn': arn(
+    'lambda',
+    `function:${need(scope.env, 'HOOKBRIDGE_DELIVERY_FUNCTION_NAME')}`,
+  ),
+});
+const ownFunction = (scope: CallScope) => ({ 'lambda:FunctionArn': scope.functionArn });
+const logStream = (scope: CallScope) => [
+  arn('logs', `log-group:${scope.logGroupName}:log-stream:2026/12/03/[$LATEST]0123456789abcdef`),
+];
+
+const LOGS: AwsCall[] = [
+  { command: 'logs:CreateLogStream', sentBy: 'lambda', on: logStream },
+  { command: 'logs:PutLogEvents', sentBy: 'lambda', on: logStream },
+];
+
+const STORE = 'shared/subscriptions/subscription-store.ts';
+const PROVISIONER = 'shared/provisioning/provisioner.ts';
+const MAPPINGS = 'shared/provisioning/event-source-mappings.ts';
+const LANE_OPERATIONS = 'shared/subscriptions/lane-operations.ts';
+const ATTEMPT_LOG = 'shared/delivery/attempt-log.ts';
+const MESSAGE_ACTIONS = 'shared/delivery/sqs-message-actions.ts';
+const OPERATIONAL = 'shared/events/operational-events.ts';
+const IDEMPOTENCY =
+  'node_modules/@aws-lambda-powertools/idempotency/lib/esm/persistence/DynamoDBPersistenceLayer.js';
+
+/** Provisioning and removing a lane (Provisioner.provision/deprovision, mappings ensure/remove). */
+const LANE_PROVISIONING: AwsCall[] = [
+  { command: 'CreateQueue', sentBy: PROVISIONER, on: bothQueues },
+  { command: 'SetQueueAttributes', sentBy: PROVISIONER, on: bothQueues },
+  { command: 'GetQueueUrl', sentBy: PROVISIONER, on: bothQueues },
+  { command: 'GetQueueAttributes', sentBy: PROVISIONER, on: bothQueues },
+  { command: 'DeleteQueue', sentBy: PROVISIONER, on: bothQueues },
+  { command: 'PutRule', sentBy: PROVISIONER, on: rule },
+  { command: 'PutTargets', sentBy: PROVISIONER, on: rule },
+  { command: 'RemoveTargets', sentBy: PROVISIONER, on: rule },
+  { command: 'DeleteRule', sentBy: PROVISIONER, on: rule },
+  { command: 'ListEventSourceMappings', sentBy: MAPPINGS, on: anyResource },
+  {
+    command: 'CreateEventSourceMapping',
+    sentBy: MAPPINGS,
+    on: anyResource,
+    context: deliveryFunction,
+  },
+  { command: 'UpdateEventSourceMapping', sentBy: MAPPINGS, on: mapping, context: deliveryFunction },
+  { command: 'DeleteEventSourceMapping', sentBy: MAPPINGS, on: mapping, context: deliveryFunction },
+];
+
+const SUBSCRIPTIONS = table('HOOKBRIDGE_SUBSCRIPTIONS_TABLE');
+
+/** The calls of each function. */
+export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
+  ingest: [
+    ...LOGS,
+    { command: 'PutEvents', sentBy: 'shared/events/event-publisher.ts', on: (s) => [bus(s)] },
+    // Powertools idempotency: the in-progress record, its completion, the stored answer of a
+    // repeat, and its removal when the request failed.
+    ...['PutItem', 'UpdateItem', 'GetItem', 'DeleteItem'].map((command) => ({
+      command,
+      sentBy: IDEMPOTENCY,
+      on: table('HOOKBRIDGE_IDEMPOTENCY_TABLE'),
+    })),
+  ],
+  management: [
+    ...LOGS,
+    { command: 'Get', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Scan', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Put', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Update', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Delete', sentBy: STORE, on: SUBSCRIPTIONS },
+    ...LANE_PROVISIONING,
+    // The deliveries route reads the attempt log.
+    { command: 'Query', sentBy: ATTEMPT_LOG, on: table('HOOKBRIDGE_DELIVERIES_TABLE') },
+    { command: 'PutEvents', sentBy: OPERATIONAL, on: (s) => [bus(s)] },
+    // Test event, redrive (DLQ → queue) and replay.
+    { command: 'GetQueueUrl', sentBy: LANE_OPERATIONS, on: bothQueues },
+    { command: 'SendMessage', sentBy: LANE_OPERATIONS, on: queue },
+    { command: 'ReceiveMessage', sentBy: LANE_OPERATIONS, on: deadLetterQueue },
+    { command: 'SendMessageBatch', sentBy: LANE_OPERATIONS, on: queue },
+    { command: 'DeleteMessageBatch', sentBy: LANE_OPERATIONS, on: deadLetterQueue },
+    { command: 'DescribeEventBus', sentBy: LANE_OPERATIONS, on: (s) => [bus(s)] },
+    {
+      command: 'StartReplay',
+      sentBy: LANE_OPERATIONS,
+      // Replays are named `<subscription id>-<epoch ms>`.
+      on: (s) => [
+        need(s.env, 'HOOKBRIDGE_ARCHIVE_ARN'),
+        bus(s),
+        arn('events', `replay/${SUBSCRIPTION_ID}-${REPLAY_TIME}`),
+      ],
+    },
+  ],
+  reconciler: [
+    ...LOGS,
+    { command: 'Get', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Scan', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Update', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Delete', sentBy: STORE, on: SUBSCRIPTIONS },
+    ...LANE_PROVISIONING,
+    // Provisioner.inspect (drift) and laneOwners (orphans).
+    { command: 'DescribeRule', sentBy: PROVISIONER, on: rule },
+    { command: 'ListTargetsByRule', sentBy: PROVISIONER, on: rule },
+    { command: 'ListQueues', sentBy: PROVISIONER, on: anyResource },
+    { command: 'ListRules', sentBy: PROVISIONER, on: anyResource },
+  ],
+  delivery: [
+    ...LOGS,
+    // The event source mapping polls the subscriber queue with the function's role.
+    { command: 'sqs:ReceiveMessage', sentBy: 'lambda', on: queue },
+    { command: 'sqs:DeleteMessage', sentBy: 'lambda', on: queue },
+    { command: 'sqs:GetQueueAttributes', sentBy: 'lambda', on: queue },
+    // The subscription (cached) and its failure streak / disabling.
+    { command: 'Get', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Update', sentBy: STORE, on: SUBSCRIPTIONS },
+    // The duplicate guard and the attempt log.
+    { command: 'Query', sentBy: ATTEMPT_LOG, on: table('HOOKBRIDGE_DELIVERIES_TABLE') },
+    { command: 'Put', sentBy: ATTEMPT_LOG, on: table('HOOKBRIDGE_DELIVERIES_TABLE') },
+    // Retry delay on the queue; dead-lettering to the lane's DLQ.
+    { command: 'GetQueueUrl', sentBy: MESSAGE_ACTIONS, on: bothQueues },
+    { command: 'ChangeMessageVisibility', sentBy: MESSAGE_ACTIONS, on: queue },
+    { command: 'SendMessage', sentBy: MESSAGE_ACTIONS, on: deadLetterQueue },
+    { command: 'PutEvents', sentBy: OPERATIONAL, on: (s) => [bus(s)] },
+    // Disabling a subscription disables its mapping (EventSourceMappings.ensure): found by
+    // listing, updated, or made again (disabled) when it has vanished.
+    { command: 'ListEventSourceMappings', sentBy: MAPPINGS, on: anyResource },
+    { command: 'UpdateEventSourceMapping', sentBy: MAPPINGS, on: mapping, context: ownFunction },
+    {
+      command: 'CreateEventSourceMapping',
+      sentBy: MAPPINGS,
+      on: anyResource,
+      context: ownFunction,
+    },
+  ],
+};
+
+/** Commands the bundles hold that the function never sends. */
+export const NOT_CALLED: Readonly<Record<LambdaName, readonly NotCalled[]>> = {
+  ingest: [],
+  management: [
+    ...['DescribeRule', 'ListTargetsByRule'].map((command) => ({
+      command,
+      file: PROVISIONER,
+      calledAs: /\.inspect\(/,
+      why: 'drift detection (Provisioner.inspect) is the reconciler’s',
+    })),
+    ...['ListQueues', 'ListRules'].map((command) => ({
+      command,
+      file: PROVISIONER,
+      calledAs: /\.laneOwners\(/,
+      why: 'orphan clean-up (Provisioner.laneOwners) is the reconciler’s',
+    })),
+    {
+      command: 'Put',
+      file: ATTEMPT_LOG,
+      calledAs: /\battempts\.record\(/,
+      why: 'the API reads the attempt log; only delivery writes it',
+    },
+  ],
+  reconciler: [
+    {
+      command: 'Put',
+      file: STORE,
+      calledAs: /\bstore\.create\(/,
+      why: 'subscriptions are created by the API only',
+    },
+  ],
+  delivery: [
+    {
+      command: 'Scan',
+      file: STORE,
+      calledAs: /\bstore\.(list|all)\(/,
+      why: 'delivery reads one subscription at a time',
+    },
+    {
+      command: 'Put',
+      file: STORE,
+      calledAs: /\bstore\.create\(/,
+      why: 'subscriptions are created by the API only',
+    },
+    {
+      command: 'Delete',
+      file: STORE,
+      calledAs: /\bstore\.remove\(/,
+      why: 'subscriptions are deleted by the API and the reconciler',
+    },
+    {
+      command: 'DeleteEventSourceMapping',
+      file: MAPPINGS,
+      calledAs: /\bmappings\.remove\(/,
+      why: 'the deliverer disables mappings (ensure) and never removes one',
+    },
+  ],
+};
+
+function need(env: Readonly<Record<string, string>>, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`the function has no ${name}`);
+  return value;
+}
