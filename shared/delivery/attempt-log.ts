@@ -1,6 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../errors.js';
+import {
+  ATTEMPTS_BY_TIME_INDEX,
+  attemptSortKey,
+  decodeAttemptCursor,
+  encodeAttemptCursor,
+} from './attempt-keys.js';
+import type { EventHistory } from './attempt-number.js';
 
 export const ATTEMPT_RESULTS = ['delivered', 'failed', 'gone', 'refused'] as const;
 
@@ -12,7 +18,7 @@ export interface DeliveryAttempt {
   readonly subscriptionId: string;
   readonly eventId: string;
   readonly eventType: string;
-  /** 1-based; SQS's ApproximateReceiveCount of the message. */
+  /** 1-based, counted across redrives and replays of the event (see `attemptNumber`). */
   readonly attempt: number;
   readonly attemptedAt: string;
   readonly result: AttemptResult;
@@ -41,17 +47,23 @@ export interface AttemptQuery {
 
 /** The port of the attempt log. */
 export interface AttemptLog {
-  /** Whether an attempt of this event to this subscription succeeded already (duplicate guard). */
-  wasDelivered(subscriptionId: string, eventId: string): Promise<boolean>;
-  record(attempt: DeliveryAttempt): Promise<void>;
-  /** Attempts of a subscription, newest first. */
+  /**
+   * What is logged of this event's attempts to this subscription: whether one succeeded (the
+   * duplicate guard) and how many were made under `messageId` and under other messages (the
+   * attempt numbering across redrives).
+   */
+  eventHistory(subscriptionId: string, eventId: string, messageId: string): Promise<EventHistory>;
+  /** Logs an attempt made while handling the SQS message `messageId`. */
+  record(attempt: DeliveryAttempt, messageId: string): Promise<void>;
+  /** Attempts of a subscription, the most recent attempt first. */
   list(subscriptionId: string, query?: AttemptQuery): Promise<AttemptPage>;
 }
 
 /**
  * The attempt log in DynamoDB (see `deliveriesTable`): one small item per attempt under the
- * subscription, sorted by `<event id>#<attempted at>`, expiring after `ttlSeconds`. One query before
- * each attempt is the duplicate guard; one put after it is the log.
+ * subscription, sorted by `<event id>#<attempted at>`, with an index by `attemptedAt` for the
+ * log in time order, expiring after `ttlSeconds`. One query of the event's attempts before each
+ * attempt is both the duplicate guard and the numbering; one put after it is the log.
  */
 export class DynamoAttemptLog implements AttemptLog {
   private readonly documents: DynamoDBDocumentClient;
@@ -66,32 +78,51 @@ export class DynamoAttemptLog implements AttemptLog {
     });
   }
 
-  async wasDelivered(subscriptionId: string, eventId: string): Promise<boolean> {
-    const { Count = 0 } = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'subscriptionId = :s AND begins_with(sk, :e)',
-        FilterExpression: '#result = :delivered',
-        ExpressionAttributeNames: { '#result': 'result' },
-        ExpressionAttributeValues: {
-          ':s': subscriptionId,
-          ':e': `${eventId}#`,
-          ':delivered': 'delivered',
-        },
-        // Duplicates come back after a visibility timeout (minutes), far beyond the ~1 s in which
-        // an eventually consistent read can miss a write: half the read cost, same guard.
-        Select: 'COUNT',
-      }),
-    );
-    return Count > 0;
+  async eventHistory(
+    subscriptionId: string,
+    eventId: string,
+    messageId: string,
+  ): Promise<EventHistory> {
+    let delivered = false;
+    let earlierAttempts = 0;
+    let thisMessageAttempts = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const { Items = [], LastEvaluatedKey } = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'subscriptionId = :s AND begins_with(sk, :e)',
+          ProjectionExpression: '#result, messageId',
+          ExpressionAttributeNames: { '#result': 'result' },
+          ExpressionAttributeValues: { ':s': subscriptionId, ':e': `${eventId}#` },
+          // Duplicates and redrives come back after a visibility timeout or an operator's
+          // request (seconds to minutes), beyond the ~1 s in which an eventually consistent read
+          // can miss a write; within one message the receive count numbers the attempts. Half
+          // the read cost, and an event's few small items fit in one read unit like a COUNT.
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of Items) {
+        if (item.result === 'delivered') delivered = true;
+        if (item.messageId === messageId) thisMessageAttempts++;
+        else earlierAttempts++;
+      }
+      startKey = LastEvaluatedKey;
+    } while (startKey);
+    return { delivered, earlierAttempts, thisMessageAttempts };
   }
 
-  async record(attempt: DeliveryAttempt): Promise<void> {
+  async record(attempt: DeliveryAttempt, messageId: string): Promise<void> {
     const expiresAt = Math.floor(Date.parse(attempt.attemptedAt) / 1000) + this.ttlSeconds;
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...attempt, sk: sortKey(attempt.eventId, attempt.attemptedAt), expiresAt },
+        Item: {
+          ...attempt,
+          messageId,
+          sk: attemptSortKey(attempt.eventId, attempt.attemptedAt),
+          expiresAt,
+        },
       }),
     );
   }
@@ -99,6 +130,8 @@ export class DynamoAttemptLog implements AttemptLog {
   async list(subscriptionId: string, query: AttemptQuery = {}): Promise<AttemptPage> {
     const values: Record<string, unknown> = { ':s': subscriptionId };
     let keyCondition = 'subscriptionId = :s';
+    // One event's attempts are one key prefix of the table, in time order; the whole log in
+    // time order is the index (events interleave: an event's retry comes after later events).
     if (query.eventId) {
       keyCondition += ' AND begins_with(sk, :e)';
       values[':e'] = `${query.eventId}#`;
@@ -106,13 +139,16 @@ export class DynamoAttemptLog implements AttemptLog {
     if (query.result) values[':r'] = query.result;
     const limit = query.limit ?? 50;
     const items: DeliveryAttempt[] = [];
-    let startKey = query.cursor ? decodeCursor(query.cursor, subscriptionId) : undefined;
+    let startKey = query.cursor
+      ? decodeAttemptCursor(query.cursor, subscriptionId, query.eventId)
+      : undefined;
     // DynamoDB applies Limit before a filter: with `result`, keep reading (a few pages at most)
     // so a page is not empty while matching attempts remain.
     for (let page = 0; page < 10; page++) {
       const { Items = [], LastEvaluatedKey } = await this.documents.send(
         new QueryCommand({
           TableName: this.tableName,
+          ...(!query.eventId && { IndexName: ATTEMPTS_BY_TIME_INDEX }),
           KeyConditionExpression: keyCondition,
           ...(query.result && {
             FilterExpression: '#result = :r',
@@ -124,33 +160,11 @@ export class DynamoAttemptLog implements AttemptLog {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const { sk: _sk, expiresAt: _e, ...attempt } of Items)
+      for (const { sk: _sk, expiresAt: _e, messageId: _m, ...attempt } of Items)
         items.push(attempt as DeliveryAttempt);
       startKey = LastEvaluatedKey;
       if (!startKey || items.length >= limit) break;
     }
-    return startKey
-      ? { items, nextCursor: Buffer.from(String(startKey.sk)).toString('base64url') }
-      : { items };
+    return startKey ? { items, nextCursor: encodeAttemptCursor(String(startKey.sk)) } : { items };
   }
-}
-
-/**
- * `<event id>#<attempted at>`: unique per attempt even when a redrive or a replay starts the
- * receive count (and so `attempt`) from 1 again, and sorted by time within an event.
- */
-function sortKey(eventId: string, attemptedAt: string): string {
-  return `${eventId}#${attemptedAt}`;
-}
-
-function decodeCursor(cursor: string, subscriptionId: string): Record<string, unknown> {
-  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^evt_[0-9A-Z]{26}#\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(sk)) {
-    throw new ValidationError(
-      'cursor: is not a cursor this API returned',
-      undefined,
-      'invalid_cursor',
-    );
-  }
-  return { subscriptionId, sk };
 }
