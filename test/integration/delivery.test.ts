@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBaseResources } from '../../local/base-resources.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { deliveryHarness } from '../support/delivery-harness.js';
-import { type Reply, startReceiver, waitFor } from '../support/receiver.js';
+import { type Received, type Reply, startReceiver, waitFor } from '../support/receiver.js';
 import { drainQueue } from '../support/sqs-helpers.js';
 
 const sqs = new SQSClient(awsClientConfig());
@@ -33,7 +33,7 @@ afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
 });
 
-async function receiver(reply?: (request: { path: string }, count: number) => Reply) {
+async function receiver(reply?: (request: Received, count: number) => Reply) {
   const r = await startReceiver(reply);
   receivers.push(r);
   return r;
