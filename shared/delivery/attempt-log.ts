@@ -87,6 +87,10 @@ export class DynamoAttemptLog implements AttemptLog {
     let earlierAttempts = 0;
     let thisMessageAttempts = 0;
     let startKey: Record<string, unknown> | undefined;
+    // Eventually consistent: duplicates and redrives come back after a visibility timeout or an
+    // operator's request (seconds to minutes), beyond the ~1 s in which such a read can miss a
+    // write, and within one message the receive count numbers the attempts. Half the read
+    // cost; an event's few small items fit in one read unit, as the COUNT before did.
     do {
       const { Items = [], LastEvaluatedKey } = await this.documents.send(
         new QueryCommand({
@@ -95,10 +99,6 @@ export class DynamoAttemptLog implements AttemptLog {
           ProjectionExpression: '#result, messageId',
           ExpressionAttributeNames: { '#result': 'result' },
           ExpressionAttributeValues: { ':s': subscriptionId, ':e': `${eventId}#` },
-          // Duplicates and redrives come back after a visibility timeout or an operator's
-          // request (seconds to minutes), beyond the ~1 s in which an eventually consistent read
-          // can miss a write; within one message the receive count numbers the attempts. Half
-          // the read cost, and an event's few small items fit in one read unit like a COUNT.
           ExclusiveStartKey: startKey,
         }),
       );
