@@ -1,5 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import {
   ATTEMPTS_BY_TIME_INDEX,
   attemptSortKey,
@@ -139,27 +144,40 @@ export class DynamoAttemptLog implements AttemptLog {
     if (query.result) values[':r'] = query.result;
     const limit = query.limit ?? 50;
     const items: DeliveryAttempt[] = [];
-    let startKey = query.cursor
+    let startKey: Record<string, unknown> | undefined = query.cursor
       ? decodeAttemptCursor(query.cursor, subscriptionId, query.eventId)
       : undefined;
+    let index = query.eventId ? undefined : ATTEMPTS_BY_TIME_INDEX;
+    const command = (indexName: string | undefined, start: Record<string, unknown> | undefined) =>
+      new QueryCommand({
+        TableName: this.tableName,
+        ...(indexName && { IndexName: indexName }),
+        KeyConditionExpression: keyCondition,
+        ...(query.result && {
+          FilterExpression: '#result = :r',
+          ExpressionAttributeNames: { '#result': 'result' },
+        }),
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: limit - items.length,
+        ExclusiveStartKey: start,
+      });
     // DynamoDB applies Limit before a filter: with `result`, keep reading (a few pages at most)
     // so a page is not empty while matching attempts remain.
     for (let page = 0; page < 10; page++) {
-      const { Items = [], LastEvaluatedKey } = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ...(!query.eventId && { IndexName: ATTEMPTS_BY_TIME_INDEX }),
-          KeyConditionExpression: keyCondition,
-          ...(query.result && {
-            FilterExpression: '#result = :r',
-            ExpressionAttributeNames: { '#result': 'result' },
-          }),
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          Limit: limit - items.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+      let answer: QueryCommandOutput;
+      try {
+        answer = await this.documents.send(command(index, startKey));
+      } catch (error) {
+        if (index === undefined || !isBackfilling(error)) throw error;
+        // The first deploy with the index: CloudFormation is done before DynamoDB has filled
+        // it from the items already there. Meanwhile the log is listed in event order, with
+        // cursors that stay valid for the index.
+        index = undefined;
+        startKey = startKey && { subscriptionId, sk: startKey.sk };
+        answer = await this.documents.send(command(index, startKey));
+      }
+      const { Items = [], LastEvaluatedKey } = answer;
       for (const { sk: _sk, expiresAt: _e, messageId: _m, ...attempt } of Items)
         items.push(attempt as DeliveryAttempt);
       startKey = LastEvaluatedKey;
@@ -167,4 +185,13 @@ export class DynamoAttemptLog implements AttemptLog {
     }
     return startKey ? { items, nextCursor: encodeAttemptCursor(String(startKey.sk)) } : { items };
   }
+}
+
+/** DynamoDB's answer to a query of an index it is still building (CREATING, backfilling). */
+function isBackfilling(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'ValidationException' &&
+    /backfilling global secondary index/i.test(error.message)
+  );
 }

@@ -170,6 +170,49 @@ describe('the attempt log on the local endpoint', () => {
     });
   });
 
+  it('lists in event order while DynamoDB still fills the index (the first deploy with it)', async () => {
+    const sub = newSubscription();
+    await interleaved(sub);
+    const indexQueries: string[] = [];
+    const building = (message: string) => {
+      const client = new DynamoDBClient(awsClientConfig());
+      // What DynamoDB answers a query of an index that is still CREATING.
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const index = (args.input as { IndexName?: string }).IndexName;
+          if (index) {
+            indexQueries.push(index);
+            throw Object.assign(new Error(`${message}: ${index}`), { name: 'ValidationException' });
+          }
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+      return new DynamoAttemptLog(client, localResourceNames.deliveriesTable, 86_400);
+    };
+
+    const backfilling = building('Cannot read from backfilling global secondary index');
+    const first = await backfilling.list(sub, { limit: 4 });
+    expect(indexQueries).toEqual(['byAttemptedAt']);
+    // Event order (the table's key), newest event first, and every attempt still reachable.
+    const second = await backfilling.list(sub, { limit: 4, cursor: first.nextCursor });
+    expect([...first.items, ...second.items].map((a) => [a.eventId, a.attempt])).toEqual([
+      [C, 2],
+      [C, 1],
+      [B, 1],
+      [A, 3],
+      [A, 2],
+      [A, 1],
+    ]);
+    // Its cursors go on in the index once it is built.
+    const later = await log.list(sub, { cursor: first.nextCursor });
+    expect(later.items.length).toBeGreaterThan(0);
+    // Any other refusal is not papered over.
+    await expect(building('One or more parameter values were invalid').list(sub)).rejects.toThrow(
+      /parameter values were invalid/,
+    );
+  });
+
   it('adds the time index to a deliveries table made before it, with the attempts already there', async () => {
     const legacy = 'hookbridge-deliveries-before-the-index';
     await dynamo.send(
