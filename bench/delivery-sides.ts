@@ -9,6 +9,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Agent } from 'undici';
 import { createDeliveryHandler } from '../functions/delivery/app.js';
 import type { AttemptLog, DeliveryAttempt } from '../shared/delivery/attempt-log.js';
+import type { EventHistory } from '../shared/delivery/attempt-number.js';
 import { Deliverer } from '../shared/delivery/deliverer.js';
 import { USER_AGENT } from '../shared/delivery/delivery-wiring.js';
 import { DEFAULT_RETRY_SCHEDULE } from '../shared/delivery/retry-policy.js';
@@ -91,8 +92,9 @@ class MemoryAttemptLog implements AttemptLog {
   private readonly delivered = new Set<string>();
   recorded = 0;
 
-  async wasDelivered(subscriptionId: string, eventId: string): Promise<boolean> {
-    return this.delivered.has(`${subscriptionId}/${eventId}`);
+  async eventHistory(subscriptionId: string, eventId: string): Promise<EventHistory> {
+    const delivered = this.delivered.has(`${subscriptionId}/${eventId}`);
+    return { delivered, earlierAttempts: 0, thisMessageAttempts: 0 };
   }
 
   async record(attempt: DeliveryAttempt): Promise<void> {

@@ -1,3 +1,5 @@
+import { ATTEMPTS_BY_TIME_INDEX } from '../shared/delivery/attempt-keys.js';
+
 /**
  * The shape of the base resources, in one place: the CDK stack builds them from these
  * definitions and the local runtime creates the same ones on the local AWS endpoint, so the
@@ -37,13 +39,23 @@ export const subscriptionsTable: TableDefinition = {
 
 /**
  * The delivery attempt log: one item per attempt, partition `subscriptionId`, sort key
- * `sk` = `<event id>#<attempted at, ISO 8601>`. Event ids are ULIDs, so the sort key orders
- * the log by time and `begins_with(sk, <event id>)` finds one event's attempts — the lookup by event
- * id without a global secondary index, whose replicated writes would double the log's cost.
- * Items expire through TTL.
+ * `sk` = `<event id>#<attempted at, ISO 8601>`, so `begins_with(sk, <event id>)` finds one
+ * event's attempts in time order (the duplicate guard and the attempt numbering read it before
+ * every attempt, consistently if need be, which an index could not). The log of a subscription
+ * in attempt-time order is the index `byAttemptedAt`: ordering by event id (a ULID, so by when
+ * the event was published) would put a retry after hours among the events of that hour. Its
+ * writes double the log's write cost; it projects every attribute because the listing shows
+ * them all. Items expire through TTL.
  */
 export const deliveriesTable: TableDefinition = {
   partitionKey: { name: 'subscriptionId', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [
+    {
+      indexName: ATTEMPTS_BY_TIME_INDEX,
+      partitionKey: { name: 'subscriptionId', type: 'S' },
+      sortKey: { name: 'attemptedAt', type: 'S' },
+    },
+  ],
 };

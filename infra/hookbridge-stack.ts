@@ -33,51 +33,52 @@ export class HookbridgeStack extends Stack {
         : sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn));
     this.hookbridge = new Hookbridge(this, 'Hookbridge', { ...props.hookbridge, alarmTopic });
 
-    const { ingestApi, eventBus, subscriptionStore, delivery, managementApi, observability } =
-      this.hookbridge;
+    // Every output is a public property of the construct: an application embedding
+    // Hookbridge in its own stack reads the same values from it.
+    const { hookbridge } = this;
     new CfnOutput(this, 'ApiUrl', {
       description:
         'Base URL of the API: /v1/events for producers, /v1/subscriptions for operators (requests are signed with SigV4, service execute-api)',
-      value: ingestApi.apiUrl,
+      value: hookbridge.apiUrl,
     });
     new CfnOutput(this, 'EventBusName', {
       description:
         'The EventBridge bus every ingested event is published on, with the operational events (source <eventSource>.system)',
-      value: eventBus.eventBusName,
+      value: hookbridge.eventBusName,
     });
     new CfnOutput(this, 'ResourcePrefix', {
       description:
         'Prefix of the per-subscription queues, DLQs and rules Hookbridge creates at run time (<prefix>-sub_<id>[-dlq])',
-      value: this.hookbridge.prefix,
+      value: hookbridge.prefix,
     });
     new CfnOutput(this, 'SubscriptionsTableName', {
       description: 'DynamoDB table of subscriptions',
-      value: subscriptionStore.subscriptionsTable.tableName,
+      value: hookbridge.subscriptionsTable.tableName,
     });
     new CfnOutput(this, 'DeliveriesTableName', {
       description: 'DynamoDB table of the delivery attempt log',
-      value: subscriptionStore.deliveriesTable.tableName,
+      value: hookbridge.deliveriesTable.tableName,
     });
     new CfnOutput(this, 'DeliveryFunctionName', {
       description: 'The function that sends webhooks (its logs hold every attempt)',
-      value: delivery.functionName,
+      value: hookbridge.deliveryFunction.functionName,
     });
     new CfnOutput(this, 'ManagementFunctionName', {
       description: 'The function behind /v1/subscriptions',
-      value: managementApi.function.functionName,
+      value: hookbridge.managementFunction.functionName,
     });
     new CfnOutput(this, 'ReconcilerFunctionName', {
       description: 'The scheduled function that repairs subscription lanes',
-      value: managementApi.reconcilerFunction.functionName,
+      value: hookbridge.reconcilerFunction.functionName,
     });
     new CfnOutput(this, 'DashboardUrl', {
       description: 'The CloudWatch dashboard of this installation',
-      value: observability.dashboardUrl,
+      value: hookbridge.dashboardUrl,
     });
-    if (observability.alarmTopic) {
+    if (hookbridge.alarmTopic) {
       new CfnOutput(this, 'AlarmTopicArn', {
         description: 'The SNS topic the alarms notify (subscribe more endpoints to it)',
-        value: observability.alarmTopic.topicArn,
+        value: hookbridge.alarmTopic.topicArn,
       });
     }
   }

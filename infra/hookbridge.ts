@@ -1,5 +1,8 @@
 import { type Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -123,16 +126,67 @@ const PREFIX_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9-]{0,${MAX_PREFIX_LENGT
  * so what an application adds on top (more alarms, extra grants) is wired from these fields.
  */
 export class Hookbridge extends Construct {
+  /** Prefix of the queues, DLQs and rules made at run time (`<prefix>-sub_<id>[-dlq]`). */
   public readonly prefix: string;
+  /** EventBridge `Source` of ingested events; operational events use `<eventSource>.system`. */
   public readonly eventSource: string;
+  /** What happens to the tables and log groups when they leave the stack. */
   public readonly removalPolicy: RemovalPolicy;
+  /** The bus and its archive, as a construct. */
   public readonly eventBus: EventBus;
+  /** The idempotency table of the ingest API, as a construct. */
   public readonly idempotencyStore: IdempotencyStore;
+  /** The HTTP API (one stage, one throttle) and the ingest function. */
   public readonly ingestApi: IngestApi;
+  /** The subscriptions table and the attempt log, as a construct. */
   public readonly subscriptionStore: SubscriptionStore;
+  /** The function that signs and sends webhooks. */
   public readonly delivery: Delivery;
+  /** The `/v1/subscriptions…` routes, their function and the reconciler. */
   public readonly managementApi: ManagementApi;
+  /** The dashboard, the alarms and their topic. */
   public readonly observability: Observability;
+
+  /**
+   * Base URL of the API: `/v1/events` for producers, `/v1/subscriptions` for operators
+   * (SigV4-signed requests, service `execute-api`). The stack's `ApiUrl` output.
+   */
+  public readonly apiUrl: string;
+  /**
+   * The bus every ingested event is published on, with the operational events; a rule of
+   * yours on it sees every event (the stack's `EventBusName` output is its name).
+   */
+  public readonly bus: events.IEventBus;
+  /** The bus's name (the stack's `EventBusName` output). */
+  public readonly eventBusName: string;
+  /** The bus's archive, which replays read from (`archiveRetention` long). */
+  public readonly archive: events.Archive;
+  /** Subscriptions, by id (the stack's `SubscriptionsTableName` output). */
+  public readonly subscriptionsTable: dynamodb.ITable;
+  /**
+   * The delivery attempt log, with its index `byAttemptedAt` (the stack's
+   * `DeliveriesTableName` output).
+   */
+  public readonly deliveriesTable: dynamodb.ITable;
+  /** Idempotency keys of the ingest API, kept for a day. */
+  public readonly idempotencyTable: dynamodb.ITable;
+  /** The function behind `/v1/events` and `/v1/events/batch`. */
+  public readonly ingestFunction: lambda.IFunction;
+  /** The function that sends webhooks (the stack's `DeliveryFunctionName` output). */
+  public readonly deliveryFunction: lambda.IFunction;
+  /** The function behind `/v1/subscriptions…` (the stack's `ManagementFunctionName` output). */
+  public readonly managementFunction: lambda.IFunction;
+  /** The scheduled function that repairs lanes (the stack's `ReconcilerFunctionName` output). */
+  public readonly reconcilerFunction: lambda.IFunction;
+  /** The CloudWatch dashboard's name: `<prefix>-<region>`. */
+  public readonly dashboardName: string;
+  /** The CloudWatch console URL of the dashboard (the stack's `DashboardUrl` output). */
+  public readonly dashboardUrl: string;
+  /**
+   * The topic the alarms notify (the stack's `AlarmTopicArn` output); undefined when alarms
+   * notify nobody (neither `alarmTopic` nor `alarmEmail` given).
+   */
+  public readonly alarmTopic?: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: HookbridgeProps = {}) {
     super(scope, id);
@@ -203,6 +257,20 @@ export class Hookbridge extends Construct {
       messageAgeThreshold: props.messageAgeThreshold,
       perSubscriptionMetrics: props.perSubscriptionMetrics,
     });
+    this.apiUrl = this.ingestApi.apiUrl;
+    this.bus = this.eventBus.bus;
+    this.eventBusName = this.eventBus.eventBusName;
+    this.archive = this.eventBus.archive;
+    this.subscriptionsTable = this.subscriptionStore.subscriptionsTable;
+    this.deliveriesTable = this.subscriptionStore.deliveriesTable;
+    this.idempotencyTable = this.idempotencyStore.table;
+    this.ingestFunction = this.ingestApi.function;
+    this.deliveryFunction = this.delivery.function;
+    this.managementFunction = this.managementApi.function;
+    this.reconcilerFunction = this.managementApi.reconcilerFunction;
+    this.dashboardName = this.observability.dashboard.dashboardName;
+    this.dashboardUrl = this.observability.dashboardUrl;
+    this.alarmTopic = this.observability.alarmTopic;
     // The reasons travel with the construct: an application that runs cdk-nag on its own
     // stacks sees only what it adds itself.
     acknowledgeNagFindings(this);

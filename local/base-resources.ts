@@ -1,7 +1,9 @@
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -21,7 +23,8 @@ import {
 } from '../infra/base-resources.js';
 import type { AwsClientConfig } from '../shared/aws/client-config.js';
 
-export type LocalResourceNames = typeof localResourceNames;
+/** The names of the base resources: the defaults, or others (a second runtime, a test). */
+export type LocalResourceNames = { readonly [K in keyof typeof localResourceNames]: string };
 
 /**
  * Creates the base resources (event bus with its archive, the tables) on a local AWS endpoint
@@ -67,26 +70,51 @@ async function createTable(client: DynamoDBClient, name: string, table: TableDef
     ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
   ];
   for (const key of keys) if (key) attributes.set(key.name, key.type);
-  await ignoreExisting(
+  const attributeDefinitions = [...attributes].map(([AttributeName, AttributeType]) => ({
+    AttributeName,
+    AttributeType,
+  }));
+  const projection = { ProjectionType: 'ALL' as const };
+  const created = await ignoreExisting(
     client.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
-          AttributeName,
-          AttributeType,
-        })),
+        AttributeDefinitions: attributeDefinitions,
         KeySchema: keySchema(table.partitionKey, table.sortKey),
         ...(indexes.length > 0 && {
           GlobalSecondaryIndexes: indexes.map((index) => ({
             IndexName: index.indexName,
             KeySchema: keySchema(index.partitionKey, index.sortKey),
-            Projection: { ProjectionType: 'ALL' as const },
+            Projection: projection,
           })),
         }),
       }),
     ),
   );
+  if (!created && indexes.length > 0) {
+    // A table kept from an earlier run (an endpoint that keeps its state) gets the indexes
+    // added since, as a stack update would add them on AWS: one per UpdateTable.
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    for (const index of indexes.filter((i) => !existing.has(i.indexName))) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: name,
+          AttributeDefinitions: attributeDefinitions,
+          GlobalSecondaryIndexUpdates: [
+            {
+              Create: {
+                IndexName: index.indexName,
+                KeySchema: keySchema(index.partitionKey, index.sortKey),
+                Projection: projection,
+              },
+            },
+          ],
+        }),
+      );
+    }
+  }
   if (table.timeToLiveAttribute) {
     await client.send(
       new UpdateTimeToLiveCommand({

@@ -18,7 +18,7 @@ export interface DeliveryAttemptView {
   readonly nextAttemptAt?: string;
 }
 
-/** The attempt log as a table, in the order given (the API answers newest first). */
+/** The attempt log as a table, in the order given (the API answers the most recent attempt first). */
 export function formatDeliveries(attempts: readonly DeliveryAttemptView[]): string {
   return formatTable(
     ['TIME (UTC)', 'EVENT', 'TYPE', 'ATTEMPT', 'RESULT', 'STATUS', 'DURATION', 'ERROR'],
@@ -39,7 +39,7 @@ export function formatDeliveries(attempts: readonly DeliveryAttemptView[]): stri
 export function registerDeliveries(program: Command, io: CliIo): void {
   program
     .command('deliveries')
-    .description('show the delivery attempts of a subscription, newest first')
+    .description('show the delivery attempts of a subscription, the most recent first')
     .argument('<subscription>', 'subscription id (sub_…)')
     .option('--result <result>', 'only attempts that ended so: delivered, failed, gone, refused')
     .option('--event <id>', 'only attempts of this event (evt_…)')

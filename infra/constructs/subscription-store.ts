@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { deliveriesTable, subscriptionsTable, type TableDefinition } from '../base-resources.js';
-import { tableKeys } from './table-keys.js';
+import { globalSecondaryIndexes, tableKeys } from './table-keys.js';
 
 export interface SubscriptionStoreProps {
   /**
@@ -35,7 +35,7 @@ export class SubscriptionStore extends Construct {
     definition: TableDefinition,
     removalPolicy: RemovalPolicy,
   ): dynamodb.Table {
-    return new dynamodb.Table(this, id, {
+    const table = new dynamodb.Table(this, id, {
       ...tableKeys(definition),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -44,5 +44,8 @@ export class SubscriptionStore extends Construct {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy,
     });
+    // Added before any grant, so `grant…` on the table covers `<table>/index/*` too.
+    for (const index of globalSecondaryIndexes(definition)) table.addGlobalSecondaryIndex(index);
+    return table;
   }
 }

@@ -25,3 +25,23 @@ export function tableKeys(definition: TableDefinition): TableKeys {
     ...(timeToLiveAttribute && { timeToLiveAttribute }),
   };
 }
+
+/**
+ * The global secondary indexes of a definition, as `addGlobalSecondaryIndex` props, each
+ * projecting every attribute (what the local runtime creates too).
+ */
+export function globalSecondaryIndexes(
+  definition: TableDefinition,
+): dynamodb.GlobalSecondaryIndexProps[] {
+  return (definition.globalSecondaryIndexes ?? []).map((index) => ({
+    indexName: index.indexName,
+    partitionKey: {
+      name: index.partitionKey.name,
+      type: ATTRIBUTE_TYPES[index.partitionKey.type],
+    },
+    ...(index.sortKey && {
+      sortKey: { name: index.sortKey.name, type: ATTRIBUTE_TYPES[index.sortKey.type] },
+    }),
+    projectionType: dynamodb.ProjectionType.ALL,
+  }));
+}

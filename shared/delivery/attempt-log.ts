@@ -1,6 +1,17 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../errors.js';
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  ATTEMPTS_BY_TIME_INDEX,
+  attemptSortKey,
+  decodeAttemptCursor,
+  encodeAttemptCursor,
+} from './attempt-keys.js';
+import type { EventHistory } from './attempt-number.js';
 
 export const ATTEMPT_RESULTS = ['delivered', 'failed', 'gone', 'refused'] as const;
 
@@ -12,7 +23,7 @@ export interface DeliveryAttempt {
   readonly subscriptionId: string;
   readonly eventId: string;
   readonly eventType: string;
-  /** 1-based; SQS's ApproximateReceiveCount of the message. */
+  /** 1-based, counted across redrives and replays of the event (see `attemptNumber`). */
   readonly attempt: number;
   readonly attemptedAt: string;
   readonly result: AttemptResult;
@@ -41,17 +52,23 @@ export interface AttemptQuery {
 
 /** The port of the attempt log. */
 export interface AttemptLog {
-  /** Whether an attempt of this event to this subscription succeeded already (duplicate guard). */
-  wasDelivered(subscriptionId: string, eventId: string): Promise<boolean>;
-  record(attempt: DeliveryAttempt): Promise<void>;
-  /** Attempts of a subscription, newest first. */
+  /**
+   * What is logged of this event's attempts to this subscription: whether one succeeded (the
+   * duplicate guard) and how many were made under `messageId` and under other messages (the
+   * attempt numbering across redrives).
+   */
+  eventHistory(subscriptionId: string, eventId: string, messageId: string): Promise<EventHistory>;
+  /** Logs an attempt made while handling the SQS message `messageId`. */
+  record(attempt: DeliveryAttempt, messageId: string): Promise<void>;
+  /** Attempts of a subscription, the most recent attempt first. */
   list(subscriptionId: string, query?: AttemptQuery): Promise<AttemptPage>;
 }
 
 /**
  * The attempt log in DynamoDB (see `deliveriesTable`): one small item per attempt under the
- * subscription, sorted by `<event id>#<attempted at>`, expiring after `ttlSeconds`. One query before
- * each attempt is the duplicate guard; one put after it is the log.
+ * subscription, sorted by `<event id>#<attempted at>`, with an index by `attemptedAt` for the
+ * log in time order, expiring after `ttlSeconds`. One query of the event's attempts before each
+ * attempt is both the duplicate guard and the numbering; one put after it is the log.
  */
 export class DynamoAttemptLog implements AttemptLog {
   private readonly documents: DynamoDBDocumentClient;
@@ -66,32 +83,51 @@ export class DynamoAttemptLog implements AttemptLog {
     });
   }
 
-  async wasDelivered(subscriptionId: string, eventId: string): Promise<boolean> {
-    const { Count = 0 } = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'subscriptionId = :s AND begins_with(sk, :e)',
-        FilterExpression: '#result = :delivered',
-        ExpressionAttributeNames: { '#result': 'result' },
-        ExpressionAttributeValues: {
-          ':s': subscriptionId,
-          ':e': `${eventId}#`,
-          ':delivered': 'delivered',
-        },
-        // Duplicates come back after a visibility timeout (minutes), far beyond the ~1 s in which
-        // an eventually consistent read can miss a write: half the read cost, same guard.
-        Select: 'COUNT',
-      }),
-    );
-    return Count > 0;
+  async eventHistory(
+    subscriptionId: string,
+    eventId: string,
+    messageId: string,
+  ): Promise<EventHistory> {
+    let delivered = false;
+    let earlierAttempts = 0;
+    let thisMessageAttempts = 0;
+    let startKey: Record<string, unknown> | undefined;
+    // Eventually consistent: duplicates and redrives come back after a visibility timeout or an
+    // operator's request (seconds to minutes), beyond the ~1 s in which such a read can miss a
+    // write, and within one message the receive count numbers the attempts. Half the read
+    // cost; an event's few small items fit in one read unit, as the COUNT before did.
+    do {
+      const { Items = [], LastEvaluatedKey } = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'subscriptionId = :s AND begins_with(sk, :e)',
+          ProjectionExpression: '#result, messageId',
+          ExpressionAttributeNames: { '#result': 'result' },
+          ExpressionAttributeValues: { ':s': subscriptionId, ':e': `${eventId}#` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of Items) {
+        if (item.result === 'delivered') delivered = true;
+        if (item.messageId === messageId) thisMessageAttempts++;
+        else earlierAttempts++;
+      }
+      startKey = LastEvaluatedKey;
+    } while (startKey);
+    return { delivered, earlierAttempts, thisMessageAttempts };
   }
 
-  async record(attempt: DeliveryAttempt): Promise<void> {
+  async record(attempt: DeliveryAttempt, messageId: string): Promise<void> {
     const expiresAt = Math.floor(Date.parse(attempt.attemptedAt) / 1000) + this.ttlSeconds;
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...attempt, sk: sortKey(attempt.eventId, attempt.attemptedAt), expiresAt },
+        Item: {
+          ...attempt,
+          messageId,
+          sk: attemptSortKey(attempt.eventId, attempt.attemptedAt),
+          expiresAt,
+        },
       }),
     );
   }
@@ -99,6 +135,8 @@ export class DynamoAttemptLog implements AttemptLog {
   async list(subscriptionId: string, query: AttemptQuery = {}): Promise<AttemptPage> {
     const values: Record<string, unknown> = { ':s': subscriptionId };
     let keyCondition = 'subscriptionId = :s';
+    // One event's attempts are one key prefix of the table, in time order; the whole log in
+    // time order is the index (events interleave: an event's retry comes after later events).
     if (query.eventId) {
       keyCondition += ' AND begins_with(sk, :e)';
       values[':e'] = `${query.eventId}#`;
@@ -106,51 +144,54 @@ export class DynamoAttemptLog implements AttemptLog {
     if (query.result) values[':r'] = query.result;
     const limit = query.limit ?? 50;
     const items: DeliveryAttempt[] = [];
-    let startKey = query.cursor ? decodeCursor(query.cursor, subscriptionId) : undefined;
+    let startKey: Record<string, unknown> | undefined = query.cursor
+      ? decodeAttemptCursor(query.cursor, subscriptionId, query.eventId)
+      : undefined;
+    let index = query.eventId ? undefined : ATTEMPTS_BY_TIME_INDEX;
+    const command = (indexName: string | undefined, start: Record<string, unknown> | undefined) =>
+      new QueryCommand({
+        TableName: this.tableName,
+        ...(indexName && { IndexName: indexName }),
+        KeyConditionExpression: keyCondition,
+        ...(query.result && {
+          FilterExpression: '#result = :r',
+          ExpressionAttributeNames: { '#result': 'result' },
+        }),
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: limit - items.length,
+        ExclusiveStartKey: start,
+      });
     // DynamoDB applies Limit before a filter: with `result`, keep reading (a few pages at most)
     // so a page is not empty while matching attempts remain.
     for (let page = 0; page < 10; page++) {
-      const { Items = [], LastEvaluatedKey } = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: keyCondition,
-          ...(query.result && {
-            FilterExpression: '#result = :r',
-            ExpressionAttributeNames: { '#result': 'result' },
-          }),
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          Limit: limit - items.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const { sk: _sk, expiresAt: _e, ...attempt } of Items)
+      let answer: QueryCommandOutput;
+      try {
+        answer = await this.documents.send(command(index, startKey));
+      } catch (error) {
+        if (index === undefined || !isBackfilling(error)) throw error;
+        // The first deploy with the index: CloudFormation is done before DynamoDB has filled
+        // it from the items already there. Meanwhile the log is listed in event order, with
+        // cursors that stay valid for the index.
+        index = undefined;
+        startKey = startKey && { subscriptionId, sk: startKey.sk };
+        answer = await this.documents.send(command(index, startKey));
+      }
+      const { Items = [], LastEvaluatedKey } = answer;
+      for (const { sk: _sk, expiresAt: _e, messageId: _m, ...attempt } of Items)
         items.push(attempt as DeliveryAttempt);
       startKey = LastEvaluatedKey;
       if (!startKey || items.length >= limit) break;
     }
-    return startKey
-      ? { items, nextCursor: Buffer.from(String(startKey.sk)).toString('base64url') }
-      : { items };
+    return startKey ? { items, nextCursor: encodeAttemptCursor(String(startKey.sk)) } : { items };
   }
 }
 
-/**
- * `<event id>#<attempted at>`: unique per attempt even when a redrive or a replay starts the
- * receive count (and so `attempt`) from 1 again, and sorted by time within an event.
- */
-function sortKey(eventId: string, attemptedAt: string): string {
-  return `${eventId}#${attemptedAt}`;
-}
-
-function decodeCursor(cursor: string, subscriptionId: string): Record<string, unknown> {
-  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^evt_[0-9A-Z]{26}#\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(sk)) {
-    throw new ValidationError(
-      'cursor: is not a cursor this API returned',
-      undefined,
-      'invalid_cursor',
-    );
-  }
-  return { subscriptionId, sk };
+/** DynamoDB's answer to a query of an index it is still building (CREATING, backfilling). */
+function isBackfilling(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'ValidationException' &&
+    /backfilling global secondary index/i.test(error.message)
+  );
 }

@@ -6,6 +6,7 @@ import { nameOfArn, subscriptionIdOf } from '../provisioning/lane-names.js';
 import { liveSecrets, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import type { AttemptLog, AttemptResult, DeliveryAttempt } from './attempt-log.js';
+import { attemptNumber } from './attempt-number.js';
 import { BatchSubscriptions } from './batch-subscriptions.js';
 import { type AttemptOutcome, classifyError, classifyResponse } from './outcome.js';
 import { retryDelaySeconds } from './retry-policy.js';
@@ -114,10 +115,9 @@ export class Deliverer {
 
     const { envelope, replayed } = parsed;
     // Both reads at once: they are independent, and each is a round trip on every record.
-    // A replay is asked for by an operator precisely to send events again: no duplicate guard.
-    const [subscription, delivered] = await Promise.all([
+    const [subscription, history] = await Promise.all([
       subscriptions.get(subscriptionId),
-      replayed ? false : ports.attempts.wasDelivered(subscriptionId, envelope.id),
+      ports.attempts.eventHistory(subscriptionId, envelope.id, record.messageId),
     ]);
     if (!subscription || subscription.status === 'deleting')
       return { settled: true, kind: 'orphaned' };
@@ -126,9 +126,13 @@ export class Deliverer {
       await ports.messages.delay(record, this.settings.holdSeconds ?? 300);
       return { settled: false, kind: 'held' };
     }
-    if (delivered) return { settled: true, kind: 'duplicate' };
+    // A replay is asked for by an operator precisely to send events again: no duplicate guard.
+    if (history.delivered && !replayed) return { settled: true, kind: 'duplicate' };
 
-    const attempt = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
+    // The schedule follows the receive count, which SQS's maxReceiveCount dead-letters on: a
+    // redriven message starts it again. The attempt number goes on from the log.
+    const receiveCount = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
+    const attempt = attemptNumber(history, receiveCount);
     const body = JSON.stringify(envelope);
     const started = this.now();
     const signed = webhookHeaders({
@@ -167,12 +171,12 @@ export class Deliverer {
       result: AttemptResult,
       final: boolean,
       extra: { error?: string; nextAttemptAt?: string } = {},
-    ) => ports.attempts.record({ ...base, result, final, ...extra });
+    ) => ports.attempts.record({ ...base, result, final, ...extra }, record.messageId);
 
     switch (outcome.kind) {
       case 'delivered':
         // The common case, without a copy of the attempt.
-        await ports.attempts.record(base);
+        await ports.attempts.record(base, record.messageId);
         if (subscription.failingSince) {
           await ports.streaks.clearFailing(subscriptionId);
         }
@@ -197,7 +201,7 @@ export class Deliverer {
       case 'retry': {
         const delay = retryDelaySeconds({
           schedule: subscription.retrySchedule,
-          attempt,
+          attempt: receiveCount,
           ...(outcome.retryAfterSeconds !== undefined && {
             retryAfterSeconds: outcome.retryAfterSeconds,
           }),

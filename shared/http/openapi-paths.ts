@@ -255,7 +255,7 @@ export function apiPaths() {
         tags: ['Subscriptions'],
         summary: 'List delivery attempts',
         description:
-          'The attempt log of the subscription, newest first; attempts expire after the log retention.',
+          "The attempt log of the subscription by attempt time, the most recent first (with `eventId`: that event's attempts); attempts expire after the log retention.",
         parameters: [
           ...subscriptionId,
           ...queryParameters(deliveriesQuerySchema, {

@@ -163,7 +163,10 @@ export const deliveryAttemptSchema = z
     subscriptionId: subscriptionIdSchema,
     eventId: eventIdSchema,
     eventType: z.string(),
-    attempt: z.int().min(1).meta({ description: '1 for the first attempt of this event.' }),
+    attempt: z.int().min(1).meta({
+      description:
+        '1 for the first attempt of this event; counted on across redrives of the dead-letter queue and replays.',
+    }),
     attemptedAt: timestamp('When the attempt started.'),
     result: z.enum(ATTEMPT_RESULTS).meta({
       description:
@@ -184,13 +187,13 @@ export const deliveryAttemptSchema = z
   })
   .meta({ description: 'One attempt to deliver one event to the subscriber.' });
 
-/** The answer to `GET /v1/subscriptions/{id}/deliveries`: newest attempts first. */
+/** The answer to `GET /v1/subscriptions/{id}/deliveries`: the most recent attempt first. */
 export const deliveryPageSchema = z
   .strictObject({
     data: z.array(deliveryAttemptSchema),
     nextCursor: subscriptionPageSchema.shape.nextCursor,
   })
-  .meta({ description: 'One page of delivery attempts, newest first.' });
+  .meta({ description: 'One page of delivery attempts, by attempt time, the most recent first.' });
 
 /** The answer to `POST /v1/subscriptions/{id}/redrive`. */
 export const redriveResultSchema = z

@@ -267,9 +267,19 @@ describe('routes', () => {
 describe('tables', () => {
   const keyProperties = (definition: TableDefinition) => {
     const keys = [definition.partitionKey, ...(definition.sortKey ? [definition.sortKey] : [])];
+    // Index keys are attributes of the table too (the time index of deliveriesTable).
+    const attributes = new Map<string, string>();
+    for (const key of [
+      ...keys,
+      ...(definition.globalSecondaryIndexes ?? []).flatMap((i) => [i.partitionKey, i.sortKey]),
+    ])
+      if (key) attributes.set(key.name, key.type);
     return {
       KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i ? 'RANGE' : 'HASH' })),
-      AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+      AttributeDefinitions: [...attributes].map(([name, type]) => ({
+        AttributeName: name,
+        AttributeType: type,
+      })),
     };
   };
 

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBaseResources } from '../../local/base-resources.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { deliveryHarness } from '../support/delivery-harness.js';
-import { type Reply, startReceiver, waitFor } from '../support/receiver.js';
+import { type Received, type Reply, startReceiver, waitFor } from '../support/receiver.js';
 import { drainQueue } from '../support/sqs-helpers.js';
 
 const sqs = new SQSClient(awsClientConfig());
@@ -33,7 +33,7 @@ afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
 });
 
-async function receiver(reply?: (request: { path: string }, count: number) => Reply) {
+async function receiver(reply?: (request: Received, count: number) => Reply) {
   const r = await startReceiver(reply);
   receivers.push(r);
   return r;
@@ -280,9 +280,10 @@ describe('delivery', () => {
     }
   });
 
-  it('redrives a DLQ back into the queue', async () => {
-    let healthy = false;
-    const r = await receiver(() => ({ status: healthy ? 200 : 500 }));
+  it('redrives a DLQ back into the queue, numbering its attempts on from those before', async () => {
+    // Two attempts per life ([1]): both fail, the DLQ takes it; after the redrive one more
+    // failure (retried on the schedule again, not dead-lettered at once), then a success.
+    const r = await receiver((_req, n) => ({ status: n <= 3 ? 500 : 200 }));
     const sub = await subscribe(r.url, { eventTypes: ['rd.x'], retrySchedule: [1] });
     await h.publish([{ type: 'rd.x', data: {} }]);
     await waitFor(
@@ -291,14 +292,54 @@ describe('delivery', () => {
       'the DLQ',
     );
 
-    healthy = true;
     const redriven = await h.call('POST /v1/subscriptions/{id}/redrive', { id: sub.id });
     expect(redriven.body).toEqual({ moved: 1, more: false });
     await waitFor(
       async () => (await attempts(sub.id)).some((a) => a.result === 'delivered'),
-      15_000,
+      20_000,
       'the redriven delivery',
     );
+    expect(r.received).toHaveLength(4);
+    expect((await attempts(sub.id)).map((a) => [a.attempt, a.result, a.final])).toEqual([
+      [4, 'delivered', true],
+      [3, 'failed', false],
+      [2, 'failed', true],
+      [1, 'failed', false],
+    ]);
     expect(await drainQueue(`hookbridge-${sub.id}-dlq`)).toEqual([]);
+  });
+
+  it("lists attempts by when they were made, an event's retries among later events", async () => {
+    // The first event fails until the second one has been delivered: its retry comes later.
+    const r = await receiver((request) => {
+      const slow = JSON.parse(request.body).type === 'order.slow';
+      const fastDone = r.received.some((q) => JSON.parse(q.body).type === 'order.fast');
+      return { status: slow && !fastDone ? 503 : 200 };
+    });
+    const sub = await subscribe(r.url, {
+      eventTypes: ['order.slow', 'order.fast'],
+      retrySchedule: [1, 1, 1, 1, 1, 1],
+    });
+    const [slow] = await h.publish([{ type: 'order.slow', data: {} }]);
+    await waitFor(async () => (await attempts(sub.id)).length === 1, 15_000, 'the first attempt');
+    const [fast] = await h.publish([{ type: 'order.fast', data: {} }]);
+    await waitFor(
+      async () => (await attempts(sub.id)).filter((a) => a.result === 'delivered').length === 2,
+      30_000,
+      'both deliveries',
+    );
+
+    const log = (await attempts(sub.id)) as unknown as {
+      eventId: string;
+      attempt: number;
+      attemptedAt: string;
+      result: string;
+    }[];
+    const times = log.map((a) => a.attemptedAt);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(log[0]).toMatchObject({ eventId: slow?.id, result: 'delivered' });
+    const fastAt = log.findIndex((a) => a.eventId === fast?.id);
+    expect(fastAt).toBeGreaterThan(0);
+    expect(log.at(-1)).toMatchObject({ eventId: slow?.id, attempt: 1, result: 'failed' });
   });
 });

@@ -96,9 +96,9 @@ function world(initial: Subscription = subscription()) {
         streaks: { markFailing: noop, clearFailing: noop, disable: async () => undefined },
         onDisabled: noop,
         attempts: {
-          wasDelivered: async () => {
+          eventHistory: async () => {
             await guard;
-            return false;
+            return { delivered: false, earlierAttempts: 0, thisMessageAttempts: 0 };
           },
           record: noop,
           list: async () => ({ items: [] }),

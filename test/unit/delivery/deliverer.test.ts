@@ -76,6 +76,7 @@ function sqsRecord(
     receiveCount?: number;
     queueArn?: string;
     replayName?: string;
+    messageId?: string;
   } = {},
 ): SQSRecord {
   sequence += 1;
@@ -95,7 +96,8 @@ function sqsRecord(
       ...(options.replayName && { 'replay-name': options.replayName }),
     });
   return {
-    messageId: `059f36b4-87a3-44ab-83d2-661975f${String(sequence).padStart(5, '0')}`,
+    messageId:
+      options.messageId ?? `059f36b4-87a3-44ab-83d2-661975f${String(sequence).padStart(5, '0')}`,
     receiptHandle: `AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a-${sequence}`,
     body,
     attributes: {
@@ -137,7 +139,8 @@ function fakes(subscriptions: Subscription[] = [subscription()]) {
     warnings: [] as unknown[][],
     errors: [] as unknown[][],
   };
-  const delivered = new Set<string>();
+  /** The attempt log's items, as the store keeps them: with the message they were made under. */
+  const logged: { eventId: string; messageId: string; result: string }[] = [];
   let answer: (request: Posted) => Answer | Promise<Answer> = () => ({ status: 200 });
   /** What `streaks.disable` returns: the disabled subscription, or undefined if it lost a race. */
   let disableWins = true;
@@ -149,9 +152,18 @@ function fakes(subscriptions: Subscription[] = [subscription()]) {
     },
   };
   const attempts: AttemptLog = {
-    wasDelivered: async (subscriptionId, eventId) => delivered.has(`${subscriptionId}/${eventId}`),
-    record: async (attempt) => {
+    eventHistory: async (subscriptionId, eventId, messageId) => {
+      const event = subscriptionId === SUB_ID ? logged.filter((l) => l.eventId === eventId) : [];
+      const mine = event.filter((l) => l.messageId === messageId).length;
+      return {
+        delivered: event.some((l) => l.result === 'delivered'),
+        earlierAttempts: event.length - mine,
+        thisMessageAttempts: mine,
+      };
+    },
+    record: async (attempt, messageId) => {
       calls.attempts.push(attempt);
+      logged.push({ eventId: attempt.eventId, messageId, result: attempt.result });
     },
     list: async () => ({ items: [] }),
   };
@@ -218,8 +230,13 @@ function fakes(subscriptions: Subscription[] = [subscription()]) {
       answer = next;
     },
     markDelivered(eventId: string) {
-      delivered.add(`${SUB_ID}/${eventId}`);
+      logged.push({ eventId, messageId: 'an-earlier-message', result: 'delivered' });
     },
+    /** `count` failed attempts of the event logged under `messageId`. */
+    logFailures(eventId: string, messageId: string, count: number) {
+      for (let i = 0; i < count; i++) logged.push({ eventId, messageId, result: 'failed' });
+    },
+    logged,
     loseDisableRace() {
       disableWins = false;
     },
@@ -620,6 +637,94 @@ describe('Deliverer: records it cannot deliver', () => {
     await deliverer(world).deliver(sqsRecord());
 
     expect(world.calls.delays.map((d) => d.seconds)).toEqual([300]);
+  });
+});
+
+describe('Deliverer: attempt numbers across redrives', () => {
+  const lastAttempt = SCHEDULE.length + 1;
+
+  it('numbers every receive of one message by its receive count, logging under its message id', async () => {
+    const world = fakes();
+    world.respond(() => ({ status: 500 }));
+    const event = detail();
+    const messageId = 'a1a1a1a1-0000-4000-8000-000000000001';
+    for (let receiveCount = 1; receiveCount <= lastAttempt; receiveCount++)
+      await deliverer(world).deliver(sqsRecord({ detail: event, messageId, receiveCount }));
+
+    expect(world.calls.attempts.map((a) => [a.attempt, a.final])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
+    expect(new Set(world.logged.map((l) => l.messageId))).toEqual(new Set([messageId]));
+  });
+
+  it('goes on counting after a redrive, which restarts the schedule and the receive count', async () => {
+    const world = fakes();
+    const event = detail();
+    world.logFailures(event.id, 'the-dead-lettered-message', lastAttempt);
+    world.respond(() => ({ status: 503 }));
+    const redriven = sqsRecord({ detail: event, receiveCount: 1 });
+    const outcome = await deliverer(world).deliver(redriven);
+
+    expect(outcome).toEqual({ settled: false, kind: 'retry' });
+    expect(world.calls.attempts[0]).toMatchObject({ attempt: lastAttempt + 1, final: false });
+    // The first delay of the schedule (5 s ±20 %), not exhaustion: the redrive gave it a new life.
+    expect(world.calls.delays).toEqual([{ messageId: redriven.messageId, seconds: 5 }]);
+  });
+
+  it("exhausts a redriven message on its own last receive, announcing the event's total attempts", async () => {
+    const world = fakes();
+    const event = detail();
+    world.logFailures(event.id, 'the-dead-lettered-message', lastAttempt);
+    world.logFailures(event.id, 'the-redriven-message', lastAttempt - 1);
+    world.respond(() => ({ status: 500 }));
+    const outcome = await deliverer(world).deliver(
+      sqsRecord({ detail: event, messageId: 'the-redriven-message', receiveCount: lastAttempt }),
+    );
+
+    expect(outcome).toEqual({ settled: false, kind: 'exhausted' });
+    expect(world.calls.attempts[0]).toMatchObject({ attempt: 2 * lastAttempt, final: true });
+    expect(world.calls.events[0]?.detail).toMatchObject({ attempts: 2 * lastAttempt });
+  });
+
+  it('counts a receive whose attempt was never logged (a crash, a log not yet readable)', async () => {
+    const world = fakes();
+    const event = detail();
+    world.logFailures(event.id, 'the-message', 1);
+    world.respond(() => ({ status: 500 }));
+    await deliverer(world).deliver(
+      sqsRecord({ detail: event, messageId: 'the-message', receiveCount: 3 }),
+    );
+
+    expect(world.calls.attempts[0]?.attempt).toBe(3);
+  });
+
+  it('goes on counting when a redrive keeps the message id but restarts the receive count', async () => {
+    const world = fakes();
+    const event = detail();
+    world.logFailures(event.id, 'kept-message-id', lastAttempt);
+    world.respond(() => ({ status: 200 }));
+    await deliverer(world).deliver(
+      sqsRecord({ detail: event, messageId: 'kept-message-id', receiveCount: 1 }),
+    );
+
+    expect(world.calls.attempts[0]).toMatchObject({
+      attempt: lastAttempt + 1,
+      result: 'delivered',
+    });
+  });
+
+  it('numbers a replayed attempt after those before it', async () => {
+    const world = fakes();
+    const event = detail();
+    world.logFailures(event.id, 'first-message', 1);
+    world.markDelivered(event.id);
+    await deliverer(world).deliver(
+      sqsRecord({ detail: event, replayName: 'hookbridge-replay-01JABC' }),
+    );
+
+    expect(world.calls.attempts[0]).toMatchObject({ attempt: 3, result: 'delivered' });
   });
 });
 
