@@ -24,9 +24,17 @@ export type IngestResult =
   | { readonly id: string; readonly status: 'failed'; readonly error: IngestFailure };
 
 export interface IngestFailure {
-  readonly code: string;
+  /** `event_rejected`: EventBridge refused the event itself; `publish_failed`: anything else. */
+  readonly code: 'event_rejected' | 'publish_failed';
   readonly message: string;
 }
+
+/**
+ * EventBridge codes (per entry, or of a thrown PutEvents call) that condemn the event itself:
+ * sending it again cannot succeed. Throttling, internal failures and the deployment's own
+ * problems (permissions, a missing bus) are `publish_failed` instead.
+ */
+const REJECTED_EVENT_CODES = new Set(['MalformedDetail', 'InvalidArgument', 'ValidationException']);
 
 /**
  * Gives each event an id and a timestamp, checks every entry against the size limit (one
@@ -58,7 +66,8 @@ export async function ingestEvents(
       id,
       status: 'failed',
       error: {
-        code: 'publish_failed',
+        code:
+          outcome && REJECTED_EVENT_CODES.has(outcome.code) ? 'event_rejected' : 'publish_failed',
         // The code only: EventBridge's message can name the account and role (it is logged).
         message: outcome
           ? `EventBridge rejected the event (${outcome.code})`
