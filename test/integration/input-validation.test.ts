@@ -302,6 +302,20 @@ describe('management refuses bad strings and headers with a 400, storing nothing
       { field: 'cursor', message: 'is not well-formed Unicode' },
     ]);
   });
+
+  it.each([
+    ['an empty id', '{"id":""}'],
+    ['an id with a lone surrogate', '{"id":"\\ud800"}'],
+    ['an id that is no subscription id', `{"id":"${'x'.repeat(3000)}"}`],
+  ])(
+    'a list cursor holding %s is a 400 invalid_cursor (DynamoDB refuses such a start key)',
+    async (_, key) => {
+      const cursor = Buffer.from(key).toString('base64url');
+      const response = await h.call('GET /v1/subscriptions', { query: { cursor } });
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe('invalid_cursor');
+    },
+  );
 });
 
 describe('the local gateway', () => {
