@@ -59,6 +59,15 @@ describe('parseStrictJson: numbers', () => {
   it('refuses a lossy number at the root, naming the body', () => {
     expect(fields('1e999')).toEqual(['body']);
   });
+
+  it('checks every number however it is spelled: signs, exponents, leading zeros', () => {
+    expect(
+      fields('[1E+400, -1e+309, 0.00000000000000000000001e-400, 1e290, -12345678901234567]'),
+    ).toEqual(['[0]', '[1]', '[2]', '[4]']);
+    expect(
+      parseStrictJson('[123456789012345, 0.000000000000001, 999999999999999e290, 1e-290]'),
+    ).toEqual([123456789012345, 1e-15, 999999999999999e290, 1e-290]);
+  });
 });
 
 describe('parseStrictJson: Unicode', () => {
@@ -91,6 +100,21 @@ describe('parseStrictJson: keys', () => {
     expect(fields('{"data":{"__proto__":{"admin":true},"k":1}}')).toEqual(['data.__proto__']);
     expect(fields('{"a":[{"b":{"__proto__":1}}]}')).toEqual(['a[0].b.__proto__']);
     expect(fields('{"__proto__":null}')).toEqual(['__proto__']);
+  });
+
+  it('refuses __proto__ spelled with escapes, and lists bad keys in the order of the text', () => {
+    expect(fields('{"data":{"\\u005f_proto__":1}}')).toEqual(['data.__proto__']);
+    expect(fields('{"\\u005F\\u005Fproto\\u005F\\u005F":1}')).toEqual(['__proto__']);
+    expect(fields('{"a":{"__proto__":1,"\\ud800":2,"b":"\\udfff"}}')).toEqual([
+      'a.__proto__',
+      'a.\ufffd',
+      'a.b',
+    ]);
+  });
+
+  it('does not take digits, brackets or "__proto__" inside strings for what they spell', () => {
+    const text = '{"a":"9007199254740993","b":"1e400","c":"__proto__","d":"[[[["}';
+    expect(parseStrictJson(text)).toEqual(JSON.parse(text));
   });
 
   it('keeps other keys that name Object.prototype members as plain data', () => {
