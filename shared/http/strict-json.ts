@@ -34,10 +34,9 @@ class InexactNumber {
 export function parseStrictJson(text: string): unknown {
   const scan = scanText(text);
   if (scan.depth > MAX_BODY_DEPTH) {
-    throw new ValidationError(
-      `body: nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels`,
-      [{ field: 'body', message: `must nest at most ${MAX_BODY_DEPTH} levels` }],
-    );
+    const field = clip(pathPastDepth(text, MAX_BODY_DEPTH), 200);
+    const message = `nests objects and arrays deeper than the ${MAX_BODY_DEPTH} levels a body may have`;
+    throw new ValidationError(`${field}: ${message}`, [{ field, message }]);
   }
   let value: unknown;
   try {
@@ -129,6 +128,46 @@ function scanText(text: string): TextScan {
   return { depth: deepest, inexact, escapes };
 }
 
+/**
+ * The path of the first object or array that starts past `limit` levels, e.g.
+ * `events[0].data.a.a…`, so the 400 names the field. A second, slower pass over the text
+ * (tracking keys and indices), run only for a body refused anyway.
+ */
+function pathPastDepth(text: string, limit: number): string {
+  const stack: { key: string | number; expectKey: boolean; array: boolean }[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const top = stack[stack.length - 1];
+    if (c === 0x22) {
+      const start = i;
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c) i++;
+      }
+      if (top && !top.array && top.expectKey) {
+        top.key = decodeKey(text.slice(start, i + 1));
+        top.expectKey = false;
+      }
+    } else if (c === 0x2c && top) {
+      if (top.array) top.key = (top.key as number) + 1;
+      else top.expectKey = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (stack.length >= limit) return pathOfKeys(stack.map((entry) => entry.key));
+      stack.push({ key: c === 0x5b ? 0 : '', expectKey: c === 0x7b, array: c === 0x5b });
+    } else if (c === 0x7d || c === 0x5d) {
+      stack.pop();
+    }
+  }
+  return 'body';
+}
+
+function decodeKey(quoted: string): string {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    return quoted.slice(1, -1);
+  }
+}
+
 /** Node 22 passes a primitive's source text to the reviver (the JSON.parse source text proposal). */
 function keepExactNumbers(_key: string, value: unknown, context?: { source?: string }): unknown {
   if (typeof value !== 'number' || context?.source === undefined) return value;
@@ -205,14 +244,18 @@ function problems(root: unknown): ErrorDetail[] {
 function pathOf(visit: Visit): string {
   const keys: (string | number)[] = [];
   for (let v: Visit | undefined = visit; v?.key !== undefined; v = v.parent) keys.push(v.key);
+  return pathOfKeys(keys.reverse());
+}
+
+function pathOfKeys(keys: readonly (string | number)[]): string {
   let path = '';
-  for (const key of keys.reverse()) {
+  for (const key of keys) {
     if (typeof key === 'number') path += `[${key}]`;
     else path += path ? `.${key.toWellFormed()}` : key.toWellFormed();
   }
   return path || 'body';
 }
 
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+function clip(text: string, length = 40): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }

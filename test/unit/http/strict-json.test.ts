@@ -135,12 +135,17 @@ describe('parseStrictJson: keys', () => {
 });
 
 describe('parseStrictJson: depth', () => {
-  it(`accepts ${MAX_BODY_DEPTH} levels and refuses one more`, () => {
+  it(`accepts ${MAX_BODY_DEPTH} levels and refuses one more, naming where it goes too deep`, () => {
     expect(() => parseStrictJson(nested(MAX_BODY_DEPTH))).not.toThrow();
-    expect(fields(nested(MAX_BODY_DEPTH + 1))).toEqual(['body']);
-    expect(fields(`{"a":${nested(MAX_BODY_DEPTH, '{"b":', '}').replace(/:\}/, ':1}')}}`)).toEqual([
-      'body',
-    ]);
+    expect(fields(nested(MAX_BODY_DEPTH + 1))).toEqual(['[0]'.repeat(MAX_BODY_DEPTH)]);
+    const objects = `{"a":${nested(MAX_BODY_DEPTH, '{"b":', '}').replace(/:\}/, ':1}')}}`;
+    expect(fields(objects)).toEqual([`a${'.b'.repeat(MAX_BODY_DEPTH - 1)}`]);
+  });
+
+  it('names the path through keys, indices and escaped keys that come before the deep part', () => {
+    const deep = nested(MAX_BODY_DEPTH);
+    const text = `{"events":[{"type":"a","data":{}},{"type":"x,[{","data":{"l":[1,"]",{"k\\"\\u00e9":${deep}}]}}]}`;
+    expect(fields(text)).toEqual([`events[1].data.l[2].k"é${'[0]'.repeat(MAX_BODY_DEPTH - 6)}`]);
   });
 
   it('refuses 10,000 and 1,000,000 levels with a 400, not a stack overflow', () => {
@@ -148,6 +153,9 @@ describe('parseStrictJson: depth', () => {
       const error = refusal(`{"type":"a","data":{"x":${nested(depth)}}}`);
       expect(error.status).toBe(400);
       expect(error.message).toContain(`${MAX_BODY_DEPTH} levels`);
+      const field = error.details?.[0]?.field ?? '';
+      expect(field.startsWith('data.x[0][0]')).toBe(true);
+      expect(field.length).toBeLessThanOrEqual(200);
     }
   });
 
