@@ -177,12 +177,21 @@ export const rotateSecretSchema = z.strictObject({
     .default(86_400),
 });
 
-const pageLimitSchema = z.coerce
-  .number({ error: 'must be an integer from 1 to 100' })
-  .int('must be an integer from 1 to 100')
-  .min(1, 'must be an integer from 1 to 100')
-  .max(100, 'must be an integer from 1 to 100')
-  .default(50);
+const PAGE_LIMIT = 'must be an integer from 1 to 100';
+/**
+ * A query value is text: only plain decimal digits are a number. `z.coerce` alone would read
+ * `0x10` as 16 and `1e1` or ` 5` as numbers too.
+ */
+const pageLimitSchema = z.preprocess(
+  (value) =>
+    typeof value === 'string' ? (/^[0-9]+$/.test(value) ? Number(value) : Number.NaN) : value,
+  z
+    .number({ error: PAGE_LIMIT })
+    .int(PAGE_LIMIT)
+    .min(1, PAGE_LIMIT)
+    .max(100, PAGE_LIMIT)
+    .default(50),
+);
 
 /** The query of `GET /v1/subscriptions`. */
 export const listQuerySchema = z.strictObject({

@@ -150,7 +150,19 @@ describe('parseQuery', () => {
     ]);
   });
 
+  it.each(['0x10', ' 5', '5 ', '1e1', '5.0', '+5', '-1', '', 'Infinity', '0', '101'])(
+    'refuses the limit %j, reading only plain digits as a number',
+    (limit) => {
+      for (const schema of [listQuerySchema, deliveriesQuerySchema]) {
+        expect(refusal(() => parseQuery(schema, { limit })).details).toEqual([
+          { field: 'limit', message: 'must be an integer from 1 to 100' },
+        ]);
+      }
+    },
+  );
+
   it('parses a good query, and no query at all', () => {
+    expect(parseQuery(deliveriesQuerySchema, { limit: '100' })).toMatchObject({ limit: 100 });
     expect(parseQuery(listQuerySchema, { limit: '5', cursor: 'abc' })).toEqual({
       limit: 5,
       cursor: 'abc',
