@@ -24,6 +24,15 @@ export const RESERVED_HEADERS = new Set([
   'expect',
 ]);
 
+/**
+ * Whether Hookbridge owns the header: one of RESERVED_HEADERS, or any `webhook-…` name (the
+ * Standard Webhooks namespace, where new signature headers would appear).
+ */
+export function isReservedHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-');
+}
+
 /** An RFC 9110 token (§5.1). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /**
@@ -98,7 +107,7 @@ const headersSchema = z
           message: `"${name}" is not a valid header name (an RFC 9110 token: letters, digits and !#$%&'*+.^_\`|~-)`,
           input: ctx.value,
         });
-      } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      } else if (isReservedHeader(name)) {
         ctx.issues.push({
           code: 'custom',
           message: `"${name}" is reserved: Hookbridge sets it`,

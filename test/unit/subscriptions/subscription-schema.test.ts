@@ -89,8 +89,15 @@ describe('subscription headers', () => {
     'Connection',
     'TE',
     'Upgrade',
+    'Webhook-Version',
+    'webhook-signature-v2',
   ])('refuses %s, which Hookbridge or the HTTP client sets', (name) => {
     expect(refusal(() => patchWith({ [name]: 'x' })).message).toMatch(/reserved/);
+  });
+
+  it('accepts names that only resemble reserved ones', () => {
+    const headers = { 'X-Webhook-Id': 'a', Webhook: 'b', 'Content-Typo': 'c', Hosts: 'd' };
+    expect(createWith(headers).headers).toEqual(headers);
   });
 
   it('refuses a name given twice in different cases, which would be sent twice', () => {
