@@ -1,4 +1,5 @@
 import { type ErrorDetail, ValidationError } from '../errors.js';
+import { duplicateKeyPaths, formatPath, pathPastDepth } from './json-text-paths.js';
 
 declare global {
   interface String {
@@ -27,8 +28,9 @@ class InexactNumber {
  * Parses a JSON request body and refuses, with a 400 naming the path, anything that would
  * not reach DynamoDB or a subscriber exactly as sent: nesting deeper than MAX_BODY_DEPTH
  * (checked on the text, without recursion, before parsing), strings and keys that are not
- * well-formed Unicode (lone surrogates), `__proto__` keys (an object copy drops them), and
- * numbers a double cannot hold (`1e400`, `2**53 + 1`, `1e-400`, too many decimals).
+ * well-formed Unicode (lone surrogates), `__proto__` keys (an object copy drops them), a key
+ * written twice in one object (JSON.parse keeps the last), and numbers a double cannot hold
+ * (`1e400`, `2**53 + 1`, `1e-400`, too many decimals).
  * Numbers are otherwise delivered in their shortest form: `1.0` as `1`, `1E2` as `100`.
  */
 export function parseStrictJson(text: string): unknown {
@@ -55,6 +57,15 @@ export function parseStrictJson(text: string): unknown {
   const suspect =
     scan.inexact || scan.escapes || text.includes('__proto__') || !text.isWellFormed();
   const details = suspect ? problems(value) : [];
+  // JSON.parse keeps the last of two equal keys; fewer keys parsed than written means one was
+  // dropped. Paths are only looked for then.
+  if (details.length === 0 && countKeys(value) !== scan.keys) {
+    for (const field of duplicateKeyPaths(text, MAX_DETAILS))
+      details.push({
+        field,
+        message: 'the key appears twice in its object (JSON.parse would keep only the last)',
+      });
+  }
   if (details.length > 0) {
     const shown = details.map((d) => `${d.field}: ${d.message}`).join('; ');
     throw new ValidationError(
@@ -72,6 +83,8 @@ interface TextScan {
   readonly inexact: boolean;
   /** A `\u` escape in a string (it can spell a lone surrogate or `__proto__`). */
   readonly escapes: boolean;
+  /** Colons outside strings: in JSON text, one per key. */
+  readonly keys: number;
 }
 
 /**
@@ -83,6 +96,7 @@ function scanText(text: string): TextScan {
   let depth = 0;
   let deepest = 0;
   let inexact = false;
+  let keys = 0;
   // Outside a string, `\u` is not JSON at all, so looking at the whole text is enough.
   const escapes = text.includes('\\u');
   for (let i = 0; i < text.length; i++) {
@@ -91,7 +105,7 @@ function scanText(text: string): TextScan {
       // Skip the string: to the next quote that an even number of backslashes precedes.
       for (let from = i + 1; ; ) {
         const quote = text.indexOf('"', from);
-        if (quote === -1) return { depth: deepest, inexact, escapes };
+        if (quote === -1) return { depth: deepest, inexact, escapes, keys };
         let backslash = quote - 1;
         while (text.charCodeAt(backslash) === 0x5c) backslash--;
         if ((quote - 1 - backslash) % 2 === 0) {
@@ -105,6 +119,8 @@ function scanText(text: string): TextScan {
       if (depth > deepest) deepest = depth;
     } else if (c === 0x7d || c === 0x5d) {
       depth--;
+    } else if (c === 0x3a) {
+      keys++;
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       const start = i;
       let digits = 0;
@@ -125,47 +141,7 @@ function scanText(text: string): TextScan {
       }
     }
   }
-  return { depth: deepest, inexact, escapes };
-}
-
-/**
- * The path of the first object or array that starts past `limit` levels, e.g.
- * `events[0].data.a.a…`, so the 400 names the field. A second, slower pass over the text
- * (tracking keys and indices), run only for a body refused anyway.
- */
-function pathPastDepth(text: string, limit: number): string {
-  const stack: { key: string | number; expectKey: boolean; array: boolean }[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const top = stack[stack.length - 1];
-    if (c === 0x22) {
-      const start = i;
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) {
-        if (text.charCodeAt(i) === 0x5c) i++;
-      }
-      if (top && !top.array && top.expectKey) {
-        top.key = decodeKey(text.slice(start, i + 1));
-        top.expectKey = false;
-      }
-    } else if (c === 0x2c && top) {
-      if (top.array) top.key = (top.key as number) + 1;
-      else top.expectKey = true;
-    } else if (c === 0x7b || c === 0x5b) {
-      if (stack.length >= limit) return pathOfKeys(stack.map((entry) => entry.key));
-      stack.push({ key: c === 0x5b ? 0 : '', expectKey: c === 0x7b, array: c === 0x5b });
-    } else if (c === 0x7d || c === 0x5d) {
-      stack.pop();
-    }
-  }
-  return 'body';
-}
-
-function decodeKey(quoted: string): string {
-  try {
-    return JSON.parse(quoted) as string;
-  } catch {
-    return quoted.slice(1, -1);
-  }
+  return { depth: deepest, inexact, escapes, keys };
 }
 
 /** Node 22 passes a primitive's source text to the reviver (the JSON.parse source text proposal). */
@@ -189,6 +165,26 @@ function canonicalDecimal(text: string): string | undefined {
   const significant = digits.replace(/0+$/, '');
   const power = Number(exponent) - fraction.length + (digits.length - significant.length);
   return `${sign}${significant}e${power}`;
+}
+
+/** The number of keys of every object in the value, counted without recursion. */
+function countKeys(root: unknown): number {
+  let count = 0;
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (const item of value) if (item !== null && typeof item === 'object') stack.push(item);
+    } else {
+      for (const key in value) {
+        count++;
+        const child = (value as Record<string, unknown>)[key];
+        if (child !== null && typeof child === 'object') stack.push(child);
+      }
+    }
+  }
+  return count;
 }
 
 /** A value met by the walk and how it was reached; its path is only spelled out for a problem. */
@@ -244,16 +240,7 @@ function problems(root: unknown): ErrorDetail[] {
 function pathOf(visit: Visit): string {
   const keys: (string | number)[] = [];
   for (let v: Visit | undefined = visit; v?.key !== undefined; v = v.parent) keys.push(v.key);
-  return pathOfKeys(keys.reverse());
-}
-
-function pathOfKeys(keys: readonly (string | number)[]): string {
-  let path = '';
-  for (const key of keys) {
-    if (typeof key === 'number') path += `[${key}]`;
-    else path += path ? `.${key.toWellFormed()}` : key.toWellFormed();
-  }
-  return path || 'body';
+  return formatPath(keys.reverse());
 }
 
 function clip(text: string, length = 40): string {

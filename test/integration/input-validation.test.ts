@@ -75,6 +75,8 @@ describe('ingest refuses what it could not publish or deliver exactly, with a 40
     ['2^53 + 1 (delivered as 2^53)', '{"type":"a","data":{"id":9007199254740993}}', 'data.id'],
     ['a 20-digit integer', '{"type":"a","data":{"id":[12345678901234567890]}}', 'data.id[0]'],
     ['1e-400 (delivered as 0)', '{"type":"a","data":{"n":1e-400}}', 'data.n'],
+    ['a key twice (the first was dropped)', '{"type":"a","data":{"k":1,"k":2}}', 'data.k'],
+    ['type twice', '{"type":"a","data":{},"type":"b"}', 'type'],
   ])('single: %s', async (_, text, field) => {
     const response = await send(text);
     expect(response.status).toBe(400);
@@ -276,6 +278,16 @@ describe('management refuses bad strings and headers with a 400, storing nothing
     expect(patched.status).toBe(400);
     expect(patched.body.error.details.map((d: { field: string }) => d.field)).toEqual([
       '__proto__',
+    ]);
+  });
+
+  it('a metadata key written twice is refused, not stored with the last value', async () => {
+    const response = await h.call('POST /v1/subscriptions', {
+      body: `{"url":"${hook}","eventTypes":["a"],"metadata":{"team":"a","team":"b"}}`,
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'metadata.team',
     ]);
   });
 

@@ -134,6 +134,28 @@ describe('parseStrictJson: keys', () => {
   });
 });
 
+describe('parseStrictJson: duplicate keys', () => {
+  it('refuses a key written twice in one object, naming it, rather than keeping the last', () => {
+    expect(fields('{"a":1,"a":2}')).toEqual(['a']);
+    expect(fields('{"data":{"list":[{},{"k":1,"j":2,"k":3}]}}')).toEqual(['data.list[1].k']);
+    expect(fields('{"x":{"a":1},"x":{"a":1}}')).toEqual(['x']);
+  });
+
+  it('sees keys that are equal once unescaped', () => {
+    expect(fields('{"data":{"a":1,"\\u0061":2}}')).toEqual(['data.a']);
+    expect(fields('{"é":1,"\\u00e9":2}')).toEqual(['é']);
+  });
+
+  it('lists each duplicate, in the order of the text', () => {
+    expect(fields('{"a":1,"b":{"c":1,"c":2},"a":3}')).toEqual(['b.c', 'a']);
+  });
+
+  it('accepts the same key in different objects, and colons inside strings', () => {
+    const text = '{"a":{"k":1},"b":{"k":1},"c":[{"k":":"},{"k":"a:b"}],"d":"x:y:z"}';
+    expect(parseStrictJson(text)).toEqual(JSON.parse(text));
+  });
+});
+
 describe('parseStrictJson: depth', () => {
   it(`accepts ${MAX_BODY_DEPTH} levels and refuses one more, naming where it goes too deep`, () => {
     expect(() => parseStrictJson(nested(MAX_BODY_DEPTH))).not.toThrow();
