@@ -41,7 +41,7 @@ Every route is authorized with AWS IAM: sign requests with Signature Version 4 (
 
 Request bodies are UTF-8 JSON stored and delivered exactly as sent, or refused with a 400 whose
 \`details\` name the path: every string and key must be well-formed Unicode (no lone
-surrogates), no key may be \`__proto__\`, every number must be one an IEEE 754 double holds
+surrogates), no key may be \`__proto__\` or appear twice in one object, every number must be one an IEEE 754 double holds
 exactly (send larger integers and long decimals as strings; \`1.0\` is delivered as \`1\`), and
 a body nests objects and arrays at most ${MAX_BODY_DEPTH} levels.`;
 
