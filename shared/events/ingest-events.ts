@@ -30,11 +30,12 @@ export interface IngestFailure {
 }
 
 /**
- * EventBridge codes (per entry, or of a thrown PutEvents call) that condemn the event itself:
- * sending it again cannot succeed. Throttling, internal failures and the deployment's own
- * problems (permissions, a missing bus) are `publish_failed` instead.
+ * Per-entry EventBridge codes that condemn the event itself: sending it again cannot succeed.
+ * Throttling, internal failures, the deployment's own problems (permissions, a missing bus)
+ * and a thrown PutEvents call (it fails every entry of the call, the good ones too) are
+ * `publish_failed` instead.
  */
-const REJECTED_EVENT_CODES = new Set(['MalformedDetail', 'InvalidArgument', 'ValidationException']);
+const REJECTED_EVENT_CODES = new Set(['MalformedDetail', 'InvalidArgument']);
 
 /**
  * Gives each event an id and a timestamp, checks every entry against the size limit (one

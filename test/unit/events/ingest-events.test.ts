@@ -168,7 +168,7 @@ describe('ingestEvents', () => {
   it.each([
     ['MalformedDetail', 'event_rejected'],
     ['InvalidArgument', 'event_rejected'],
-    ['ValidationException', 'event_rejected'],
+    ['ValidationException', 'publish_failed'],
     ['ThrottlingException', 'publish_failed'],
     ['InternalFailure', 'publish_failed'],
     ['AccessDeniedException', 'publish_failed'],
