@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
+import { ApiError } from '../shared/errors.js';
+import { parseStrictJson } from '../shared/http/strict-json.js';
 import { UsageError } from './cli-error.js';
 
 /** Where `@file` arguments are read from: the working directory, and `@-` for stdin. */
@@ -34,9 +36,17 @@ export function parseJsonArgument(value: string, flag: string, files: FileReader
     }
   }
   try {
-    return JSON.parse(text);
+    JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${flag}${source} is not valid JSON: ${reason(error)}`);
+  }
+  // What the API would refuse (an inexact number, a lone surrogate, `__proto__`, too deep):
+  // refused here too, before JSON.parse could change it on the way (1e400 sent as null).
+  try {
+    return parseStrictJson(text);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    throw new UsageError(`${flag}${source}: ${error.message}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -176,8 +177,10 @@ function toEvent(
       time: new Date(now).toISOString(),
       timeEpoch: now,
     },
-    ...(body.length > 0 && { body: body.toString('utf8') }),
-    isBase64Encoded: false,
+    // Text that is not UTF-8 goes on base64-encoded, as API Gateway sends binary bodies, so the
+    // handler sees the bytes as sent rather than U+FFFD in place of each bad sequence.
+    ...(body.length > 0 && { body: body.toString(isUtf8(body) ? 'utf8' : 'base64') }),
+    isBase64Encoded: body.length > 0 && !isUtf8(body),
   };
 }
 

@@ -6,12 +6,19 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
-import { NotFoundError, ServiceUnavailableError, ValidationError } from '../../shared/errors.js';
+import {
+  ApiError,
+  type ErrorDetail,
+  NotFoundError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../../shared/errors.js';
 import { EventBridgePublisher } from '../../shared/events/event-publisher.js';
 import { parseBatchInput, parseEventInput } from '../../shared/events/event-schema.js';
 import { type IngestResult, ingestEvents } from '../../shared/events/ingest-events.js';
 import { apiErrorHandler } from '../../shared/http/api-error-handler.js';
 import {
+  assertWellFormed,
   type HttpRequest,
   type HttpResponse,
   header,
@@ -70,11 +77,23 @@ function idempotencyKey(request: HttpRequest): string | undefined {
       `Idempotency-Key: must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters (got ${key.length})`,
     );
   }
+  assertWellFormed('Idempotency-Key', key);
   return key;
 }
 
-/** A failed single event is a 503 and is not remembered, so the producer can retry the key. */
+/**
+ * A failed single event is not remembered, so the producer can retry the key: a 422 when
+ * EventBridge refused the event for good, a 503 when a retry can succeed.
+ */
 function singleResponse(result: IngestResult | undefined): HttpResponse {
+  if (result?.status === 'failed' && result.error.code === 'event_rejected') {
+    throw new ApiError(
+      422,
+      'event_rejected',
+      `${result.error.message}; sending it again will not help`,
+      [{ field: 'body', message: result.error.message }],
+    );
+  }
   if (!result || result.status === 'failed') {
     throw new ServiceUnavailableError(
       'publish_failed',
@@ -87,17 +106,33 @@ function singleResponse(result: IngestResult | undefined): HttpResponse {
 /**
  * 202 when every event was published; 207 listing each event's id or error when some were
  * not (remembered under the Idempotency-Key, so a retry cannot publish the others twice);
- * 503, not remembered, when none was.
+ * when none was, and not remembered: 422 if EventBridge refused every one for good, 503 if
+ * every failure may pass on a retry.
  */
 function batchResponse(results: readonly IngestResult[]): HttpResponse {
-  const failed = results.filter((r) => r.status === 'failed').length;
-  if (failed === results.length) {
+  const failures = results.flatMap((r, index) =>
+    r.status === 'failed' ? [{ index, error: r.error }] : [],
+  );
+  const rejected = failures.filter((f) => f.error.code === 'event_rejected');
+  if (failures.length === results.length && rejected.length === failures.length) {
+    const details: ErrorDetail[] = rejected.map((f) => ({
+      field: `events[${f.index}]`,
+      message: f.error.message,
+    }));
+    throw new ApiError(
+      422,
+      'event_rejected',
+      `EventBridge rejected every event of the batch; sending them again will not help (${details[0]?.message})`,
+      details,
+    );
+  }
+  if (failures.length === results.length && rejected.length === 0) {
     throw new ServiceUnavailableError(
       'publish_failed',
       'none of the events could be published; it is safe to retry',
     );
   }
-  return jsonResponse(failed === 0 ? 202 : 207, { events: results });
+  return jsonResponse(failures.length === 0 ? 202 : 207, { events: results });
 }
 
 function recordMetrics(results: readonly IngestResult[]): void {

@@ -18,6 +18,7 @@ import {
   deliveriesQuerySchema,
   listQuerySchema,
   parseBody,
+  parseQuery,
   replaySchema,
   rotateSecretSchema,
   updateSubscriptionSchema,
@@ -45,7 +46,7 @@ export function createManagementHandler(components: ManagementComponents, logger
       return jsonResponse(201, { ...toView(subscription), secret });
     },
     'GET /v1/subscriptions': async (request) => {
-      const { limit, cursor } = parseBody(listQuerySchema, request.queryStringParameters ?? {});
+      const { limit, cursor } = parseQuery(listQuerySchema, request.queryStringParameters);
       const page = await service.list({ limit, ...(cursor && { cursor }) });
       return jsonResponse(200, {
         data: page.items.map(toView),
@@ -71,7 +72,7 @@ export function createManagementHandler(components: ManagementComponents, logger
     },
     'GET /v1/subscriptions/{id}/deliveries': async (request, id) => {
       await service.get(id);
-      const query = parseBody(deliveriesQuerySchema, request.queryStringParameters ?? {});
+      const query = parseQuery(deliveriesQuerySchema, request.queryStringParameters);
       const page = await attempts.list(id, query);
       return jsonResponse(200, {
         data: page.items,

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { type ErrorDetail, PayloadTooLargeError, ValidationError } from '../errors.js';
+import { jsonDepth, MAX_FIELD_DEPTH } from '../json-depth.js';
 
 /** Dot-separated segments of `[A-Za-z0-9_-]`, 1–128 characters in all (DESIGN §3). */
 const EVENT_TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -15,9 +16,16 @@ export const eventTypeSchema = z
     z.regex(EVENT_TYPE, 'must be dot-separated segments of letters, digits, "_" and "-"'),
   );
 
-const dataSchema = z.record(z.string(), z.unknown(), {
-  error: (issue) => (issue.input === undefined ? 'is required' : 'must be a JSON object'),
-});
+const dataSchema = z
+  .record(z.string(), z.unknown(), {
+    error: (issue) => (issue.input === undefined ? 'is required' : 'must be a JSON object'),
+  })
+  .check(
+    z.refine(
+      (data) => jsonDepth(data, MAX_FIELD_DEPTH) <= MAX_FIELD_DEPTH,
+      `must nest objects and arrays at most ${MAX_FIELD_DEPTH} levels deep (data itself is level 1)`,
+    ),
+  );
 
 /** What a producer sends for one event. */
 export const eventInputSchema = z.strictObject(

@@ -24,9 +24,18 @@ export type IngestResult =
   | { readonly id: string; readonly status: 'failed'; readonly error: IngestFailure };
 
 export interface IngestFailure {
-  readonly code: string;
+  /** `event_rejected`: EventBridge refused the event itself; `publish_failed`: anything else. */
+  readonly code: 'event_rejected' | 'publish_failed';
   readonly message: string;
 }
+
+/**
+ * Per-entry EventBridge codes that condemn the event itself: sending it again cannot succeed.
+ * Throttling, internal failures, the deployment's own problems (permissions, a missing bus)
+ * and a thrown PutEvents call (it fails every entry of the call, the good ones too) are
+ * `publish_failed` instead.
+ */
+const REJECTED_EVENT_CODES = new Set(['MalformedDetail', 'InvalidArgument']);
 
 /**
  * Gives each event an id and a timestamp, checks every entry against the size limit (one
@@ -58,7 +67,8 @@ export async function ingestEvents(
       id,
       status: 'failed',
       error: {
-        code: 'publish_failed',
+        code:
+          outcome && REJECTED_EVENT_CODES.has(outcome.code) ? 'event_rejected' : 'publish_failed',
         // The code only: EventBridge's message can name the account and role (it is logged).
         message: outcome
           ? `EventBridge rejected the event (${outcome.code})`

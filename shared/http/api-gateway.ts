@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ApiError, UnsupportedMediaTypeError, ValidationError } from '../errors.js';
+import { parseStrictJson } from './strict-json.js';
 
 export type HttpRequest = APIGatewayProxyEventV2;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -28,9 +29,14 @@ export function header(request: HttpRequest, name: string): string | undefined {
   return request.headers?.[name.toLowerCase()];
 }
 
+/** Refuses bytes that are not UTF-8 rather than replacing them with U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
  * The request body parsed as JSON. Answers 415 unless the content type is JSON
- * (`application/json` or `application/…+json`), and 400 for a missing or malformed body.
+ * (`application/json` or `application/…+json`), and 400 for a missing or malformed body,
+ * one that is not UTF-8, or one `parseStrictJson` refuses (too deep, lone surrogates,
+ * `__proto__` keys, numbers a double cannot hold), naming the path.
  */
 export function readJsonBody(request: HttpRequest): unknown {
   const contentType = header(request, 'content-type');
@@ -40,19 +46,28 @@ export function readJsonBody(request: HttpRequest): unknown {
       `Content-Type must be application/json${contentType ? ` (got "${contentType}")` : ''}`,
     );
   }
-  const raw = request.isBase64Encoded
-    ? Buffer.from(request.body ?? '', 'base64').toString('utf8')
-    : (request.body ?? '');
+  const raw = request.isBase64Encoded ? decodeUtf8(request.body ?? '') : (request.body ?? '');
   if (raw.trim() === '')
     throw new ValidationError('the request body is required', undefined, 'invalid_json');
+  return parseStrictJson(raw);
+}
+
+function decodeUtf8(base64: string): string {
   try {
-    return JSON.parse(raw);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ValidationError(
-      `the request body is not valid JSON: ${reason}`,
-      undefined,
-      'invalid_json',
-    );
+    return UTF8.decode(Buffer.from(base64, 'base64'));
+  } catch {
+    throw new ValidationError('the request body is not valid UTF-8', undefined, 'invalid_json');
+  }
+}
+
+/**
+ * Throws a 400 naming `field` when a value taken from the request line or headers (a query
+ * parameter, the Idempotency-Key) is not well-formed Unicode: DynamoDB would refuse it.
+ */
+export function assertWellFormed(field: string, value: string): void {
+  if (!value.isWellFormed()) {
+    throw new ValidationError(`${field}: is not well-formed Unicode`, [
+      { field, message: 'is not well-formed Unicode' },
+    ]);
   }
 }

@@ -52,7 +52,7 @@ const URL_REFUSED = failure(
 );
 
 /** The ingest errors both event routes share. */
-function ingestFailures(tooLarge: string) {
+function ingestFailures(tooLarge: string, rejected: string) {
   return {
     '409': failure(
       '`idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry shortly.',
@@ -60,7 +60,7 @@ function ingestFailures(tooLarge: string) {
     '413': failure(`\`payload_too_large\`: ${tooLarge}`),
     '415': NOT_JSON,
     '422': failure(
-      '`idempotency_key_reused`: this Idempotency-Key was used with another body; use a new key.',
+      `\`idempotency_key_reused\`: this Idempotency-Key was used with another body; use a new key. \`event_rejected\`: EventBridge refused ${rejected} for good (\`details\` names ${rejected === 'the event' ? 'it' : 'each'}); sending it again will not help, and nothing was remembered.`,
     ),
     ...ANY_ROUTE,
   };
@@ -87,9 +87,9 @@ export function apiPaths() {
           '400': failure(
             'The body is not JSON (`invalid_json`), the event is invalid or the Idempotency-Key is empty or too long (`validation_error`); `details` names each field.',
           ),
-          ...ingestFailures(`the event is larger than ${ENTRY_LIMIT}`),
+          ...ingestFailures(`the event is larger than ${ENTRY_LIMIT}`, 'the event'),
           '503': failure(
-            '`publish_failed`: the event could not be published. Nothing was remembered under the Idempotency-Key: retrying is safe.',
+            '`publish_failed`: the event could not be published (throttling, an EventBridge or deployment failure). Nothing was remembered under the Idempotency-Key: retrying is safe.',
           ),
         },
       },
@@ -106,16 +106,17 @@ export function apiPaths() {
           '202': answer('BatchResult', 'Every event was accepted.'),
           '207': answer(
             'BatchResult',
-            'Some events were accepted and some failed to publish; each failed one carries its error. Remembered under the Idempotency-Key, so a retry with it publishes nothing twice: send the failed events again with a new key.',
+            'Some events were accepted and some failed to publish (or none was, some for good): each failed one carries its error, `event_rejected` (EventBridge refused it for good) or `publish_failed` (worth sending again). Remembered under the Idempotency-Key, so a retry with it publishes nothing twice: send the failed events again with a new key.',
           ),
           '400': failure(
             'The body is not JSON (`invalid_json`), the batch is empty (`empty_batch`), an event is invalid or the Idempotency-Key is empty or too long (`validation_error`); `details` lists each bad field as `events[i].field`.',
           ),
           ...ingestFailures(
             `more than ${MAX_BATCH_EVENTS} events, or one of them larger than ${ENTRY_LIMIT}`,
+            'every event of the batch',
           ),
           '503': failure(
-            '`publish_failed`: none of the events could be published. Nothing was remembered under the Idempotency-Key: retrying is safe.',
+            '`publish_failed`: none of the events could be published, and each may pass on a retry. Nothing was remembered under the Idempotency-Key: retrying is safe.',
           ),
         },
       },

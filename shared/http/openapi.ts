@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MAX_ATTEMPTS, MAX_RETRY_DELAY_SECONDS } from '../delivery/retry-policy.js';
 import { batchInputSchema, eventInputSchema, MAX_BATCH_EVENTS } from '../events/event-schema.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../idempotency/idempotent-requests.js';
+import { MAX_FIELD_DEPTH } from '../json-depth.js';
 import {
   acceptedEventSchema,
   batchResultSchema,
@@ -23,8 +24,8 @@ import {
   rotateSecretSchema,
   updateSubscriptionSchema,
 } from '../subscriptions/subscription-schema.js';
-
 import { apiPaths } from './openapi-paths.js';
+import { MAX_BODY_DEPTH } from './strict-json.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -36,7 +37,13 @@ routes.
 
 Every route is authorized with AWS IAM: sign requests with Signature Version 4 (service
 \`execute-api\`). Errors are JSON \`{"error": {"code", "message", "details"?}}\` with a stable
-\`code\`; internal errors say \`internal_error\` and nothing more.`;
+\`code\`; internal errors say \`internal_error\` and nothing more.
+
+Request bodies are UTF-8 JSON stored and delivered exactly as sent, or refused with a 400 whose
+\`details\` name the path: every string and key must be well-formed Unicode (no lone
+surrogates), no key may be \`__proto__\` or appear twice in one object, every number must be one an IEEE 754 double holds
+exactly (send larger integers and long decimals as strings; \`1.0\` is delivered as \`1\`), and
+a body nests objects and arrays at most ${MAX_BODY_DEPTH} levels.`;
 
 /**
  * Builds the OpenAPI 3.1 document of the whole HTTP API (ingest and management). Request
@@ -183,7 +190,7 @@ function describeRequests(schemas: Record<string, JsonSchema>): void {
   const { status: _status, ...createFields } = SUBSCRIPTION_FIELD_DESCRIPTIONS;
   describeSchema(schemas, 'Event', 'One event.', {
     type: 'Dot-separated segments of letters, digits, `_` and `-`, 1–128 characters, e.g. `order.created`.',
-    data: 'The payload, a JSON object; subscribers receive it as sent.',
+    data: `The payload, a JSON object nesting at most ${MAX_FIELD_DEPTH} levels (\`data\` itself is level 1); subscribers receive it exactly as sent.`,
   });
   describeSchema(schemas, 'EventBatch', 'Several events, published together.', {
     events: `1 to ${MAX_BATCH_EVENTS} events; more is a 413. One invalid event rejects the whole batch.`,

@@ -25,7 +25,7 @@ export const SUBSCRIPTION_FIELD_DESCRIPTIONS = {
   description: 'Free text for operators.',
   metadata: 'Up to 50 string keys (≤ 64 characters) to string values (≤ 512 characters).',
   headers:
-    'Extra headers sent with every delivery: at most 20, valid header names, values of one line of at most 1024 characters. Headers Hookbridge sets (content-type, user-agent, webhook-*, hop-by-hop headers) are refused.',
+    'Extra headers sent with every delivery: at most 20; names are RFC 9110 tokens, each at most once whatever its case; values are at most 1024 characters of visible ASCII, with spaces or tabs only between characters (no control characters, DEL or non-ASCII). Headers Hookbridge or the HTTP client sets (content-type, content-length, host, user-agent, any webhook-* name, hop-by-hop headers) are refused.',
   maxConcurrency: 'How many deliveries to this subscriber may be in flight at once.',
   retrySchedule:
     'Seconds to wait after each failed attempt; its length + 1 is the number of attempts, after which the event goes to the dead-letter queue.',

@@ -24,7 +24,23 @@ export const RESERVED_HEADERS = new Set([
   'expect',
 ]);
 
+/**
+ * Whether Hookbridge owns the header: one of RESERVED_HEADERS, or any `webhook-…` name (the
+ * Standard Webhooks namespace, where new signature headers would appear).
+ */
+export function isReservedHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-');
+}
+
+/** An RFC 9110 token (§5.1). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * An RFC 9110 field value (§5.5) of visible ASCII: SP and HTAB only between visible
+ * characters (a client would trim them at the ends). obs-text (0x80–0xFF) is refused: how
+ * a string becomes those bytes is ambiguous, and HTTP clients reject it.
+ */
+const HEADER_VALUE = /^(?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?$/;
 const DEFAULT_MAX_CONCURRENCY = 10;
 
 const required = (what: string) => (issue: { input: unknown }) =>
@@ -83,25 +99,39 @@ const headersSchema = z
     const names = Object.keys(ctx.value);
     if (names.length > 20)
       ctx.issues.push({ code: 'custom', message: 'at most 20 headers', input: ctx.value });
+    const seen = new Set<string>();
     for (const name of names) {
       if (!HEADER_NAME.test(name)) {
         ctx.issues.push({
           code: 'custom',
-          message: `"${name}" is not a valid header name`,
+          message: `"${name}" is not a valid header name (an RFC 9110 token: letters, digits and !#$%&'*+.^_\`|~-)`,
           input: ctx.value,
         });
-      } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      } else if (isReservedHeader(name)) {
         ctx.issues.push({
           code: 'custom',
           message: `"${name}" is reserved: Hookbridge sets it`,
           input: ctx.value,
         });
-      }
-      const value = ctx.value[name] ?? '';
-      if (/[\r\n\0]/.test(value) || value.length > 1024) {
+      } else if (seen.has(name.toLowerCase())) {
         ctx.issues.push({
           code: 'custom',
-          message: `the value of "${name}" must be one line of at most 1024 characters`,
+          message: `"${name}" is given twice (header names are case-insensitive)`,
+          input: ctx.value,
+        });
+      }
+      seen.add(name.toLowerCase());
+      const value = ctx.value[name] ?? '';
+      if (value.length > 1024) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `the value of "${name}" must be at most 1024 characters`,
+          input: ctx.value,
+        });
+      } else if (!HEADER_VALUE.test(value)) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `the value of "${name}" must be visible ASCII, with spaces or tabs only between characters (no control characters, DEL or non-ASCII)`,
           input: ctx.value,
         });
       }
@@ -156,12 +186,21 @@ export const rotateSecretSchema = z.strictObject({
     .default(86_400),
 });
 
-const pageLimitSchema = z.coerce
-  .number({ error: 'must be an integer from 1 to 100' })
-  .int('must be an integer from 1 to 100')
-  .min(1, 'must be an integer from 1 to 100')
-  .max(100, 'must be an integer from 1 to 100')
-  .default(50);
+const PAGE_LIMIT = 'must be an integer from 1 to 100';
+/**
+ * A query value is text: only plain decimal digits are a number. `z.coerce` alone would read
+ * `0x10` as 16 and `1e1` or ` 5` as numbers too.
+ */
+const pageLimitSchema = z.preprocess(
+  (value) =>
+    typeof value === 'string' ? (/^[0-9]+$/.test(value) ? Number(value) : Number.NaN) : value,
+  z
+    .number({ error: PAGE_LIMIT })
+    .int(PAGE_LIMIT)
+    .min(1, PAGE_LIMIT)
+    .max(100, PAGE_LIMIT)
+    .default(50),
+);
 
 /** The query of `GET /v1/subscriptions`. */
 export const listQuerySchema = z.strictObject({
@@ -209,6 +248,35 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
         ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
         : issue.message,
   }));
+  throw new ValidationError(details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
+}
+
+/**
+ * Parses a query string's parameters with one of the query schemas above; throws a
+ * ValidationError (400) naming each bad or unknown parameter, and each value that is not
+ * well-formed Unicode.
+ */
+export function parseQuery<S extends z.ZodType>(
+  schema: S,
+  parameters: Record<string, string | undefined> | undefined,
+): z.infer<S> {
+  const query = parameters ?? {};
+  const details: ErrorDetail[] = [];
+  for (const [name, value] of Object.entries(query)) {
+    if (!name.isWellFormed() || !(value ?? '').isWellFormed()) {
+      details.push({ field: name.toWellFormed(), message: 'is not well-formed Unicode' });
+    }
+  }
+  const parsed = details.length === 0 ? schema.safeParse(query) : undefined;
+  if (parsed?.success) return parsed.data;
+  for (const issue of parsed?.error.issues ?? []) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys)
+        details.push({ field: key, message: 'unknown query parameter' });
+    } else {
+      details.push({ field: issue.path.map(String).join('.') || 'query', message: issue.message });
+    }
+  }
   throw new ValidationError(details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
 }
 

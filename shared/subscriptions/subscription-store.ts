@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, ValidationError } from '../errors.js';
-import type { Subscription } from './subscription.js';
+import { isSubscriptionId, type Subscription } from './subscription.js';
 
 /** One page of subscriptions and the opaque cursor of the next, if any. */
 export interface SubscriptionPage {
@@ -218,7 +218,13 @@ function encodeCursor(key: Record<string, unknown>): string {
 function decodeCursor(cursor: string): Record<string, unknown> {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof key === 'object' && key !== null && typeof key.id === 'string')
+    // Only a subscription id: DynamoDB answers an empty or malformed start key with an error (a 500).
+    if (
+      typeof key === 'object' &&
+      key !== null &&
+      typeof key.id === 'string' &&
+      isSubscriptionId(key.id)
+    )
       return { id: key.id };
   } catch {
     // fall through to the error below

@@ -51,6 +51,22 @@ describe('JSON arguments (--data, --filter)', () => {
     );
   });
 
+  it('refuses what the API would, rather than sending it changed, naming the flag and path', () => {
+    expect(
+      usageMessage(() => parseJsonArgument('{"id":9007199254740993}', '--data', files)),
+    ).toMatch(/^--data: id: the number 9007199254740993 cannot be held exactly/);
+    expect(usageMessage(() => parseJsonArgument('{"n":[1e400]}', '--data', files))).toMatch(
+      /^--data: n\[0\]: /,
+    );
+    expect(usageMessage(() => parseJsonArgument('{"__proto__":{}}', '--filter', files))).toMatch(
+      /^--filter: __proto__: /,
+    );
+    expect(parseJsonArgument('{"id":9007199254740991,"s":"😀"}', '--data', files)).toEqual({
+      id: 9007199254740991,
+      s: '😀',
+    });
+  });
+
   it('says when the file cannot be read', () => {
     expect(usageMessage(() => parseJsonArgument('@missing.json', '--data', files))).toMatch(
       /^--data: cannot read missing\.json: ENOENT/,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PayloadTooLargeError, ValidationError } from '../../../shared/errors.js';
 import { parseBatchInput, parseEventInput } from '../../../shared/events/event-schema.js';
+import { MAX_FIELD_DEPTH } from '../../../shared/json-depth.js';
 
 /** Runs `fn`, expects it to throw, and returns what it threw. */
 function thrown(fn: () => unknown): unknown {
@@ -205,5 +206,43 @@ describe('parseBatchInput', () => {
   it('rejects unknown fields next to events, naming them', () => {
     const error = validationError(() => parseBatchInput({ events: [event(0)], dryRun: true }));
     expect(error.message).toContain('"dryRun"');
+  });
+});
+
+describe('the depth of data', () => {
+  /** `data` nesting `levels` levels in all, alternating objects and arrays. */
+  function deep(levels: number): Record<string, unknown> {
+    let value: unknown = 'leaf';
+    for (let level = levels; level > 1; level--) value = level % 2 ? { k: value } : [value];
+    return { k: value };
+  }
+
+  it(`accepts ${MAX_FIELD_DEPTH} levels (data itself is level 1) and refuses one more`, () => {
+    expect(parseEventInput({ type: 'a', data: deep(MAX_FIELD_DEPTH) }).data).toEqual(
+      deep(MAX_FIELD_DEPTH),
+    );
+    const error = validationError(() =>
+      parseEventInput({ type: 'a', data: deep(MAX_FIELD_DEPTH + 1) }),
+    );
+    expect(error.details).toEqual([
+      { field: 'data', message: expect.stringContaining(`${MAX_FIELD_DEPTH} levels`) },
+    ]);
+  });
+
+  it('refuses 100,000 levels with a 400 rather than overflowing the stack', () => {
+    const error = validationError(() => parseEventInput({ type: 'a', data: deep(100_000) }));
+    expect(error.status).toBe(400);
+  });
+
+  it('names the event of a batch whose data is too deep', () => {
+    const error = validationError(() =>
+      parseBatchInput({ events: [event(0), { type: 'a', data: deep(MAX_FIELD_DEPTH + 5) }] }),
+    );
+    expect(error.details?.map((d) => d.field)).toEqual(['events[1].data']);
+  });
+
+  it('counts depth, not size: wide flat data is fine', () => {
+    const wide = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, [i]]));
+    expect(parseEventInput({ type: 'a', data: wide }).data).toEqual(wide);
   });
 });

@@ -165,30 +165,39 @@ describe('ingestEvents', () => {
     expect(overLimit.published).toHaveLength(0);
   });
 
-  it('reports publish failures per event as publish_failed, keeping the others accepted', async () => {
-    const publisher = new FakePublisher((entries) =>
-      entries.map((_, i) =>
-        i === 1
-          ? { ok: false, code: 'MalformedDetail', message: 'Detail is malformed.' }
-          : { ok: true },
-      ),
-    );
+  it.each([
+    ['MalformedDetail', 'event_rejected'],
+    ['InvalidArgument', 'event_rejected'],
+    ['ValidationException', 'publish_failed'],
+    ['ThrottlingException', 'publish_failed'],
+    ['InternalFailure', 'publish_failed'],
+    ['AccessDeniedException', 'publish_failed'],
+    ['TimeoutError', 'publish_failed'],
+  ])(
+    'reports a %s failure per event as %s, keeping the others accepted',
+    async (code, expected) => {
+      const publisher = new FakePublisher((entries) =>
+        entries.map((_, i) =>
+          i === 1 ? { ok: false, code, message: 'Detail is malformed.' } : { ok: true },
+        ),
+      );
 
-    const results = await ingestEvents([input(0), input(1), input(2)], publisher, settings);
+      const results = await ingestEvents([input(0), input(1), input(2)], publisher, settings);
 
-    expect(results[0]).toEqual({ id: expect.any(String), status: 'accepted' });
-    expect(results[1]).toEqual({
-      id: expect.any(String),
-      status: 'failed',
-      error: { code: 'publish_failed', message: expect.stringContaining('MalformedDetail') },
-    });
-    // EventBridge's own message can name the account and role: it is logged, not returned.
-    expect(results[1]?.status === 'failed' && results[1].error.message).not.toContain(
-      'Detail is malformed.',
-    );
-    expect(results[2]).toEqual({ id: expect.any(String), status: 'accepted' });
-    expect(isEventId(results[1]?.id ?? '')).toBe(true);
-  });
+      expect(results[0]).toEqual({ id: expect.any(String), status: 'accepted' });
+      expect(results[1]).toEqual({
+        id: expect.any(String),
+        status: 'failed',
+        error: { code: expected, message: expect.stringContaining(code) },
+      });
+      // EventBridge's own message can name the account and role: it is logged, not returned.
+      expect(results[1]?.status === 'failed' && results[1].error.message).not.toContain(
+        'Detail is malformed.',
+      );
+      expect(results[2]).toEqual({ id: expect.any(String), status: 'accepted' });
+      expect(isEventId(results[1]?.id ?? '')).toBe(true);
+    },
+  );
 
   it('reports an event the publisher gave no outcome for as failed, not accepted', async () => {
     const publisher = new FakePublisher(() => [{ ok: true }]);

@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from '../../../shared/errors.js';
 import {
+  assertWellFormed,
   errorResponse,
   header,
   jsonResponse,
@@ -112,9 +113,44 @@ describe('readJsonBody', () => {
     expect(error.status).toBe(415);
   });
 
+  it.each([
+    ['a lone continuation byte', [0x80]],
+    ['a truncated 2-byte sequence', [0xc3]],
+    ['an overlong encoding of "/"', [0xc0, 0xaf]],
+    ['an encoded surrogate (CESU-8)', [0xed, 0xa0, 0x80]],
+    ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+    ['a Latin-1 é', [0xe9]],
+  ])('answers 400 invalid_json for a base64 body holding %s, not U+FFFD', (_, bytes) => {
+    const text = Buffer.concat([
+      Buffer.from('{"type":"a","data":{"s":"x'),
+      Buffer.from(bytes),
+      Buffer.from('"}}'),
+    ]);
+    const request = { ...post({}), body: text.toString('base64'), isBase64Encoded: true };
+    const error = thrown(() => readJsonBody(request));
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('invalid_json');
+    expect(error.message).toMatch(/UTF-8/);
+  });
+
+  it('refuses what parseStrictJson refuses, naming the path', () => {
+    const error = thrown(() => readJsonBody(post({ body: '{"type":"a","data":{"n":1e400}}' })));
+    expect(error.status).toBe(400);
+    expect(error.details).toEqual([{ field: 'data.n', message: expect.any(String) }]);
+  });
+
   it('returns JSON values that are not objects as they are, for the schema to judge', () => {
     expect(readJsonBody(post({ body: '[1,2]' }))).toEqual([1, 2]);
     expect(readJsonBody(post({ body: 'null' }))).toBeNull();
+  });
+});
+
+describe('assertWellFormed', () => {
+  it('passes well-formed text and refuses a lone surrogate, naming the field', () => {
+    expect(() => assertWellFormed('Idempotency-Key', 'k-😀')).not.toThrow();
+    const error = thrown(() => assertWellFormed('Idempotency-Key', 'k-\ud83d'));
+    expect(error.status).toBe(400);
+    expect(error.details).toEqual([{ field: 'Idempotency-Key', message: expect.any(String) }]);
   });
 });
 
