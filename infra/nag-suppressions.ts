@@ -1,5 +1,4 @@
 import { Stack, Validations } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { lanePrefix } from '../shared/provisioning/lane-names.js';
@@ -27,20 +26,8 @@ const UNSCOPABLE_ACTIONS = [
 function wildcardReasons(hookbridge: Hookbridge): WildcardReason[] {
   const { prefix } = hookbridge;
   const lanes = escapeRegExp(lanePrefix(prefix));
-  const deliveries = escapeRegExp(
-    Stack.of(hookbridge).getLogicalId(
-      hookbridge.subscriptionStore.deliveriesTable.node.defaultChild as dynamodb.CfnTable,
-    ),
-  );
+
   return [
-    {
-      resource: new RegExp(`^<${deliveries}\\.Arn>/index/\\*$`),
-      // Table.grant puts the table and its indexes in one statement; PutItem on an index ARN
-      // grants nothing.
-      onlyActions: ['dynamodb:Query', 'dynamodb:PutItem'],
-      reason:
-        "The indexes of the attempt log table (one: byAttemptedAt, the log in attempt-time order, which the deliveries listing queries); Table.grant names them so. The index holds the table's own items, which these roles may query already.",
-    },
     {
       resource: new RegExp(`:sqs:.+:${lanes}\\*$`),
       reason: `Subscriber queues and their DLQs are created at run time by the management API and the reconciler, one pair per subscription, named ${lanePrefix(prefix)}<ULID>[-dlq]; their names are unknown at deploy time. The pattern covers this installation's lane queues and nothing else.`,
@@ -82,7 +69,7 @@ const RUNTIME_REASON =
  *
  * - AwsSolutions-L1 on each function that runs Node.js 22 (the runtime the product targets);
  * - AwsSolutions-IAM5 for each wildcard resource that names run-time resources (lane queues,
- *   rules, replays, event source mappings), the attempt log's indexes, or that IAM cannot
+ *   rules, replays, event source mappings), or that IAM cannot
  *   scope at all.
  *
  * Any other wildcard, runtime or finding stays visible. (cdk-nag names a finding by rule and

@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ATTEMPTS_BY_TIME_INDEX } from '../../shared/delivery/attempt-keys.js';
 import { MANAGEMENT_ROUTES as SHARED_MANAGEMENT_ROUTES } from '../../shared/http/routes.js';
 import { lanePrefix } from '../../shared/provisioning/lane-names.js';
 import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
@@ -256,7 +257,14 @@ export class ManagementApi extends Construct {
    * publish the operational events `subscription.created|updated|deleted`.
    */
   private grantLaneOperations(fn: lambda.Function, props: ManagementApiProps): void {
-    props.deliveriesTable.grant(fn, 'dynamodb:Query');
+    // The event's attempts are read from the table, the listing by time from its index.
+    const deliveries = props.deliveriesTable.tableArn;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [deliveries, `${deliveries}/index/${ATTEMPTS_BY_TIME_INDEX}`],
+      }),
+    );
     // The bus is the one named in HOOKBRIDGE_EVENT_BUS_NAME (set in `configure`); the
     // reconciler publishes nothing, so it does not get this.
     props.eventBus.grantPutEventsTo(fn);

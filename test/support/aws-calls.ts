@@ -1,4 +1,5 @@
 import type { LambdaName } from '../../infra/lambda-bundling.js';
+import { ATTEMPTS_BY_TIME_INDEX } from '../../shared/delivery/attempt-keys.js';
 import { laneNames } from '../../shared/provisioning/lane-names.js';
 import { arn } from './template-resolver.js';
 
@@ -188,8 +189,19 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     { command: 'Update', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Delete', sentBy: STORE, on: SUBSCRIPTIONS },
     ...LANE_PROVISIONING,
-    // The deliveries route reads the attempt log.
+    // The deliveries route reads the attempt log: one event's attempts from the table, the
+    // listing by attempt time from its index.
     { command: 'Query', sentBy: ATTEMPT_LOG, on: table('HOOKBRIDGE_DELIVERIES_TABLE') },
+    {
+      command: 'Query',
+      sentBy: ATTEMPT_LOG,
+      on: (s) => [
+        arn(
+          'dynamodb',
+          `table/${need(s.env, 'HOOKBRIDGE_DELIVERIES_TABLE')}/index/${ATTEMPTS_BY_TIME_INDEX}`,
+        ),
+      ],
+    },
     { command: 'PutEvents', sentBy: OPERATIONAL, on: (s) => [bus(s)] },
     // Test event, redrive (DLQ → queue) and replay.
     { command: 'GetQueueUrl', sentBy: LANE_OPERATIONS, on: bothQueues },
