@@ -180,7 +180,13 @@ async function restoreTables(
     ],
     file,
   );
-  const restored = await snapshots.restore();
+  const restored = await snapshots.restore().catch((error: unknown) => {
+    dynamo.destroy();
+    throw new DevStartError(
+      `the saved state in ${file} cannot be restored (${error}); start with --fresh to discard it`,
+      { cause: error },
+    );
+  });
   const counts = Object.entries(restored).map(([table, n]) => `${n} in ${table}`);
   if (counts.length > 0) log(`restored ${counts.join(', ')}`);
   return { snapshots, close: () => dynamo.destroy() };

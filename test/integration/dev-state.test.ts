@@ -67,8 +67,9 @@ async function deliveredTo(id: string, eventId: string) {
   return receiver.received.find((r) => r.headers['webhook-id'] === eventId);
 }
 
-describe('hookbridge dev state', () => {
-  it('keeps subscriptions, secrets and the attempt log across a restart, and delivers again; --fresh starts empty', async () => {
+// Each runtime takes seconds to start on a loaded machine; a test starts up to three.
+describe('hookbridge dev state', { timeout: 150_000 }, () => {
+  it('keeps subscriptions, secrets and the attempt log across a restart, and delivers again', async () => {
     const stateDir = newStateDir();
     const first = await startDevProcess(['--state-dir', stateDir]);
     expect(first.ready.stateDir).toBe(stateDir);
@@ -118,16 +119,24 @@ describe('hookbridge dev state', () => {
       1,
     );
     expect(await second.interrupt()).toBe(0);
+  });
+
+  it('--fresh starts with nothing of the earlier runs', async () => {
+    const stateDir = newStateDir();
+    const first = await startDevProcess(['--state-dir', stateDir]);
+    const created = await api(first, 'POST', '/v1/subscriptions', {
+      url: `${receiver.url}/webhook`,
+      eventTypes: ['*'],
+    });
+    expect(created.status).toBe(201);
+    expect(await first.interrupt()).toBe(0);
 
     const fresh = await startDevProcess(['--state-dir', stateDir, '--fresh']);
     expect(fresh.stderr()).toContain(`--fresh: emptied ${stateDir}`);
+    expect(fresh.stderr()).not.toContain('restored');
     expect((await api(fresh, 'GET', '/v1/subscriptions')).body.data).toEqual([]);
-    expect((await api(fresh, 'GET', `/v1/subscriptions/${id}`)).status).toBe(404);
+    expect((await api(fresh, 'GET', `/v1/subscriptions/${created.body.id}`)).status).toBe(404);
     expect(await fresh.interrupt()).toBe(0);
-    // And what --fresh emptied stays empty on the next start.
-    const after = await startDevProcess(['--state-dir', stateDir]);
-    expect((await api(after, 'GET', '/v1/subscriptions')).body.data).toEqual([]);
-    expect(await after.interrupt()).toBe(0);
   });
 
   it('SIGKILL takes its moto down too, keeps what was saved, and a second runtime may not share the directory', async () => {
@@ -199,6 +208,22 @@ describe('hookbridge dev state', () => {
     } finally {
       if (alive(orphanPid)) process.kill(orphanPid, 'SIGKILL');
     }
+  });
+
+  it('refuses to start over a damaged snapshot, naming the file and --fresh', async () => {
+    const stateDir = newStateDir();
+    writeFileSync(path.join(stateDir, 'tables.json'), '{"hookbridge-subscriptions": [');
+    const dev = runDevProcess(['--state-dir', stateDir]);
+    expect(await dev.exited).toBe(1);
+    expect(dev.stderr()).toContain(
+      `the saved state in ${path.join(stateDir, 'tables.json')} cannot be restored`,
+    );
+    expect(dev.stderr()).toContain('start with --fresh to discard it');
+    // Its moto went down with it, and the directory is free again.
+    const motoPid = Number(/\(moto\) on \S+, pid (\d+)/.exec(dev.stderr())?.[1]);
+    expect(motoPid).toBeGreaterThan(0);
+    expect(await gone(motoPid)).toBe(true);
+    expect(existsSync(path.join(stateDir, 'runtime.json'))).toBe(false);
   });
 
   it('leaves alone a process whose pid an old lock file names but that is no moto', async () => {
