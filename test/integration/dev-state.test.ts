@@ -118,6 +118,17 @@ describe('hookbridge dev state', { timeout: 150_000 }, () => {
     expect(receiver.received.filter((r) => r.headers['webhook-id'] === sent.body.id)).toHaveLength(
       1,
     );
+    // The event archive came back too: a replay reaches the event of the first run.
+    const replay = await api(second, 'POST', `/v1/subscriptions/${id}/replay`, {
+      from: new Date(Date.parse(created.body.createdAt) - 5_000).toISOString(),
+      to: new Date().toISOString(),
+    });
+    expect(replay.status).toBe(202);
+    await waitFor(
+      () => receiver.received.filter((r) => r.headers['webhook-id'] === sent.body.id).length === 2,
+      20_000,
+      'the replay of the first run event',
+    );
     expect(await second.interrupt()).toBe(0);
   });
 
