@@ -25,8 +25,8 @@ import { LocalReplay } from './local-replay.js';
  */
 export async function wireLocalApp(options: { archiveFile?: string | undefined } = {}) {
   const clientConfig = awsClientConfig();
-  const base = await createBaseResources(clientConfig);
-  process.env.HOOKBRIDGE_ARCHIVE_ARN ??= base.archiveArn;
+  // The local archive below stands in for the bus's archive (and replays from it).
+  const base = await createBaseResources(clientConfig, undefined, { archive: false });
 
   const config = readManagementConfig();
   const sqs = new SQSClient(clientConfig);

@@ -1,4 +1,6 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { ClientRequest } from 'node:http';
 import {
   type AttributeValue,
   BatchWriteItemCommand,
@@ -15,21 +17,45 @@ export interface SnapshotTable {
 type Item = Record<string, AttributeValue>;
 type Snapshot = Record<string, Item[]>;
 
+/** DynamoDB operations that change a table (JSON protocol, named in `x-amz-target`). */
+const WRITES = new Set(
+  ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'].map(
+    (operation) => `DynamoDB_20120810.${operation}`,
+  ),
+);
+const REQUEST_START = 'http.client.request.start';
+
 /**
  * Keeps DynamoDB tables of the local endpoint (moto holds everything in memory) in one JSON
  * file: `save()` scans them and rewrites the file when anything changed, `restore()` writes
  * the items back into empty tables on the next start. The file is replaced atomically, so a
  * kill mid-write leaves the previous snapshot.
+ *
+ * A scan costs the endpoint about a second per thousand items, so `save()` scans only after
+ * this process sent a DynamoDB write: every handler of the local runtime runs in-process, and
+ * Node's `http.client.request.start` diagnostics channel shows each request the SDK sends.
  */
 export class TableSnapshots {
   private lastWritten: string | undefined;
   private saving: Promise<boolean> | undefined;
+  private dirty = true;
+  private readonly onRequest = (message: unknown) => {
+    const target = (message as { request?: ClientRequest }).request?.getHeader('x-amz-target');
+    if (typeof target === 'string' && WRITES.has(target)) this.dirty = true;
+  };
 
   constructor(
     private readonly dynamo: DynamoDBClient,
     private readonly tables: readonly SnapshotTable[],
     private readonly file: string,
-  ) {}
+  ) {
+    subscribe(REQUEST_START, this.onRequest);
+  }
+
+  /** Stops watching for writes. */
+  close(): void {
+    unsubscribe(REQUEST_START, this.onRequest);
+  }
 
   /** Writes the snapshot's items into the tables; returns how many per table (none: no file). */
   async restore(now = Date.now()): Promise<Record<string, number>> {
@@ -51,18 +77,31 @@ export class TableSnapshots {
     return restored;
   }
 
-  /** Scans every table and rewrites the file if the content changed; true when it wrote. */
+  /**
+   * Scans every table and rewrites the file if the content changed; true when it wrote.
+   * Without a write since the last scan it does nothing.
+   */
   save(): Promise<boolean> {
-    // One at a time: the timer and stop() may both ask.
-    this.saving ??= this.scanAndWrite().finally(() => {
+    // One at a time (the timer and stop() may both ask); a caller that finds one running
+    // waits for it and then looks again, so writes made during its scan are not missed.
+    if (this.saving) return this.saving.then(() => this.save());
+    if (!this.dirty) return Promise.resolve(false);
+    this.saving = this.scanAndWrite().finally(() => {
       this.saving = undefined;
     });
     return this.saving;
   }
 
   private async scanAndWrite(): Promise<boolean> {
+    // Cleared before the scan: a write during it makes the next save() scan again.
+    this.dirty = false;
     const snapshot: Snapshot = {};
-    for (const table of this.tables) snapshot[table.name] = await this.scan(table.name);
+    try {
+      for (const table of this.tables) snapshot[table.name] = await this.scan(table.name);
+    } catch (error) {
+      this.dirty = true;
+      throw error;
+    }
     const text = JSON.stringify(snapshot, encode);
     if (text === this.lastWritten) return false;
     const temporary = `${this.file}.${process.pid}.tmp`;

@@ -56,7 +56,7 @@ export function registerDev(program: Command, io: CliIo): void {
       'after',
       `
 State (subscriptions with their secrets, the attempt log, idempotency keys, the event
-archive) is saved every 2 seconds and on stop, and restored on the next start; messages
+archive) is saved every 5 seconds and on stop, and restored on the next start; messages
 waiting in queues and dead-letter queues are not. With AWS_ENDPOINT_URL the endpoint keeps
 the tables itself and only the event archive is saved.
 Uses the AWS endpoint in AWS_ENDPOINT_URL when it is set (LocalStack works too);
