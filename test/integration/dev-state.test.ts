@@ -39,10 +39,16 @@ function newStateDir(): string {
   return dir;
 }
 
-async function api(dev: DevProcess, method: string, route: string, body?: unknown) {
+async function api(
+  dev: DevProcess,
+  method: string,
+  route: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${dev.ready.apiUrl}${route}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -69,7 +75,7 @@ async function deliveredTo(id: string, eventId: string) {
 
 // Each runtime takes seconds to start on a loaded machine; a test starts up to three.
 describe('hookbridge dev state', { timeout: 150_000 }, () => {
-  it('keeps subscriptions, secrets and the attempt log across a restart, and delivers again', async () => {
+  it('keeps subscriptions, secrets, the attempt log and idempotency keys across a restart, and delivers again', async () => {
     const stateDir = newStateDir();
     const first = await startDevProcess(['--state-dir', stateDir]);
     expect(first.ready.stateDir).toBe(stateDir);
@@ -80,7 +86,10 @@ describe('hookbridge dev state', { timeout: 150_000 }, () => {
     });
     expect(created.status).toBe(201);
     const id: string = created.body.id;
-    const sent = await api(first, 'POST', '/v1/events', { type: 'order.created', data: { n: 1 } });
+    const idempotent = { 'idempotency-key': 'restart-1' };
+    const event = { type: 'order.created', data: { n: 1 } };
+    const sent = await api(first, 'POST', '/v1/events', event, idempotent);
+    expect(sent.status).toBe(202);
     await deliveredTo(id, sent.body.id);
     const rotated = await api(first, 'POST', `/v1/subscriptions/${id}/secret/rotate`, {});
     expect(rotated.status).toBe(200);
@@ -105,6 +114,9 @@ describe('hookbridge dev state', { timeout: 150_000 }, () => {
     expect(log).toEqual([
       expect.objectContaining({ eventId: sent.body.id, result: 'delivered', statusCode: 204 }),
     ]);
+    // The idempotency key is remembered: the retry of a request answers the first event id.
+    const retried = await api(second, 'POST', '/v1/events', event, idempotent);
+    expect(retried.body).toEqual(sent.body);
     // The lane (queue, DLQ, rule, mapping) was re-created from the restored record.
     const again = await api(second, 'POST', '/v1/events', {
       type: 'order.created',
