@@ -18,11 +18,6 @@ export interface DevOptions {
   /** Use this AWS endpoint instead of starting moto. @default process.env.AWS_ENDPOINT_URL */
   readonly awsEndpointUrl?: string;
   /**
-   * Whether `AWS_ENDPOINT_URL` may name the endpoint; false always starts a moto of our own.
-   * @default true
-   */
-  readonly fromEnvironment?: boolean;
-  /**
    * Where state is kept across restarts (the CLI's default is `.hookbridge/state`): the tables
    * of the moto this runtime starts, and the local event archive. None: nothing is kept.
    */
@@ -79,14 +74,13 @@ export async function startDev(options: DevOptions = {}): Promise<DevRuntime> {
       });
       stops.push(async () => releaseStateDir(state));
     }
-    const aws = await startLocalAws({
-      endpointUrl: options.awsEndpointUrl,
-      ...(options.fromEnvironment === false && { fromEnvironment: false }),
-    }).catch((error: unknown) => {
-      throw error instanceof LocalAwsError
-        ? new DevStartError(error.message, { cause: error })
-        : error;
-    });
+    const aws = await startLocalAws({ endpointUrl: options.awsEndpointUrl }).catch(
+      (error: unknown) => {
+        throw error instanceof LocalAwsError
+          ? new DevStartError(error.message, { cause: error })
+          : error;
+      },
+    );
     stops.push(() => aws.stop());
     if (state && aws.pid) recordMoto(state, aws.pid);
     log(
