@@ -19,6 +19,8 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { isMissing } from '../shared/aws/missing-resource.js';
+import { ConflictError } from '../shared/errors.js';
 import { laneNames } from '../shared/provisioning/lane-names.js';
 import type { ArchiveReplay, ReplayRequest } from '../shared/subscriptions/lane-operations.js';
 import type { BusEvent, LocalArchive } from './local-archive.js';
@@ -47,9 +49,16 @@ export class LocalReplay implements ArchiveReplay {
     const archived = await this.archive.within(from, to);
     if (archived.length === 0) return;
     const names = laneNames(this.options.prefix, subscription.id);
-    const rule = await this.events.send(
-      new DescribeRuleCommand({ Name: names.ruleName, EventBusName: this.options.busName }),
-    );
+    const rule = await this.events
+      .send(new DescribeRuleCommand({ Name: names.ruleName, EventBusName: this.options.busName }))
+      .catch((error: unknown) => {
+        // The lane is being repaired (the reconciler re-creates a missing rule): not yet.
+        if (!isMissing(error)) throw error;
+        throw new ConflictError(
+          'subscription_not_ready',
+          `subscription ${subscription.id} has no rule yet`,
+        );
+      });
     const matched = await this.match(archived, rule.EventPattern ?? '{}');
     const { QueueUrl } = await this.sqs.send(
       new GetQueueUrlCommand({ QueueName: names.queueName }),

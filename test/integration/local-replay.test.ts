@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DeleteRuleCommand,
+  EventBridgeClient,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { localResourceNames } from '../../infra/base-resources.js';
 import { type DevRuntime, startDev } from '../../local/dev-runtime.js';
+import { awsClientConfig } from '../../shared/aws/client-config.js';
+import { laneNames } from '../../shared/provisioning/lane-names.js';
 import { type Received, startReceiver, waitFor } from '../support/receiver.js';
 
 /**
@@ -114,5 +122,27 @@ describe('local replay', () => {
     });
     expect(future.status).toBe(400);
     expect(future.body.error.message).toContain('to');
+  });
+
+  it('answers 409 when the subscription has lost its rule (the reconciler will re-create it)', async () => {
+    const created = await api('POST', '/v1/subscriptions', {
+      url: `${other.url}/lost`,
+      eventTypes: ['order.*'],
+    });
+    const { ruleName } = laneNames('hookbridge', created.body.id);
+    const events = new EventBridgeClient(awsClientConfig());
+    const bus = localResourceNames.eventBus;
+    await events.send(
+      new RemoveTargetsCommand({ Rule: ruleName, EventBusName: bus, Ids: ['subscriber-queue'] }),
+    );
+    await events.send(new DeleteRuleCommand({ Name: ruleName, EventBusName: bus }));
+    events.destroy();
+    await send('order.created', 5);
+    const replay = await api('POST', `/v1/subscriptions/${created.body.id}/replay`, {
+      from: new Date(Date.now() - 60_000).toISOString(),
+      to: new Date().toISOString(),
+    });
+    expect(replay.status).toBe(409);
+    expect(replay.body.error.code).toBe('subscription_not_ready');
   });
 });
