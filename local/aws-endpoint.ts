@@ -73,6 +73,8 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(command.file, [...command.args, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    // The launcher exits when this process is gone, even after a SIGKILL (moto-server.py).
+    env: { ...process.env, HOOKBRIDGE_PARENT_PID: String(process.pid) },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -28,12 +28,15 @@ export type LocalResourceNames = { readonly [K in keyof typeof localResourceName
 
 /**
  * Creates the base resources (event bus with its archive, the tables) on a local AWS endpoint
- * from the definitions the stack uses. Idempotent: what exists already is kept.
+ * from the definitions the stack uses. Idempotent: what exists already is kept. The local
+ * runtime leaves the archive out (`archive: false`): it keeps its own, and moto's would only
+ * copy every event once more (moto's replay cannot use a window or a filter).
  */
 export async function createBaseResources(
   clientConfig: AwsClientConfig,
   names: LocalResourceNames = localResourceNames,
-): Promise<LocalResourceNames & { busArn: string; archiveArn: string }> {
+  options: { readonly archive?: boolean } = {},
+): Promise<LocalResourceNames & { busArn: string; archiveArn: string | undefined }> {
   const dynamo = new DynamoDBClient(clientConfig);
   const events = new EventBridgeClient(clientConfig);
   try {
@@ -43,6 +46,7 @@ export async function createBaseResources(
     await ignoreExisting(events.send(new CreateEventBusCommand({ Name: names.eventBus })));
     const bus = await events.send(new DescribeEventBusCommand({ Name: names.eventBus }));
     const busArn = bus.Arn ?? '';
+    if (options.archive === false) return { ...names, busArn, archiveArn: undefined };
     await ignoreExisting(
       events.send(new CreateArchiveCommand({ ArchiveName: names.archive, EventSourceArn: busArn })),
     );

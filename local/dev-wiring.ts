@@ -1,3 +1,4 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDeliveryHandler } from '../functions/delivery/app.js';
 import { handler as ingestHandler } from '../functions/ingest/handler.js';
@@ -13,25 +14,38 @@ import { createSubscriptionComponents } from '../shared/subscriptions/subscripti
 import { createBaseResources } from './base-resources.js';
 import { EsmPoller } from './esm-poller.js';
 import type { GatewayRoute } from './http-gateway.js';
+import { LocalArchive } from './local-archive.js';
 import { LocalEventSourceMappings } from './local-event-source-mappings.js';
+import { LocalReplay } from './local-replay.js';
 
 /**
  * Wires the production handlers for the local runtime: the same ingest, management and
  * delivery code, with the local mapping registry and poller in place of Lambda's event source
  * mappings. Call after the environment points at the local endpoint.
  */
-export async function wireLocalApp() {
+export async function wireLocalApp(options: { archiveFile?: string | undefined } = {}) {
   const clientConfig = awsClientConfig();
-  const base = await createBaseResources(clientConfig);
-  process.env.HOOKBRIDGE_ARCHIVE_ARN ??= base.archiveArn;
+  // The local archive below stands in for the bus's archive (and replays from it).
+  const base = await createBaseResources(clientConfig, undefined, { archive: false });
+
+  const config = readManagementConfig();
+  const sqs = new SQSClient(clientConfig);
+  const events = new EventBridgeClient(clientConfig);
+  const archive = new LocalArchive(sqs, events, {
+    busName: config.busName,
+    name: base.archive,
+    file: options.archiveFile,
+  });
+  const archived = await archive.start();
 
   const mappings = new LocalEventSourceMappings();
-  const subscriptions = createSubscriptionComponents(
-    readManagementConfig(),
-    clientConfig,
-    mappings,
-    { logger },
-  );
+  const subscriptions = createSubscriptionComponents(config, clientConfig, mappings, {
+    logger,
+    archive: new LocalReplay(sqs, events, archive, {
+      prefix: config.prefix,
+      busName: config.busName,
+    }),
+  });
   const delivery = createDeliveryComponents(readDeliveryConfig(), clientConfig, mappings, {
     logger,
   });
@@ -52,6 +66,8 @@ export async function wireLocalApp() {
   let running: Promise<unknown> | undefined;
   return {
     routes,
+    /** How many events the local archive brought back from its file. */
+    archivedEvents: archived.loaded,
     /** One reconciler pass (also registers the mappings of subscriptions made in earlier runs). */
     reconcileNow(): Promise<unknown> {
       running ??= reconcile({
@@ -68,7 +84,10 @@ export async function wireLocalApp() {
     async stop() {
       await running;
       await poller.stop();
+      await archive.stop();
       await delivery.close();
+      sqs.destroy();
+      events.destroy();
     },
   };
 }

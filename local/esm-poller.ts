@@ -255,7 +255,9 @@ class QueuePoller {
       const received = await turn;
       messages = received.Messages ?? [];
     } catch (error) {
-      if (this.context.signal.aborted) return;
+      // Stopped, paused or removed meanwhile (a removed mapping's queue is deleted next):
+      // the normal end of this loop, not an error.
+      if (this.context.signal.aborted || !this.state?.enabled) return;
       // A deleted queue may come back under the same name with another URL.
       if (isMissing(error)) this.queueUrl = undefined;
       this.reportFailure(error);

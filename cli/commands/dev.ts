@@ -19,6 +19,16 @@ export function quickstart(apiUrl: string): string {
   ].join('\n');
 }
 
+/** Inside the git-ignored `.hookbridge/` of the directory it runs in. */
+const DEFAULT_STATE_DIR = '.hookbridge/state';
+
+interface DevCommandOptions {
+  readonly port: number;
+  readonly reconcileEvery: number;
+  readonly stateDir: string;
+  readonly fresh: boolean;
+}
+
 /** `hookbridge dev`: the whole product on this machine (DESIGN §5). */
 export function registerDev(program: Command, io: CliIo): void {
   program
@@ -36,15 +46,25 @@ export function registerDev(program: Command, io: CliIo): void {
       parseSeconds,
       60,
     )
+    .option(
+      '--state-dir <dir>',
+      'where subscriptions, secrets, the attempt log and the event archive are kept across restarts',
+      DEFAULT_STATE_DIR,
+    )
+    .option('--fresh', 'start with no state: empties the state directory first', false)
     .addHelpText(
       'after',
       `
+State (subscriptions with their secrets, the attempt log, idempotency keys, the event
+archive) is saved every 5 seconds and on stop, and restored on the next start; messages
+waiting in queues and dead-letter queues are not. With AWS_ENDPOINT_URL the endpoint keeps
+the tables itself and only the event archive is saved.
 Uses the AWS endpoint in AWS_ENDPOINT_URL when it is set (LocalStack works too);
 otherwise starts moto, installing it into .venv on first use.
-With --json, prints one line once ready: {"apiUrl", "awsEndpointUrl", "pid", "awsEndpointPid"}
-(pid: this process; awsEndpointPid: the moto process it started, or null).`,
+With --json, prints one line once ready: {"apiUrl", "awsEndpointUrl", "pid", "awsEndpointPid",
+"stateDir"} (pid: this process; awsEndpointPid: the moto process it started, or null).`,
     )
-    .action(async (options: { port: number; reconcileEvery: number }, command: Command) => {
+    .action(async (options: DevCommandOptions, command: Command) => {
       const ctx = contextOf(io, command);
       // Loaded here, not at the top: the runtime pulls in the AWS SDK and every handler,
       // which the other commands have no use for.
@@ -52,6 +72,8 @@ With --json, prints one line once ready: {"apiUrl", "awsEndpointUrl", "pid", "aw
       const runtime = await startDev({
         port: options.port,
         reconcileEveryMs: Math.max(1, Math.round(options.reconcileEvery * 1000)),
+        stateDir: options.stateDir,
+        fresh: options.fresh,
         log: (line) => ctx.note(line),
       }).catch((error: unknown) => {
         // DevStartError says what to do; anything else (an AWS endpoint that refuses
@@ -67,6 +89,7 @@ With --json, prints one line once ready: {"apiUrl", "awsEndpointUrl", "pid", "aw
         awsEndpointUrl: runtime.awsEndpointUrl,
         pid: process.pid,
         awsEndpointPid: runtime.awsEndpointPid ?? null,
+        stateDir: runtime.stateDir ?? null,
       };
       ctx.result(ready, () => quickstart(runtime.apiUrl));
 

@@ -34,16 +34,41 @@ export interface RedriveResult {
 
 const REDRIVE_BUDGET_MS = 20_000;
 
+/** One replay, checked: a window in the past, a subscription whose rule exists. */
+export interface ReplayRequest {
+  readonly subscription: Subscription;
+  readonly ruleArn: string;
+  readonly replayName: string;
+  readonly from: Date;
+  readonly to: Date;
+}
+
+/**
+ * What carries a replay out: EventBridge's StartReplay from the bus's archive on AWS; the
+ * local runtime brings its own, because the local endpoint's replay ignores both the window
+ * and the rule filter. It may return before the events arrive.
+ */
+export interface ArchiveReplay {
+  start(request: ReplayRequest): Promise<void>;
+}
+
 /**
  * Operations on one subscriber's lane that act on its queues and on the bus: a test event sent
  * to that subscriber alone, redrive of its DLQ, and archive replay to its rule only.
  */
 export class LaneOperations {
+  private readonly archive: ArchiveReplay | undefined;
+
   constructor(
     private readonly sqs: SQSClient,
-    private readonly events: EventBridgeClient,
+    events: EventBridgeClient,
     private readonly options: LaneOperationsOptions,
-  ) {}
+    archive?: ArchiveReplay,
+  ) {
+    const { archiveArn, busName } = options;
+    this.archive =
+      archive ?? (archiveArn ? eventBridgeReplay(events, busName, archiveArn) : undefined);
+  }
 
   /**
    * Puts a `hookbridge.test` event into the subscription's queue, shaped as EventBridge would
@@ -122,7 +147,7 @@ export class LaneOperations {
    * before (that is the point of a replay).
    */
   async replay(subscription: Subscription, from: Date, to: Date): Promise<{ replayName: string }> {
-    if (!this.options.archiveArn) {
+    if (!this.archive) {
       throw new ConflictError(
         'replay_unavailable',
         'replay needs the event archive, which is not configured',
@@ -136,17 +161,8 @@ export class LaneOperations {
         'subscription_not_ready',
         `subscription ${subscription.id} has no rule yet`,
       );
-    const bus = await this.events.send(new DescribeEventBusCommand({ Name: this.options.busName }));
     const replayName = `${subscription.id}-${Date.now()}`.slice(0, 64);
-    await this.events.send(
-      new StartReplayCommand({
-        ReplayName: replayName,
-        EventSourceArn: this.options.archiveArn,
-        EventStartTime: from,
-        EventEndTime: to,
-        Destination: { Arn: bus.Arn, FilterArns: [ruleArn] },
-      }),
-    );
+    await this.archive.start({ subscription, ruleArn, replayName, from, to });
     return { replayName };
   }
 
@@ -154,4 +170,26 @@ export class LaneOperations {
     const { QueueUrl } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
     return QueueUrl ?? '';
   }
+}
+
+/** Replay from the bus's archive through EventBridge, filtered to the subscription's rule. */
+function eventBridgeReplay(
+  events: EventBridgeClient,
+  busName: string,
+  archiveArn: string,
+): ArchiveReplay {
+  return {
+    async start({ ruleArn, replayName, from, to }) {
+      const bus = await events.send(new DescribeEventBusCommand({ Name: busName }));
+      await events.send(
+        new StartReplayCommand({
+          ReplayName: replayName,
+          EventSourceArn: archiveArn,
+          EventStartTime: from,
+          EventEndTime: to,
+          Destination: { Arn: bus.Arn, FilterArns: [ruleArn] },
+        }),
+      );
+    },
+  };
 }

@@ -6,7 +6,7 @@ import type { Log } from '../observability.js';
 import type { EventSourceMappings } from '../provisioning/event-source-mappings.js';
 import { createLaneComponents, lambdaMappings } from '../provisioning/lane-wiring.js';
 import type { Provisioner } from '../provisioning/provisioner.js';
-import { LaneOperations } from './lane-operations.js';
+import { type ArchiveReplay, LaneOperations } from './lane-operations.js';
 import type { ManagementConfig } from './management-config.js';
 import { SubscriptionService } from './subscription-service.js';
 import type { DynamoSubscriptionStore } from './subscription-store.js';
@@ -28,19 +28,29 @@ export function createSubscriptionComponents(
   config: ManagementConfig,
   clientConfig: AwsClientConfig,
   mappings: EventSourceMappings,
-  options: { logger?: Log; lookup?: (host: string) => Promise<string[]> } = {},
+  options: {
+    logger?: Log;
+    lookup?: (host: string) => Promise<string[]>;
+    /** Carries replays out. @default EventBridge's StartReplay from `config.archiveArn` */
+    archive?: ArchiveReplay;
+  } = {},
 ): SubscriptionComponents {
-  const { logger, lookup } = options;
+  const { logger, lookup, archive } = options;
   const { store, provisioner, clients } = createLaneComponents(config, clientConfig, mappings);
   const { dynamo, sqs, events } = clients;
   // The management API only reads the log: the TTL setting does not matter here.
   const attempts = new DynamoAttemptLog(dynamo, config.deliveriesTable, 0);
-  const lanes = new LaneOperations(sqs, events, {
-    prefix: config.prefix,
-    busName: config.busName,
-    source: config.source,
-    archiveArn: config.archiveArn,
-  });
+  const lanes = new LaneOperations(
+    sqs,
+    events,
+    {
+      prefix: config.prefix,
+      busName: config.busName,
+      source: config.source,
+      archiveArn: config.archiveArn,
+    },
+    archive,
+  );
   const policy = new AddressPolicy({
     allowCidrs: config.allowCidrs,
     allowHttp: config.allowHttp,

@@ -82,9 +82,13 @@ interface Ready {
   readonly awsEndpointPid: number | null;
 }
 
+/** A state directory of the test's own: the default one is the working directory's. */
+const stateDir = mkdtempSync(path.join(tmpdir(), 'hookbridge-e2e-state-'));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
 /** `hookbridge dev --port 0 --json` and its ready line. */
 async function startDev(env: Record<string, string | undefined>) {
-  const dev = start(['dev', '--port', '0', '--json'], env);
+  const dev = start(['dev', '--port', '0', '--json', '--state-dir', stateDir, '--fresh'], env);
   const ready = await waitFor(
     'the ready line of hookbridge dev',
     dev,
@@ -264,7 +268,7 @@ describe('hookbridge CLI, end to end', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as { port: number }).port;
     try {
-      const busy = await run(['dev', '--port', String(port)], {
+      const busy = await run(['dev', '--port', String(port), '--state-dir', stateDir], {
         AWS_ENDPOINT_URL: inject('awsEndpoint'),
       });
       expect(busy.code).toBe(1);

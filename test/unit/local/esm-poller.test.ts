@@ -195,6 +195,24 @@ describe('EsmPoller (with a stand-in SQS)', () => {
     expect(sqs.receives).toBe(1);
   });
 
+  it('logs no error when a mapping is paused or removed while a loop waits its turn', async () => {
+    for (const change of ['pause', 'remove'] as const) {
+      const { sqs, mappings, errors, poller } = await startPoller(async () => undefined);
+      // One loop is parked in a receive; the other waits for its turn at ReceiveMessage.
+      await waitFor('a loop to poll', () => sqs.receives === 1);
+      if (change === 'pause')
+        await mappings.ensure({ queueArn, maxConcurrency: 2, enabled: false });
+      else await mappings.remove(queueArn);
+      sqs.push('a');
+      await waitFor('the parked receive to deliver', () => sqs.deleted.length === 1);
+      // The waiting loop now gets its turn, finds the mapping gone or paused, and ends.
+      await sleep(50);
+      expect({ change, errors }).toEqual({ change, errors: [] });
+      expect(sqs.receives).toBe(1);
+      await poller.stop();
+    }
+  });
+
   it('logs and skips a mapping whose ARN is not a queue ARN, without failing the registry', async () => {
     const { mappings, errors, sqs } = await startPoller(async () => undefined);
     await expect(
