@@ -51,7 +51,9 @@ const NOT_EXERCISED: Record<string, string> = {
 };
 
 beforeAll(async () => {
-  ({ archiveArn } = await createBaseResources(awsClientConfig()));
+  const base = await createBaseResources(awsClientConfig());
+  archiveArn = base.archiveArn ?? '';
+  expect(archiveArn).not.toBe('');
   const env = { ...LOCAL_ENV, HOOKBRIDGE_ARCHIVE_ARN: archiveArn };
   h = managementHarness({ env });
   // The delivery path as the local runtime wires it, every invocation recorded as delivery's.
