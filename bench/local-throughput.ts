@@ -21,9 +21,8 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startLocalAws } from '../local/aws-endpoint.js';
 import { startCountingProxy } from './counting-proxy.js';
 import { median } from './stats.js';
 
@@ -159,6 +158,10 @@ async function sendEvents(apiUrl: string, count: number, tag: string): Promise<v
 }
 
 async function runOnce(side: string, checkout: string, receiver: Receiver): Promise<RunResult> {
+  // The side's own launcher: a baseline checkout runs its own moto fixes (or none).
+  const { startLocalAws }: typeof import('../local/aws-endpoint.js') = await import(
+    pathToFileURL(join(checkout, 'local', 'aws-endpoint.ts')).href
+  );
   const moto = await startLocalAws({ endpointUrl: args['aws-endpoint'], fromEnvironment: false });
   await moto.reset();
   const motoPid = moto.pid ?? Number(args['aws-endpoint-pid'] ?? 0);
