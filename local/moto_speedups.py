@@ -115,9 +115,24 @@ def _partition_queries():
         if partition is None or partition[0] is not self:
             return original_all_items(self)
         _, hash_key, comparison, values, range_name = partition
-        items = list(self.items.get(hash_key, {}).values())
+        partition = self.items.get(hash_key, {})
         if not comparison:
-            return items  # query sorts them by sort key itself
+            return list(partition.values())  # query sorts them by sort key itself
+        if (
+            comparison == "BEGINS_WITH"
+            and range_name in (None, self.range_key_attr)
+            and len(values) == 1
+            and values[0].type == "S"
+        ):
+            # The attempt log's duplicate check: a prefix of a string sort key, tested on the
+            # keys (plain strings) instead of through DynamoType.compare, item by item.
+            prefix = values[0].value
+            return [
+                item
+                for key, item in partition.items()
+                if (key.value.startswith(prefix) if key.type == "S" else key.compare(comparison, values))
+            ]
+        items = list(partition.values())
         # The same test Table.query applies to each item, done before it sizes the items.
         return [
             item
