@@ -75,6 +75,12 @@ function casesFor(side: string, checkout: string, apiUrl: string): Case[] {
       cwd: checkout,
     },
     {
+      name: `${side}: node bin/hookbridge.js subscriptions list`,
+      file: node,
+      args: [bin, 'subscriptions', 'list', '--endpoint', apiUrl],
+      cwd: checkout,
+    },
+    {
       name: `${side}: node bin/hookbridge.js --help`,
       file: node,
       args: [bin, '--help'],
