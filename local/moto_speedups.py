@@ -12,7 +12,9 @@ Found by profiling moto under bench/local-throughput.ts (see docs/_pending/throu
   queue attribute (counting the visible, delayed and in-flight messages, a clock read per
   message) to read ContentBasedDeduplication, and MessageRetentionPeriod once per message
   received: O(queue) per message.
-- Every request listed moto's package directory (about 130 stat calls) to route it.
+- Every request listed moto's package directory (about 130 stat calls) to route it, and listed
+  its response class's methods (inspect.getmembers) to find the action.
+- Each message received drew its 185-letter receipt handle one random letter at a time.
 - werkzeug logged every request on stderr, which the runtime only keeps for start-up errors.
 
 Without the attributes these rely on (another moto version) a fix is skipped, not forced.
@@ -148,6 +150,36 @@ def _partition_queries():
     Table.all_items = all_items
 
 
+def _cached_action_names():
+    from moto.core import responses
+
+    original = responses.method_names_from_class
+    names = {}
+
+    def method_names_from_class(clazz):
+        # A response class's methods are fixed once moto has loaded: list them once per class.
+        if clazz not in names:
+            names[clazz] = original(clazz)
+        return names[clazz]
+
+    responses.method_names_from_class = method_names_from_class
+
+
+def _faster_receipt_handles():
+    import string
+
+    from moto.moto_api._internal import mock_random as random
+    from moto.sqs import models, utils
+
+    def generate_receipt_handle():
+        # The same 185 lowercase letters from moto's (seedable) random, drawn in one call.
+        return "".join(random.choices(string.ascii_lowercase, k=185))
+
+    if models.generate_receipt_handle is utils.generate_receipt_handle:
+        models.generate_receipt_handle = generate_receipt_handle
+        utils.generate_receipt_handle = generate_receipt_handle
+
+
 def _quiet_request_log():
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -159,6 +191,8 @@ def apply():
         _retention_without_attributes,
         _send_without_counts,
         _partition_queries,
+        _cached_action_names,
+        _faster_receipt_handles,
         _quiet_request_log,
     ):
         try:
