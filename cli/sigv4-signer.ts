@@ -1,5 +1,5 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 
 /** AWS credentials; structurally the SDK's AwsCredentialIdentity. */
 export interface AwsCredentials {
@@ -73,13 +73,26 @@ class NodeSha256 {
  * it) but left out of the returned headers, because fetch sets it from the URL itself.
  */
 export function createSigV4Signer(options: SigV4SignerOptions): RequestSigner {
-  const signer = new SignatureV4({
-    service: options.service ?? 'execute-api',
-    region: options.region,
-    credentials: options.credentials,
-    sha256: NodeSha256,
-  });
+  // Loaded on the first signed request: most calls go to the local runtime and never sign,
+  // and every CLI call would otherwise load the signer at start-up.
+  let loading: Promise<SignatureV4> | undefined;
+  const loadSigner = () => {
+    loading ??= import('@smithy/signature-v4').then(
+      ({ SignatureV4 }) =>
+        new SignatureV4({
+          service: options.service ?? 'execute-api',
+          region: options.region,
+          credentials: options.credentials,
+          sha256: NodeSha256,
+        }),
+    );
+    loading.catch(() => {
+      loading = undefined;
+    });
+    return loading;
+  };
   return async ({ method, url, headers, body }) => {
+    const signer = await loadSigner();
     const query: Record<string, string | string[]> = {};
     for (const [name, value] of url.searchParams) {
       const seen = query[name];

@@ -11,6 +11,7 @@ parses eight JSONPath expressions per event with a parser whose tables are rebui
 call (about 50 ms each): ~0.4 s per event per rule. The expressions are always the same few,
 so caching the parse makes fan-out ~100x faster. It changes no behaviour: parsed expressions
 are immutable. Without jsonpath_ng (another moto version) it starts moto as it is.
+moto_speedups.py holds the other fixes the local runtime's throughput needed.
 """
 
 import functools
@@ -52,6 +53,10 @@ try:
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=512)(jsonpath_ng.ext.parse)
 except ImportError:  # pragma: no cover - depends on the installed moto
     pass
+
+import moto_speedups  # beside this file; further fixes, explained there
+
+moto_speedups.apply()
 
 from moto.server import main
 

@@ -87,6 +87,17 @@ describe('the hookbridge package', () => {
     expect(packed.filter((file) => /^(test|bench|scripts)\//.test(file))).toEqual([]);
   });
 
+  it('runs its CLI from the packed files, compiled on the first call', () => {
+    const bin = join(consumer, 'node_modules', 'hookbridge', 'bin', 'hookbridge.js');
+    const run = (...args: string[]) =>
+      execFileSync(process.execPath, [bin, ...args], { cwd: consumer, encoding: 'utf8' });
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(run('--version').trim()).toBe(version);
+    expect(run('--help')).toContain('Usage: hookbridge');
+    const cache = join(consumer, 'node_modules', 'hookbridge', '.hookbridge', 'cli');
+    expect(existsSync(join(cache, 'manifest.json'))).toBe(true);
+  });
+
   it('exports every construct of infra/index.ts to an app on plain node', async () => {
     const exported = JSON.parse(
       runInConsumer(
