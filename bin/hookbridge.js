@@ -3,15 +3,23 @@
 // tsx compiles cli/ on the fly instead.
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 22) {
-  process.stderr.write(`hookbridge needs Node.js 22 or later; this is ${process.version}\n`);
-  process.exit(1);
-}
-const { compiledCli } = await import('./cli-bundle.js');
-const compiled = await compiledCli();
-if (compiled) {
-  await import(compiled);
+  // Started by an older Node (`node bin/hookbridge.js` with the system Node, say):
+  // run again under the project's own Node 22, the `node` devDependency, when it is installed.
+  // This costs one Node start (≈ 40 ms); npx costs ten times that.
+  const { reexecUnderProjectNode } = await import('./project-node.js');
+  reexecUnderProjectNode();
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../cli/main.ts');
+  await runCli();
+}
+
+async function runCli() {
+  const { compiledCli } = await import('./cli-bundle.js');
+  const compiled = await compiledCli();
+  if (compiled) {
+    await import(compiled);
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    await import('../cli/main.ts');
+  }
 }
