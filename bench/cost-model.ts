@@ -233,6 +233,8 @@ function sizes(a: Assumptions) {
     sk: `${envelope.id}#01`,
     eventId: envelope.id,
     eventType: envelope.type,
+    // The SQS message id (a UUID) the attempt was made under: attempt numbers across redrives.
+    messageId: '00000000-0000-4000-8000-000000000000',
     attempt: 1,
     attemptedAt: timestamp,
     result: 'delivered',
@@ -418,8 +420,9 @@ function perMillion(a: Assumptions, s: Sizes, mode: Mode): Line[] {
   const attemptWru = chunks(s.attemptBytes, KB);
   const subscriptionReads = a.subscriptionReadPerAttempt ? attempts : invocations;
   const subscriptionRru = chunks(SUBSCRIPTION_ITEM_BYTES, 4 * KB);
+  // Twice: the table and its byAttemptedAt index, which projects every attribute.
   const attemptGb =
-    (attempts * (s.attemptBytes + DYNAMO_ITEM_OVERHEAD_BYTES) * a.attemptLogTtlDays) /
+    (2 * attempts * (s.attemptBytes + DYNAMO_ITEM_OVERHEAD_BYTES) * a.attemptLogTtlDays) /
     DAYS_PER_MONTH /
     GB;
   const keyGb = (keyed * (idempotencyBytes + DYNAMO_ITEM_OVERHEAD_BYTES)) / DAYS_PER_MONTH / GB;
@@ -473,10 +476,11 @@ function perMillion(a: Assumptions, s: Sizes, mode: Mode): Line[] {
     },
     {
       component: 'DynamoDB attempt log',
+      // The byAttemptedAt index (every attribute projected) is written with each item.
       usd:
-        attempts * attemptWru * PRICES.dynamoWrite.usd +
+        attempts * attemptWru * 2 * PRICES.dynamoWrite.usd +
         attempts * a.guardRru * PRICES.dynamoRead.usd,
-      basis: `${n(attempts)} attempts × (Query ${a.guardRru} RRU + PutItem ${attemptWru} WRU of ${s.attemptBytes} B)`,
+      basis: `${n(attempts)} attempts × (Query ${a.guardRru} RRU + PutItem ${attemptWru} WRU of ${s.attemptBytes} B + the same ${attemptWru} WRU into the byAttemptedAt index)`,
     },
     {
       component: 'DynamoDB subscription reads',
