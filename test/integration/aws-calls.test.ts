@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateQueueCommand,
@@ -16,6 +15,7 @@ import { EsmPoller } from '../../local/esm-poller.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { readDeliveryConfig } from '../../shared/delivery/delivery-config.js';
 import { createDeliveryComponents } from '../../shared/delivery/delivery-wiring.js';
+import { QuietMetrics } from '../../shared/observability.js';
 import { reconcile } from '../../shared/provisioning/reconciler.js';
 import { apiGatewayEvent, lambdaContext } from '../support/api-gateway-event.js';
 import { type RecordedCall, recordAwsCalls } from '../support/aws-call-recorder.js';
@@ -70,7 +70,7 @@ beforeAll(async () => {
   const handler = createDeliveryHandler(
     delivery.deliverer,
     logger,
-    new Metrics({ namespace: 'test', serviceName: 'test' }),
+    new QuietMetrics({ namespace: 'test', serviceName: 'test' }),
   );
   const poller = new EsmPoller({
     mappings: h.registry,

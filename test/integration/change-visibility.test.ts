@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
@@ -17,6 +16,7 @@ import { awsClientConfig } from '../../shared/aws/client-config.js';
 import type { Deliverer } from '../../shared/delivery/deliverer.js';
 import { readDeliveryConfig } from '../../shared/delivery/delivery-config.js';
 import { createDeliveryComponents } from '../../shared/delivery/delivery-wiring.js';
+import { QuietMetrics } from '../../shared/observability.js';
 import { deliveryHarness, LOCAL_ENV } from '../support/delivery-harness.js';
 import { fakeLookup } from '../support/fake-dns.js';
 import { managementHarness } from '../support/management-harness.js';
@@ -94,7 +94,7 @@ async function receiveAndInvoke(deliverer: Deliverer, queueName: string) {
   const handler = createDeliveryHandler(
     deliverer,
     new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-    new Metrics({ namespace: 'test', serviceName: 'test' }),
+    new QuietMetrics({ namespace: 'test', serviceName: 'test' }),
   );
   const queueArn = `arn:aws:sqs:us-east-1:123456789012:${queueName}`;
   const event = toSqsEvent(Messages, { queueArn, awsRegion: 'us-east-1' });

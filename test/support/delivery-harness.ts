@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDeliveryHandler } from '../../functions/delivery/app.js';
 import { EsmPoller } from '../../local/esm-poller.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { readDeliveryConfig } from '../../shared/delivery/delivery-config.js';
 import { createDeliveryComponents } from '../../shared/delivery/delivery-wiring.js';
+import { QuietMetrics } from '../../shared/observability.js';
 import { fakeLookup } from './fake-dns.js';
 import { managementHarness } from './management-harness.js';
 
@@ -20,7 +20,7 @@ export function deliveryHarness(env: NodeJS.ProcessEnv = {}) {
   const merged = { ...LOCAL_ENV, ...env };
   const management = managementHarness({ env: merged });
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
-  const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
+  const metrics = new QuietMetrics({ namespace: 'test', serviceName: 'test' });
   const config = readDeliveryConfig({ ...process.env, ...merged });
   const delivery = createDeliveryComponents(config, awsClientConfig(), management.registry, {
     logger,

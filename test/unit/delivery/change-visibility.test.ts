@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { createDeliveryHandler } from '../../../functions/delivery/app.js';
 import { Deliverer, type DelivererPorts } from '../../../shared/delivery/deliverer.js';
 import { newSigningSecret } from '../../../shared/delivery/signing.js';
+import { QuietMetrics } from '../../../shared/observability.js';
 import type { Subscription } from '../../../shared/subscriptions/subscription.js';
 
 // Issue 11 §3: a change the API answered 2xx applies to every attempt that starts after the
@@ -125,7 +125,7 @@ function world(initial: Subscription = subscription()) {
     const handler = createDeliveryHandler(
       deliverer,
       new Logger({ serviceName: 'hookbridge-test', logLevel: 'SILENT' }),
-      new Metrics({ namespace: 'HookbridgeTest', serviceName: 'hookbridge-test' }),
+      new QuietMetrics({ namespace: 'HookbridgeTest', serviceName: 'hookbridge-test' }),
     );
     /** One invocation with `records` (a fresh batch of one by default). */
     return async (records: SQSRecord[] = [record()]) =>

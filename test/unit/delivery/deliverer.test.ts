@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import {
   type WebhookResponse,
 } from '../../../shared/delivery/webhook-client.js';
 import { DestinationRefusedError } from '../../../shared/net/address-policy.js';
+import { QuietMetrics } from '../../../shared/observability.js';
 import type {
   Subscription,
   SubscriptionStatus,
@@ -772,7 +772,7 @@ function handlerOf(deliver: Deliverer) {
   return createDeliveryHandler(
     deliver,
     new Logger({ serviceName: 'hookbridge-test', logLevel: 'SILENT' }),
-    new Metrics({ namespace: 'HookbridgeTest', serviceName: 'hookbridge-test' }),
+    new QuietMetrics({ namespace: 'HookbridgeTest', serviceName: 'hookbridge-test' }),
   );
 }
 
