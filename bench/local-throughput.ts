@@ -16,7 +16,8 @@
  * under a profiler, and --aws-endpoint-pid names its process for the CPU figures.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -107,9 +108,14 @@ async function startReceiver(): Promise<Receiver> {
 }
 
 async function startRuntime(checkout: string, awsEndpointUrl: string) {
+  // A state directory of its own for each run (a checkout from before --state-dir has none),
+  // so that no run reads the event archive another one left.
+  const state = existsSync(join(checkout, 'local', 'state-dir.ts'))
+    ? ['--state-dir', mkdtempSync(join(tmpdir(), 'hookbridge-bench-state-'))]
+    : [];
   const child = spawn(
     process.execPath,
-    [join(checkout, 'bin', 'hookbridge.js'), 'dev', '--port', '0', '--json'],
+    [join(checkout, 'bin', 'hookbridge.js'), 'dev', '--port', '0', '--json', ...state],
     {
       cwd: checkout,
       env: { ...process.env, AWS_ENDPOINT_URL: awsEndpointUrl },
@@ -124,6 +130,7 @@ async function startRuntime(checkout: string, awsEndpointUrl: string) {
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
+      if (state[1]) rmSync(state[1], { recursive: true, force: true });
     },
   };
 }
