@@ -6,11 +6,14 @@
  * requests per delivered event by operation (counted by a proxy in front of moto).
  *
  *   npx tsx bench/local-throughput.ts [--events N] [--rounds R] [--baseline DIR] [--no-proxy]
+ *                                     [--one-moto]
  *                                     [--aws-endpoint URL --aws-endpoint-pid PID]
  *
  * --baseline DIR runs the runtime of another checkout of the project (e.g. the commit before a
  * change, extracted with `git archive`, node_modules linked) in alternate rounds, side by side.
  * --no-proxy sends straight to moto (no request counts; rules out the proxy's own cost).
+ * The current side runs DynamoDB in a moto of its own, as `hookbridge dev` does; --one-moto
+ * runs it in the one moto instead (the layout before that split).
  * Every run starts a fresh moto, so the queue and tables are the same size for both sides;
  * --aws-endpoint uses a moto already running instead (reset before each run), e.g. one started
  * under a profiler, and --aws-endpoint-pid names its process for the CPU figures.
@@ -37,6 +40,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '1' },
     baseline: { type: 'string' },
     'no-proxy': { type: 'boolean', default: false },
+    'one-moto': { type: 'boolean', default: false },
     'timeout-s': { type: 'string', default: '180' },
     'aws-endpoint': { type: 'string' },
     'aws-endpoint-pid': { type: 'string' },
@@ -68,7 +72,7 @@ interface RunResult {
   readonly seconds: number;
   /** Until the last batch was accepted (202). */
   readonly acceptedSeconds: number;
-  readonly cpuSeconds: { moto: number; runtime: number; receiver: number };
+  readonly cpuSeconds: { moto: number; dynamoMoto: number; runtime: number; receiver: number };
   readonly requests: Record<string, number>;
   /** Mean time moto took to answer, by operation (through the proxy). */
   readonly latencyMs: Record<string, number>;
@@ -107,7 +111,12 @@ async function startReceiver(): Promise<Receiver> {
   };
 }
 
-async function startRuntime(checkout: string, awsEndpointUrl: string) {
+/** Two proxies' per-operation figures as one map (the services do not overlap). */
+function merged(...maps: (Map<string, number> | undefined)[]): Map<string, number> {
+  return new Map(maps.flatMap((map) => [...(map ?? [])]));
+}
+
+async function startRuntime(checkout: string, awsEndpointUrl: string, dynamoUrl?: string) {
   // A state directory of its own for each run (a checkout from before --state-dir has none),
   // so that no run reads the event archive another one left.
   const state = existsSync(join(checkout, 'local', 'state-dir.ts'))
@@ -118,7 +127,11 @@ async function startRuntime(checkout: string, awsEndpointUrl: string) {
     [join(checkout, 'bin', 'hookbridge.js'), 'dev', '--port', '0', '--json', ...state],
     {
       cwd: checkout,
-      env: { ...process.env, AWS_ENDPOINT_URL: awsEndpointUrl },
+      env: {
+        ...process.env,
+        AWS_ENDPOINT_URL: awsEndpointUrl,
+        ...(dynamoUrl ? { AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl } : {}),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -173,7 +186,14 @@ async function runOnce(side: string, checkout: string, receiver: Receiver): Prom
   await moto.reset();
   const motoPid = moto.pid ?? Number(args['aws-endpoint-pid'] ?? 0);
   const proxy = args['no-proxy'] ? undefined : await startCountingProxy(moto.url);
-  const runtime = await startRuntime(checkout, proxy?.url ?? moto.url);
+  // DynamoDB in a moto of its own, as `hookbridge dev` runs it (a baseline from before that
+  // reads no AWS_ENDPOINT_URL_DYNAMODB; --one-moto measures the current side without it).
+  const split = side !== 'baseline' && !args['one-moto'] && !args['aws-endpoint'];
+  const dynamoMoto = split ? await startLocalAws({ fromEnvironment: false }) : undefined;
+  const dynamoProxy =
+    dynamoMoto && !args['no-proxy'] ? await startCountingProxy(dynamoMoto.url) : undefined;
+  const dynamoUrl = dynamoProxy?.url ?? dynamoMoto?.url;
+  const runtime = await startRuntime(checkout, proxy?.url ?? moto.url, dynamoUrl);
   try {
     await post(`${runtime.apiUrl}/v1/subscriptions`, {
       url: `${receiver.origin}/webhook`,
@@ -185,18 +205,24 @@ async function runOnce(side: string, checkout: string, receiver: Receiver): Prom
     await until(async () => (await receiver.served()) >= start0 + BATCH, 'the warm-up');
 
     const served0 = await receiver.served();
-    const pids = { moto: motoPid, runtime: runtime.pid, receiver: receiver.pid };
+    const pids = {
+      moto: motoPid,
+      dynamoMoto: dynamoMoto?.pid ?? 0,
+      runtime: runtime.pid,
+      receiver: receiver.pid,
+    };
     const cpu0 = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuSeconds(pid)]));
-    const counts0 = proxy?.counts() ?? new Map<string, number>();
-    const millis0 = proxy?.millis() ?? new Map<string, number>();
+    const counts0 = merged(proxy?.counts(), dynamoProxy?.counts());
+    const millis0 = merged(proxy?.millis(), dynamoProxy?.millis());
     const started = performance.now();
     await sendEvents(runtime.apiUrl, events, 'measured');
     const acceptedSeconds = (performance.now() - started) / 1000;
     await until(async () => (await receiver.served()) >= served0 + events, 'the deliveries');
     const seconds = (performance.now() - started) / 1000;
-    const counts1 = proxy?.counts() ?? new Map<string, number>();
-    const millis1 = proxy?.millis() ?? new Map<string, number>();
-    const cpu = (name: keyof typeof pids) => cpuSeconds(pids[name]) - (cpu0[name] ?? 0);
+    const counts1 = merged(proxy?.counts(), dynamoProxy?.counts());
+    const millis1 = merged(proxy?.millis(), dynamoProxy?.millis());
+    const cpu = (name: keyof typeof pids) =>
+      pids[name] ? cpuSeconds(pids[name]) - (cpu0[name] ?? 0) : 0;
     const requests: Record<string, number> = {};
     const latencyMs: Record<string, number> = {};
     for (const [operation, count] of [...counts1].sort()) {
@@ -211,14 +237,21 @@ async function runOnce(side: string, checkout: string, receiver: Receiver): Prom
       eventsPerSecond: events / seconds,
       seconds,
       acceptedSeconds,
-      cpuSeconds: { moto: cpu('moto'), runtime: cpu('runtime'), receiver: cpu('receiver') },
+      cpuSeconds: {
+        moto: cpu('moto'),
+        dynamoMoto: cpu('dynamoMoto'),
+        runtime: cpu('runtime'),
+        receiver: cpu('receiver'),
+      },
       requests,
       latencyMs,
     };
   } finally {
     await runtime.stop();
     await proxy?.close();
+    await dynamoProxy?.close();
     await moto.stop();
+    await dynamoMoto?.stop();
   }
 }
 
@@ -231,7 +264,9 @@ function print(result: RunResult): void {
     `${result.side.padEnd(8)} ${events} events accepted in ${result.acceptedSeconds.toFixed(1)} s, ` +
       `delivered in ${seconds.toFixed(1)} s: ` +
       `${result.eventsPerSecond.toFixed(1)} events/s\n` +
-      `         CPU: moto ${share(cpu.moto)}, runtime ${share(cpu.runtime)}, ` +
+      `         CPU: moto ${share(cpu.moto)}, ` +
+      (cpu.dynamoMoto ? `DynamoDB's moto ${share(cpu.dynamoMoto)}, ` : '') +
+      `runtime ${share(cpu.runtime)}, ` +
       `receiver ${share(cpu.receiver)}\n`,
   );
   const total = Object.values(result.requests).reduce((a, b) => a + b, 0);

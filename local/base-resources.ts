@@ -21,7 +21,7 @@ import {
   subscriptionsTable,
   type TableDefinition,
 } from '../infra/base-resources.js';
-import type { AwsClientConfig } from '../shared/aws/client-config.js';
+import { type AwsClientConfig, dynamoClientConfig } from '../shared/aws/client-config.js';
 
 /** The names of the base resources: the defaults, or others (a second runtime, a test). */
 export type LocalResourceNames = { readonly [K in keyof typeof localResourceNames]: string };
@@ -37,7 +37,7 @@ export async function createBaseResources(
   names: LocalResourceNames = localResourceNames,
   options: { readonly archive?: boolean } = {},
 ): Promise<LocalResourceNames & { busArn: string; archiveArn: string | undefined }> {
-  const dynamo = new DynamoDBClient(clientConfig);
+  const dynamo = new DynamoDBClient(dynamoClientConfig(clientConfig));
   const events = new EventBridgeClient(clientConfig);
   try {
     await createTable(dynamo, names.idempotencyTable, idempotencyTable);

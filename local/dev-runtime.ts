@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { deliveriesTable, idempotencyTable, localResourceNames } from '../infra/base-resources.js';
-import { awsClientConfig } from '../shared/aws/client-config.js';
-import { LocalAwsError, startLocalAws } from './aws-endpoint.js';
+import { awsClientConfig, dynamoClientConfig } from '../shared/aws/client-config.js';
+import { type AwsEndpoint, LocalAwsError, startLocalAws } from './aws-endpoint.js';
 import { createBaseResources } from './base-resources.js';
 import {
   claimStateDir,
-  recordMoto,
+  recordMotos,
   releaseStateDir,
   StateDirInUseError,
   stateDir,
@@ -82,14 +82,21 @@ export async function startDev(options: DevOptions = {}): Promise<DevRuntime> {
       },
     );
     stops.push(() => aws.stop());
-    if (state && aws.pid) recordMoto(state, aws.pid);
+    // DynamoDB in a moto of its own, beside the one with SQS and EventBridge (whose rules send
+    // to queues inside the same process): moto serves one request at a time per process (the
+    // GIL), and the attempt log's two requests per delivery would otherwise queue behind every
+    // SQS and EventBridge call. Two processes use both cores; issue 11 §5's throughput.
+    const dynamo = aws.pid ? await startDynamoMoto() : undefined;
+    if (dynamo) stops.push(() => dynamo.stop());
+    if (state && aws.pid) recordMotos(state, [aws.pid, ...(dynamo?.pid ? [dynamo.pid] : [])]);
     log(
       aws.pid
         ? `local AWS endpoint (moto) on ${aws.url}, pid ${aws.pid}`
         : `using the AWS endpoint ${aws.url}`,
     );
+    if (dynamo) log(`DynamoDB in its own moto on ${dynamo.url}, pid ${dynamo.pid}`);
 
-    configureEnvironment(aws.url);
+    configureEnvironment(aws.url, dynamo?.url);
     // Only a moto of our own starts empty; a borrowed endpoint keeps its own state.
     const tables = state && aws.pid ? await restoreTables(state.tablesFile, log) : undefined;
     const snapshots = tables?.snapshots;
@@ -161,7 +168,7 @@ async function restoreTables(
 ): Promise<{ snapshots: TableSnapshots; close(): void }> {
   const clientConfig = awsClientConfig();
   await createBaseResources(clientConfig, undefined, { archive: false });
-  const dynamo = new DynamoDBClient(clientConfig);
+  const dynamo = new DynamoDBClient(dynamoClientConfig(clientConfig));
   const snapshots = new TableSnapshots(
     dynamo,
     [
@@ -197,7 +204,16 @@ async function restoreTables(
 }
 
 /** The settings the handlers read, pointed at the local endpoint and resources. */
-function configureEnvironment(endpoint: string): void {
+async function startDynamoMoto(): Promise<AwsEndpoint> {
+  return startLocalAws({ fromEnvironment: false }).catch((error: unknown) => {
+    throw error instanceof LocalAwsError
+      ? new DevStartError(error.message, { cause: error })
+      : error;
+  });
+}
+
+function configureEnvironment(endpoint: string, dynamoEndpoint: string | undefined): void {
+  if (dynamoEndpoint) process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamoEndpoint;
   const defaults: Record<string, string> = {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',

@@ -10,7 +10,7 @@ export interface StateDir {
   readonly tablesFile: string;
   /** The local event archive, one EventBridge event per line. */
   readonly archiveFile: string;
-  /** Which runtime uses the directory and which moto it started: `{ pid, motoPid }`. */
+  /** Which runtime uses the directory and which motos it started: `{ pid, motoPids }`. */
   readonly lockFile: string;
 }
 
@@ -21,7 +21,9 @@ export class StateDirInUseError extends Error {
 
 interface Lock {
   readonly pid: number;
+  /** A lock written before the runtime ran DynamoDB in a moto of its own names one. */
   readonly motoPid?: number;
+  readonly motoPids?: readonly number[];
 }
 
 /** The file names inside `dir` (nothing is created). */
@@ -51,9 +53,10 @@ export async function claimStateDir(
       `another hookbridge dev (pid ${lock.pid}) is using ${state.dir}; stop it or choose another --state-dir`,
     );
   }
-  if (lock?.motoPid && runs(lock.motoPid, 'moto')) {
-    await stopProcess(lock.motoPid);
-    options.log(`stopped moto (pid ${lock.motoPid}) left running by an earlier hookbridge dev`);
+  for (const motoPid of [...(lock?.motoPids ?? []), ...(lock?.motoPid ? [lock.motoPid] : [])]) {
+    if (!runs(motoPid, 'moto')) continue;
+    await stopProcess(motoPid);
+    options.log(`stopped moto (pid ${motoPid}) left running by an earlier hookbridge dev`);
   }
   if (options.fresh) {
     for (const name of readdirSync(state.dir)) {
@@ -64,9 +67,9 @@ export async function claimStateDir(
   writeLock(state.lockFile, { pid: process.pid });
 }
 
-/** Records the moto this runtime started, so that the next start can stop it if we cannot. */
-export function recordMoto(state: StateDir, motoPid: number): void {
-  writeLock(state.lockFile, { pid: process.pid, motoPid });
+/** Records the motos this runtime started, so that the next start can stop them if we cannot. */
+export function recordMotos(state: StateDir, motoPids: readonly number[]): void {
+  writeLock(state.lockFile, { pid: process.pid, motoPids });
 }
 
 /** Gives the directory up (after a graceful stop). */

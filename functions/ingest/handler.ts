@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { awsClientConfig } from '../../shared/aws/client-config.js';
+import { awsClientConfig, dynamoClientConfig } from '../../shared/aws/client-config.js';
 import {
   ApiError,
   type ErrorDetail,
@@ -39,7 +39,7 @@ const publisher = new EventBridgePublisher(new EventBridgeClient(awsClientConfig
 });
 const idempotency = new IdempotentRequests({
   tableName: config.idempotencyTable,
-  client: new DynamoDBClient(awsClientConfig()),
+  client: new DynamoDBClient(dynamoClientConfig(awsClientConfig())),
   ttlSeconds: config.idempotencyTtlSeconds,
 });
 

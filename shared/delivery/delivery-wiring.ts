@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { AwsClientConfig } from '../aws/client-config.js';
+import { type AwsClientConfig, dynamoClientConfig } from '../aws/client-config.js';
 import { onFirstUse } from '../lazy.js';
 import { AddressPolicy } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
@@ -32,7 +32,7 @@ export function createDeliveryComponents(
   mappings: EventSourceMappings,
   options: { logger: Log; sender?: WebhookSender; lookup?: (host: string) => Promise<string[]> },
 ): DeliveryComponents {
-  const dynamo = new DynamoDBClient(clientConfig);
+  const dynamo = new DynamoDBClient(dynamoClientConfig(clientConfig));
   // SQS (retries, dead letters) and EventBridge (operational events) serve failures and state
   // changes only: imported on first use, they stay out of the delivery function's cold start.
   const messages = onFirstUse(() =>

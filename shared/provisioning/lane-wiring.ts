@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { AwsClientConfig } from '../aws/client-config.js';
+import { type AwsClientConfig, dynamoClientConfig } from '../aws/client-config.js';
 import { ConfigError } from '../errors.js';
 import type { ManagementConfig } from '../subscriptions/management-config.js';
 import { DynamoSubscriptionStore } from '../subscriptions/subscription-store.js';
@@ -30,7 +30,7 @@ export function createLaneComponents(
   mappings: EventSourceMappings,
 ): LaneComponents {
   const clients = {
-    dynamo: new DynamoDBClient(clientConfig),
+    dynamo: new DynamoDBClient(dynamoClientConfig(clientConfig)),
     sqs: new SQSClient(clientConfig),
     events: new EventBridgeClient(clientConfig),
   };

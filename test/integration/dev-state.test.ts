@@ -167,6 +167,8 @@ describe('hookbridge dev state', { timeout: 150_000 }, () => {
     const dev = await startDevProcess(['--state-dir', stateDir]);
     const motoPid = dev.ready.awsEndpointPid ?? 0;
     expect(alive(motoPid)).toBe(true);
+    const dynamoPid = Number(/DynamoDB in its own moto on \S+, pid (\d+)/.exec(dev.stderr())?.[1]);
+    expect(alive(dynamoPid)).toBe(true);
     const created = await api(dev, 'POST', '/v1/subscriptions', {
       url: `${receiver.url}/webhook`,
       eventTypes: ['*'],
@@ -189,6 +191,7 @@ describe('hookbridge dev state', { timeout: 150_000 }, () => {
     dev.child.kill('SIGKILL');
     expect(await dev.exited).toBe(-1);
     expect(await gone(motoPid)).toBe(true);
+    expect(await gone(dynamoPid)).toBe(true);
 
     const next = await startDevProcess(['--state-dir', stateDir]);
     expect((await api(next, 'GET', `/v1/subscriptions/${created.body.id}`)).status).toBe(200);
