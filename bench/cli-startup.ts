@@ -8,8 +8,8 @@
  *   npx tsx bench/cli-startup.ts [--runs N] [--baseline DIR]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,26 @@ function casesFor(side: string, checkout: string, apiUrl: string): Case[] {
   ];
 }
 
+/** The first Node older than 22 on PATH outside node_modules (the system's), if any. */
+function systemNodeCases(checkout: string, apiUrl: string): Case[] {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const file = join(dir, 'node');
+    if (dir.includes('node_modules') || !existsSync(file)) continue;
+    const version = spawnSync(file, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout;
+    if (Number(version.split('.')[0]) >= 22) continue;
+    const bin = join(checkout, 'bin', 'hookbridge.js');
+    return [
+      {
+        name: `current: node ${version.trim()} bin/hookbridge.js subscriptions list`,
+        file,
+        args: [bin, 'subscriptions', 'list', '--endpoint', apiUrl],
+        cwd: checkout,
+      },
+    ];
+  }
+  return [];
+}
+
 function timeOnce(item: Case): number {
   const started = performance.now();
   const result = spawnSync(item.file, item.args, { cwd: item.cwd, encoding: 'utf8' });
@@ -107,6 +127,9 @@ try {
     { name: 'npx node -e 0 (npx itself)', file: 'npx', args: ['node', '-e', '0'], cwd: current },
     ...(args.baseline ? casesFor('baseline', resolve(args.baseline), runtime.apiUrl) : []),
     ...casesFor('current', current, runtime.apiUrl),
+    // What `node bin/hookbridge.js` costs with the system's older Node, which runs it again
+    // under the project's Node 22 (bin/project-node.js); absent where there is none.
+    ...systemNodeCases(current, runtime.apiUrl),
   ];
   // One untimed call each: it builds a missing or stale compiled CLI, as a first call would.
   for (const item of cases) timeOnce(item);
