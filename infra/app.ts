@@ -10,8 +10,8 @@ import { addLocalEndpointWorkarounds } from './local-endpoint-workarounds.js';
 /**
  * The standalone Hookbridge app. Its settings are optional CDK context values (`cdk deploy -c
  * key=value`, or the `context` of cdk.json), read and checked by `hookbridgeSettings` below;
- * each is documented once, with its default, in the README's "Deploying to AWS" table (the
- * `Hookbridge` props they map to carry the same defaults in their TSDoc). `nag=true` also
+ * each is documented once, with its default, in docs/construct.md#props (the `Hookbridge`
+ * props they map to carry the same defaults in their TSDoc). `nag=true` also
  * checks the app with cdk-nag's AwsSolutions rules at synthesis.
  *
  * The stack is environment-agnostic unless the CLI resolves an account and region.
