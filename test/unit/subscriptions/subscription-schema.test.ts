@@ -134,6 +134,35 @@ describe('subscription filter and metadata nesting', () => {
   });
 });
 
+describe('empty names, which DynamoDB refuses at any depth of a map', () => {
+  // DynamoDB answers "Empty attribute name" for a map key "" (on AWS the write failed: a
+  // 500); moto stored the item garbled, and every later read of the table failed.
+  it.each([
+    ['a metadata key', { metadata: { '': 'v' } }, 'metadata'],
+    ['a top-level filter field', { filter: { '': ['x'] } }, 'filter'],
+    ['a nested filter field', { filter: { a: { '': ['x'] } } }, 'filter'],
+    ['a filter field inside $or', { filter: { $or: [{ '': ['x'] }, { b: ['y'] }] } }, 'filter'],
+  ])('refuses %s at create and at PATCH, naming the field', (_, body, field) => {
+    for (const parse of [
+      () => parseBody(createSubscriptionSchema, { ...base, ...body }),
+      () => parseBody(updateSubscriptionSchema, body),
+    ]) {
+      const error = refusal(parse);
+      expect(error.details?.map((d) => d.field)).toContain(field);
+      expect(error.message).toMatch(/empty/);
+    }
+  });
+
+  it('still accepts a one-space metadata key and filter field', () => {
+    const parsed = parseBody(createSubscriptionSchema, {
+      ...base,
+      metadata: { ' ': 'v' },
+      filter: { ' ': ['x'] },
+    });
+    expect(parsed.metadata).toEqual({ ' ': 'v' });
+  });
+});
+
 describe('parseQuery', () => {
   it('names an unknown query parameter, not the body', () => {
     const error = refusal(() => parseQuery(listQuerySchema, { limit: '5', colour: 'red' }));
