@@ -149,7 +149,13 @@ function toEvent(
     if (value !== undefined)
       headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query = Object.fromEntries(url.searchParams);
+  // API Gateway (payload 2.0) combines a repeated query parameter's values with commas.
+  const query = Object.fromEntries(
+    [...new Set(url.searchParams.keys())].map((name) => [
+      name,
+      url.searchParams.getAll(name).join(','),
+    ]),
+  );
   const now = Date.now();
   return {
     version: '2.0',
