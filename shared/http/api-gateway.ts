@@ -47,9 +47,9 @@ export function readJsonBody(request: HttpRequest): unknown {
     );
   }
   const charset = charsetOf(contentType ?? '');
-  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+  if (charset !== undefined && !/^(?:utf-?8|us-ascii)$/i.test(charset)) {
     // The body is read as UTF-8 whatever the label says (RFC 8259 §8.1): another charset's
-    // bytes would be read as other characters, or refused as not UTF-8.
+    // bytes would be read as other characters, or refused as not UTF-8. ASCII is UTF-8.
     throw new UnsupportedMediaTypeError(
       `Content-Type: the charset must be UTF-8 (got "${charset}"); JSON is sent as UTF-8`,
     );

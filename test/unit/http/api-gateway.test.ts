@@ -38,6 +38,7 @@ describe('readJsonBody', () => {
     'application/json; charset="utf-8"',
     'application/json;charset=utf8',
     'application/json; foo=bar',
+    'application/json; charset=US-ASCII',
   ])('parses a body sent as %s', (contentType) => {
     expect(readJsonBody(post({ contentType, body }))).toEqual(body);
   });
