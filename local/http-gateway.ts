@@ -129,12 +129,13 @@ function compileRoute(routeKey: string) {
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // An oversized body is read to its end and dropped: leaving the loop early would destroy
+  // the socket, and the client would see a reset instead of the 413.
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
 }
 
 function toEvent(
@@ -149,7 +150,13 @@ function toEvent(
     if (value !== undefined)
       headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query = Object.fromEntries(url.searchParams);
+  // API Gateway (payload 2.0) combines a repeated query parameter's values with commas.
+  const query = Object.fromEntries(
+    [...new Set(url.searchParams.keys())].map((name) => [
+      name,
+      url.searchParams.getAll(name).join(','),
+    ]),
+  );
   const now = Date.now();
   return {
     version: '2.0',

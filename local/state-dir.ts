@@ -39,8 +39,8 @@ export function stateDir(dir: string): StateDir {
 
 /**
  * Takes the state directory for this process: refuses when a live runtime holds it, stops a
- * moto left running by one that was killed (SIGKILL leaves no chance to stop it), wipes the
- * rest when `fresh`, and records this process in the lock file.
+ * moto left running by one that was killed (SIGKILL leaves no chance to stop it), deletes the
+ * runtime's own files (and no others) when `fresh`, and records this process in the lock file.
  */
 export async function claimStateDir(
   state: StateDir,
@@ -59,10 +59,16 @@ export async function claimStateDir(
     options.log(`stopped moto (pid ${motoPid}) left running by an earlier hookbridge dev`);
   }
   if (options.fresh) {
+    // Only the runtime's own files: `--state-dir .` (or a typo naming a real directory) must
+    // not wipe whatever else lives there.
+    const own = new Set([state.tablesFile, state.archiveFile, state.lockFile]);
+    // TableSnapshots writes `tables.json.<pid>.tmp` and renames it; a crash can leave one.
+    const snapshotTemporary = /^tables\.json\.\d+\.tmp$/;
     for (const name of readdirSync(state.dir)) {
-      rmSync(path.join(state.dir, name), { recursive: true, force: true });
+      const file = path.join(state.dir, name);
+      if (own.has(file) || snapshotTemporary.test(name)) rmSync(file, { force: true });
     }
-    options.log(`--fresh: emptied ${state.dir}`);
+    options.log(`--fresh: emptied ${state.dir} of the earlier state`);
   }
   writeLock(state.lockFile, { pid: process.pid });
 }

@@ -51,7 +51,7 @@ export function registerDev(program: Command, io: CliIo): void {
       'where subscriptions, secrets, the attempt log and the event archive are kept across restarts',
       DEFAULT_STATE_DIR,
     )
-    .option('--fresh', 'start with no state: empties the state directory first', false)
+    .option('--fresh', 'start with no state: deletes the earlier state files first', false)
     .addHelpText(
       'after',
       `

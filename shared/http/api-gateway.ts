@@ -46,10 +46,31 @@ export function readJsonBody(request: HttpRequest): unknown {
       `Content-Type must be application/json${contentType ? ` (got "${contentType}")` : ''}`,
     );
   }
+  const charset = charsetOf(contentType ?? '');
+  if (charset !== undefined && !/^(?:utf-?8|us-ascii)$/i.test(charset)) {
+    // The body is read as UTF-8 whatever the label says (RFC 8259 §8.1): another charset's
+    // bytes would be read as other characters, or refused as not UTF-8. ASCII is UTF-8.
+    throw new UnsupportedMediaTypeError(
+      `Content-Type: the charset must be UTF-8 (got "${charset}"); JSON is sent as UTF-8`,
+    );
+  }
   const raw = request.isBase64Encoded ? decodeUtf8(request.body ?? '') : (request.body ?? '');
   if (raw.trim() === '')
     throw new ValidationError('the request body is required', undefined, 'invalid_json');
   return parseStrictJson(raw);
+}
+
+/** The `charset` parameter of a Content-Type, unquoted; undefined when there is none. */
+function charsetOf(contentType: string): string | undefined {
+  for (const parameter of contentType.split(';').slice(1)) {
+    const [name = '', ...value] = parameter.split('=');
+    if (name.trim().toLowerCase() === 'charset')
+      return value
+        .join('=')
+        .trim()
+        .replace(/^"(.*)"$/, '$1');
+  }
+  return undefined;
 }
 
 function decodeUtf8(base64: string): string {

@@ -84,6 +84,9 @@ function validateObject(
       problems.push(...validateOr(child, childPath, depth));
     } else if (key === '__proto__') {
       problems.push(`${childPath}: the field name "__proto__" is not supported`);
+    } else if (key === '') {
+      // The filter is stored as a DynamoDB map, which refuses an empty name at any depth.
+      problems.push(`${path}: a field name must not be empty`);
     } else if (insideOr && RESERVED_IN_OR.has(key)) {
       problems.push(`${childPath}: "${key}" is a reserved word and cannot be a field name in $or`);
     } else if (Array.isArray(child)) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   DescribeEventBusCommand,
   type EventBridgeClient,
@@ -161,7 +161,8 @@ export class LaneOperations {
         'subscription_not_ready',
         `subscription ${subscription.id} has no rule yet`,
       );
-    const replayName = `${subscription.id}-${Date.now()}`.slice(0, 64);
+    // Unique even for two replays in one millisecond: StartReplay refuses a name it has seen.
+    const replayName = `${subscription.id}-${Date.now()}-${randomBytes(3).toString('hex')}`;
     await this.archive.start({ subscription, ruleArn, replayName, from, to });
     return { replayName };
   }

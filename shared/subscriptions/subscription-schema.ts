@@ -139,9 +139,17 @@ const headersSchema = z
   });
 
 const metadataSchema = z
-  .record(z.string().max(64), z.string({ error: 'metadata values must be strings' }).max(512), {
-    error: 'must be an object of strings',
-  })
+  // A key of 1 to 64 characters: DynamoDB refuses an empty map key ("Empty attribute name").
+  .record(
+    z.string().min(1).max(64),
+    z.string({ error: 'metadata values must be strings' }).max(512),
+    {
+      error: (issue) =>
+        issue.code === 'invalid_key'
+          ? 'a key must not be empty, and at most 64 characters'
+          : 'must be an object of strings',
+    },
+  )
   .refine((m) => Object.keys(m).length <= 50, 'at most 50 keys');
 
 const descriptionSchema = z

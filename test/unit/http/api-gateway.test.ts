@@ -35,6 +35,10 @@ describe('readJsonBody', () => {
     'Application/JSON',
     'application/cloudevents+json',
     'application/vnd.api+json; charset=UTF-8',
+    'application/json; charset="utf-8"',
+    'application/json;charset=utf8',
+    'application/json; foo=bar',
+    'application/json; charset=US-ASCII',
   ])('parses a body sent as %s', (contentType) => {
     expect(readJsonBody(post({ contentType, body }))).toEqual(body);
   });
@@ -59,6 +63,20 @@ describe('readJsonBody', () => {
     const error = thrown(() => readJsonBody(post({ contentType, body: JSON.stringify(body) })));
     expect(error.status).toBe(415);
     expect(error.code).toBe('unsupported_media_type');
+  });
+
+  it.each([
+    'application/json; charset=iso-8859-1',
+    'application/json; charset=latin1',
+    'application/json; charset="utf-16"',
+    'application/json; CHARSET=windows-1252',
+    'application/json; charset=',
+  ])('answers 415 for a charset other than UTF-8: %s', (contentType) => {
+    // The body is read as UTF-8 whatever the charset says: Latin-1 "Ã©" (C3 A9) would be
+    // stored as "é", changed without a word.
+    const error = thrown(() => readJsonBody(post({ contentType, body })));
+    expect(error.status).toBe(415);
+    expect(error.message).toMatch(/UTF-8/);
   });
 
   it('quotes the content type it refused', () => {

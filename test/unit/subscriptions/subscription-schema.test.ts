@@ -134,6 +134,43 @@ describe('subscription filter and metadata nesting', () => {
   });
 });
 
+describe('empty names, which DynamoDB refuses at any depth of a map', () => {
+  // DynamoDB answers "Empty attribute name" for a map key "" (on AWS the write failed: a
+  // 500); moto stored the item garbled, and every later read of the table failed.
+  it.each([
+    ['a metadata key', { metadata: { '': 'v' } }, 'metadata'],
+    ['a top-level filter field', { filter: { '': ['x'] } }, 'filter'],
+    ['a nested filter field', { filter: { a: { '': ['x'] } } }, 'filter'],
+    ['a filter field inside $or', { filter: { $or: [{ '': ['x'] }, { b: ['y'] }] } }, 'filter'],
+  ])('refuses %s at create and at PATCH, naming the field', (_, body, field) => {
+    for (const parse of [
+      () => parseBody(createSubscriptionSchema, { ...base, ...body }),
+      () => parseBody(updateSubscriptionSchema, body),
+    ]) {
+      const error = refusal(parse);
+      // The path of an empty key ends in the dot before it: `metadata.`.
+      expect(error.details?.map((d) => d.field.replace(/\.$/, ''))).toContain(field);
+      expect(error.message).toMatch(/empty/);
+    }
+  });
+
+  it('still accepts a one-space metadata key and filter field', () => {
+    const parsed = parseBody(createSubscriptionSchema, {
+      ...base,
+      metadata: { ' ': 'v' },
+      filter: { ' ': ['x'] },
+    });
+    expect(parsed.metadata).toEqual({ ' ': 'v' });
+  });
+
+  it('names an over-long metadata key as a key problem, not as a wrong type', () => {
+    const error = refusal(() =>
+      parseBody(createSubscriptionSchema, { ...base, metadata: { ['k'.repeat(65)]: 'v' } }),
+    );
+    expect(error.message).toMatch(/at most 64 characters/);
+  });
+});
+
 describe('parseQuery', () => {
   it('names an unknown query parameter, not the body', () => {
     const error = refusal(() => parseQuery(listQuerySchema, { limit: '5', colour: 'red' }));
