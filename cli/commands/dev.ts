@@ -93,9 +93,28 @@ With --json, prints one line once ready: {"apiUrl", "awsEndpointUrl", "pid", "aw
       };
       ctx.result(ready, () => quickstart(runtime.apiUrl));
 
-      await untilAborted(io.signal);
+      await untilAborted(AbortSignal.any([io.signal, parentGone(io.env)]));
       if (!ctx.json) ctx.note('stopping… (Ctrl-C again to force)');
       await runtime.stop();
       if (!ctx.json) ctx.note('stopped');
     });
+}
+
+/**
+ * Aborts when `npm run dev` is gone: npm passes SIGTERM to the shell it runs the script in,
+ * which does not pass it on, so without this the runtime would outlive it (holding its port
+ * and the state directory's lock). Watched only under npm (npm_lifecycle_event is set): a
+ * runtime started by hand, or with nohup, is not tied to its parent.
+ */
+function parentGone(env: NodeJS.ProcessEnv): AbortSignal {
+  const controller = new AbortController();
+  if (!env.npm_lifecycle_event) return controller.signal;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    controller.abort();
+  }, 500);
+  timer.unref();
+  return controller.signal;
 }
