@@ -35,14 +35,29 @@ export const MAX_PATTERN_LENGTH = 2048;
 const MAX_DEPTH = 10;
 
 /**
+ * At most this many problems are listed, each at most MAX_PROBLEM_LENGTH characters: a body
+ * of thousands of bad matchers (or one huge field name) must still get a small 400, not an
+ * answer larger than a Lambda response may be (6 MB), which API Gateway turns into a 500.
+ */
+const MAX_PROBLEMS = 10;
+const MAX_PROBLEM_LENGTH = 500;
+
+/**
  * Checks that `filter` is a valid EventBridge pattern (to be applied to `data`), by the rules
  * EventBridge applies at PutRule. Returns the problems found, each naming its path (e.g.
- * `filter.amount[0].numeric`); an empty list means valid. The whole pattern's length is
- * checked separately, once the event types are known.
+ * `filter.amount[0].numeric`), at most MAX_PROBLEMS of them and then how many more; an
+ * empty list means valid. The whole pattern's length is checked separately, once the event
+ * types are known.
  */
 export function validateFilter(filter: unknown, path = 'filter'): string[] {
   if (!isPlainObject(filter)) return [`${path}: must be a JSON object`];
-  return validateObject(filter, path, 0, false);
+  const problems = validateObject(filter, path, 0, false);
+  const listed = problems
+    .slice(0, MAX_PROBLEMS)
+    .map((p) => (p.length > MAX_PROBLEM_LENGTH ? `${p.slice(0, MAX_PROBLEM_LENGTH - 1)}…` : p));
+  if (problems.length > MAX_PROBLEMS)
+    listed.push(`${path}: and ${problems.length - MAX_PROBLEMS} more problems`);
+  return listed;
 }
 
 /**
@@ -78,10 +93,14 @@ function validateObject(
   const entries = Object.entries(value);
   if (entries.length === 0) return [`${path}: must not be empty`];
   const problems: string[] = [];
+  // Appended one by one: a spread of a list of 100k+ problems exceeds the call stack.
+  const add = (found: string[]) => {
+    for (const problem of found) problems.push(problem);
+  };
   for (const [key, child] of entries) {
     const childPath = `${path}.${key}`;
     if (key === '$or') {
-      problems.push(...validateOr(child, childPath, depth));
+      add(validateOr(child, childPath, depth));
     } else if (key === '__proto__') {
       problems.push(`${childPath}: the field name "__proto__" is not supported`);
     } else if (key === '') {
@@ -90,9 +109,9 @@ function validateObject(
     } else if (insideOr && RESERVED_IN_OR.has(key)) {
       problems.push(`${childPath}: "${key}" is a reserved word and cannot be a field name in $or`);
     } else if (Array.isArray(child)) {
-      problems.push(...validateMatchers(child, childPath));
+      add(validateMatchers(child, childPath));
     } else if (isPlainObject(child)) {
-      problems.push(...validateObject(child, childPath, depth + 1, insideOr));
+      add(validateObject(child, childPath, depth + 1, insideOr));
     } else {
       problems.push(`${childPath}: must be an array of values or matchers, or a nested object`);
     }
