@@ -69,9 +69,8 @@ function nodes(filter: Record<string, unknown>): Node[] {
     if (Array.isArray(value)) {
       const childKind: Kind =
         kind === 'or' ? 'pattern' : kind === 'matchers' ? 'matcher' : 'operand';
-      value.forEach((child, i) =>
-        stack.push({ value: child, path: `${path}[${i}]`, kind: childKind, holder: value, key: i }),
-      );
+      for (const [i, child] of value.entries())
+        stack.push({ value: child, path: `${path}[${i}]`, kind: childKind, holder: value, key: i });
     } else if (isObject(value)) {
       for (const [key, child] of Object.entries(value)) {
         let childKind: Kind = 'operand';
