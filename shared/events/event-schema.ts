@@ -46,7 +46,12 @@ export type EventInput = z.output<typeof eventInputSchema>;
 
 function unknownKeysMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'unrecognized_keys') return undefined;
-  return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  // At most 10 named, each clipped: the answer must stay far below the 6 MB of a Lambda response.
+  const named = issue.keys
+    .slice(0, 10)
+    .map((k) => `"${k.length > 100 ? `${k.slice(0, 99)}…` : k}"`);
+  const more = issue.keys.length > 10 ? ` and ${issue.keys.length - 10} more` : '';
+  return `unknown field${issue.keys.length > 1 ? 's' : ''} ${named.join(', ')}${more}`;
 }
 
 /**

@@ -249,14 +249,33 @@ export type UpdateSubscriptionInput = z.infer<typeof updateSubscriptionSchema>;
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const details: ErrorDetail[] = parsed.error.issues.map((issue) => ({
+  const { issues } = parsed.error;
+  const details: ErrorDetail[] = issues.slice(0, MAX_DETAILS).map((issue) => ({
     field: issue.path.map(String).join('.') || 'body',
     message:
       issue.code === 'unrecognized_keys'
-        ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+        ? `unknown field(s) ${listKeys(issue.keys)}`
         : issue.message,
   }));
-  throw new ValidationError(details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
+  const more = issues.length > MAX_DETAILS ? ` (and ${issues.length - MAX_DETAILS} more)` : '';
+  throw new ValidationError(
+    `${details.map((d) => `${d.field}: ${d.message}`).join('; ')}${more}`,
+    details,
+  );
+}
+
+/**
+ * At most this many problems are answered, and this many unknown keys named: a body of 100k
+ * bad items must get a small 400, not an answer past the 6 MB a Lambda response may be (which
+ * API Gateway turns into a 500).
+ */
+const MAX_DETAILS = 10;
+
+function listKeys(keys: readonly string[]): string {
+  const named = keys
+    .slice(0, MAX_DETAILS)
+    .map((k) => `"${k.length > 100 ? `${k.slice(0, 99)}…` : k}"`);
+  return `${named.join(', ')}${keys.length > MAX_DETAILS ? ` and ${keys.length - MAX_DETAILS} more` : ''}`;
 }
 
 /**

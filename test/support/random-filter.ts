@@ -103,7 +103,7 @@ function matcher(random: Random): unknown {
     case 1:
       return random.chance(0.5)
         ? comparable(random)
-        : random.pick([1e300, -1e-300, 1.2345678901234568e19, 0.1]);
+        : random.pick([1e300, -1e-300, Number('12345678901234567890'), 0.1]);
     case 2:
       return random.pick([true, false, null]);
     case 3:

@@ -236,9 +236,9 @@ const MUTATIONS: Mutation[] = [
       const lists = ofKind(filter, 'matchers');
       if (lists.length === 0) return undefined;
       const junk = random.chance(0.5);
-      const giant = Array.from({ length: random.int(5_000, 20_000) }, (_, i) =>
+      const giant = Array.from({ length: random.int(5_000, 20_000) }, (_, i): unknown =>
         junk && i % 7 === 3
-          ? random.pick([{}, [], { hasOwnProperty: 1 }, { numeric: ['>', 6e9] }])
+          ? random.pick<unknown>([{}, [], { hasOwnProperty: 1 }, { numeric: ['>', 6e9] }])
           : i,
       );
       replace(random.pick(lists), giant);
