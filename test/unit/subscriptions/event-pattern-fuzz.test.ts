@@ -122,6 +122,8 @@ function replaceHolder(
 
 interface Mutation {
   readonly name: string;
+  /** How many filters to mutate (fewer for the costly giant ones). @default 60 */
+  readonly cases?: number;
   /** The mutated filter, and whether EventBridge's rules say it must now be refused. */
   apply(
     random: Random,
@@ -232,6 +234,7 @@ const MUTATIONS: Mutation[] = [
   },
   {
     name: 'a giant array',
+    cases: 12,
     apply(random, filter) {
       const lists = ofKind(filter, 'matchers');
       if (lists.length === 0) return undefined;
@@ -247,6 +250,7 @@ const MUTATIONS: Mutation[] = [
   },
   {
     name: 'a giant $or',
+    cases: 12,
     apply(random, filter) {
       const alternatives = Array.from({ length: random.int(2_000, 5_000) }, (_, i) =>
         i % 11 === 5 ? { prefix: ['x'] } : { [`f${i}`]: [i] },
@@ -297,7 +301,8 @@ describe('validateFilter on mutated filters', () => {
     (_name, mutation) => {
       const random = seededRandom(42 + MUTATIONS.indexOf(mutation));
       let applied = 0;
-      for (let n = 0; n < 150 && applied < 60; n++) {
+      const cases = mutation.cases ?? 60;
+      for (let n = 0; n < 150 && applied < cases; n++) {
         const mutated = mutation.apply(random, randomFilter(random, 4));
         if (!mutated) continue;
         applied++;
@@ -338,7 +343,7 @@ describe('validateFilter on mutated filters', () => {
           expect(JSON.stringify(error.details).length, 'the answer stays small').toBeLessThan(8000);
         }
       }
-      expect(applied).toBeGreaterThan(20);
+      expect(applied).toBeGreaterThanOrEqual(Math.min(cases, 20));
     },
   );
 
