@@ -1,7 +1,7 @@
 import type { Log } from '../observability.js';
 import type { Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
-import { finishTenantDeletion } from '../tenants/tenant-service.js';
+import { finishTenantDeletion } from '../tenants/tenant-deletion.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
 import type { Provisioner } from './provisioner.js';
 

@@ -222,12 +222,12 @@ describe('wiring', () => {
 });
 
 describe('routes', () => {
-  it('authorizes every route of the API with IAM (2 ingest + 11 management)', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 13);
+  it('authorizes every route of the API with IAM (2 ingest + 27 management)', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 29);
     template.resourcePropertiesCountIs(
       'AWS::ApiGatewayV2::Route',
       { AuthorizationType: 'AWS_IAM' },
-      13,
+      29,
     );
   });
 
