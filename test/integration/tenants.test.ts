@@ -4,6 +4,12 @@ import {
   EventBridgeClient,
   PutRuleCommand,
 } from '@aws-sdk/client-eventbridge';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localResourceNames } from '../../infra/base-resources.js';
 import { type DevRuntime, startDev } from '../../local/dev-runtime.js';
@@ -20,6 +26,7 @@ const run = Math.random().toString(36).slice(2, 8);
 const A = `acme-${run}`;
 const B = `globex-${run}`;
 const TYPE = `tenancy${run}.created`;
+const started = Date.now();
 
 beforeAll(async () => {
   dev = await startDev({ port: 0, awsEndpointUrl: inject('awsEndpoint'), reconcileEveryMs: 1_500 });
@@ -291,6 +298,77 @@ describe('tenant subscriptions and isolation', () => {
     await sleep(1_000);
     expect(receiver.received.some((r) => /"n":9[89]/.test(r.body))).toBe(false);
     expect(arrived('/a')).not.toContain(97);
+  });
+
+  it("replays to a tenant's subscription only that tenant's events and broadcasts", async () => {
+    const before = arrived('/a').length;
+    const from = new Date(started - 60_000).toISOString();
+    const to = new Date(Date.now() - 500).toISOString();
+    const replay = await api('POST', `/v1/tenants/${A}/subscriptions/${subs.a}/replay`, {
+      from,
+      to,
+    });
+    expect(replay.status, JSON.stringify(replay.body)).toBe(202);
+    const foreign = await api('POST', `/v1/tenants/${A}/subscriptions/${subs.b}/replay`, {
+      from,
+      to,
+    });
+    expect(foreign.status).toBe(404);
+    await waitFor(
+      () => arrived('/a').length >= before + 5,
+      20_000,
+      () => `replays at A: ${arrived('/a')}`,
+    );
+    await sleep(1_500);
+    expect(new Set(arrived('/a'))).toEqual(new Set([1, 3, 7, 8, 10]));
+    expect(arrived('/a').length).toBe(before + 5);
+  });
+
+  it('dead-letters, without a POST, a message of tenant A put on a queue of tenant B by hand', async () => {
+    const sqs = new SQSClient(awsClientConfig());
+    const view = await api('GET', `/v1/subscriptions/${subs.b2}`);
+    const { QueueUrl } = await sqs.send(
+      new GetQueueUrlCommand({ QueueName: view.body.resources.queue }),
+    );
+    const detail = {
+      id: 'evt_01JD5Z8Q4X9V2M7K3T6N0R1B8C',
+      type: TYPE,
+      tenantId: A,
+      timestamp: new Date().toISOString(),
+      data: { n: 77 },
+    };
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl,
+        MessageBody: JSON.stringify({
+          version: '0',
+          id: 'forged',
+          'detail-type': TYPE,
+          source: 'hookbridge',
+          time: detail.timestamp,
+          resources: [],
+          detail,
+        }),
+      }),
+    );
+    const dlq = await sqs.send(
+      new GetQueueUrlCommand({ QueueName: view.body.resources.deadLetterQueue }),
+    );
+    await waitFor(
+      async () => {
+        const { Attributes } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: dlq.QueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages'],
+          }),
+        );
+        return Number(Attributes?.ApproximateNumberOfMessages) === 1;
+      },
+      20_000,
+      'the forged message in the dead-letter queue',
+    );
+    expect(arrived('/b2')).not.toContain(77);
+    sqs.destroy();
   });
 
   it('has the reconciler restore a rule whose tenant condition was removed', async () => {
