@@ -8,6 +8,7 @@ import { registerDev } from './commands/dev.js';
 import { registerListen } from './commands/listen.js';
 import { registerSend } from './commands/send.js';
 import { registerSubscriptions } from './commands/subscriptions.js';
+import { registerTenants } from './commands/tenants.js';
 
 const HELP_FOOTER = `
 Exit codes:
@@ -56,6 +57,7 @@ export function createProgram(io: CliIo): Command {
   registerDev(program, io);
   registerListen(program, io);
   registerSubscriptions(program, io);
+  registerTenants(program, io);
   registerSend(program, io);
   registerDeliveries(program, io);
   return program;

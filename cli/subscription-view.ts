@@ -31,6 +31,7 @@ export function formatSubscription(subscription: SubscriptionView): string {
   const s = subscription;
   return formatFields([
     ['id', s.id],
+    ['tenant', s.tenantId],
     ['status', s.statusReason ? `${s.status} (${s.statusReason})` : s.status],
     ['url', s.url],
     ['event types', s.eventTypes.join(', ')],

@@ -72,6 +72,7 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
     reconcileNow(): Promise<unknown> {
       running ??= reconcile({
         store: subscriptions.store,
+        tenants: subscriptions.tenantStore,
         provisioner: subscriptions.provisioner,
         logger,
       })

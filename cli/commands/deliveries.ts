@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { integerIn } from '../arguments.js';
 import { type CliIo, contextOf } from '../cli-context.js';
 import { formatDuration, formatTable, formatTimestamp, truncate } from '../output.js';
+import { subscriptionsPath } from '../subscription-path.js';
 
 /** One attempt, as `GET /v1/subscriptions/{id}/deliveries` lists it. */
 export interface DeliveryAttemptView {
@@ -41,6 +42,7 @@ export function registerDeliveries(program: Command, io: CliIo): void {
     .command('deliveries')
     .description('show the delivery attempts of a subscription, the most recent first')
     .argument('<subscription>', 'subscription id (sub_…)')
+    .option('--tenant <id>', "the subscription's tenant (reach it through the tenant's routes)")
     .option('--result <result>', 'only attempts that ended so: delivered, failed, gone, refused')
     .option('--event <id>', 'only attempts of this event (evt_…)')
     .option('--limit <n>', 'attempts to show (1–100)', integerIn(1, 100), 20)
@@ -56,7 +58,7 @@ export function registerDeliveries(program: Command, io: CliIo): void {
         const { body } = await client.request<{
           data: DeliveryAttemptView[];
           nextCursor?: string;
-        }>('GET', `/v1/subscriptions/${encodeURIComponent(subscription)}/deliveries`, {
+        }>('GET', subscriptionsPath(command, subscription, '/deliveries'), {
           query: {
             limit: options.limit,
             cursor: options.cursor,

@@ -3,9 +3,8 @@ import { parseInstant, parseSeconds } from '../arguments.js';
 import { type CliIo, contextOf } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { formatTimestamp } from '../output.js';
+import { subscriptionsPath } from '../subscription-path.js';
 import type { SecretView } from '../subscription-view.js';
-
-const path = (id: string, rest: string) => `/v1/subscriptions/${encodeURIComponent(id)}${rest}`;
 
 /** `secret`, `test`, `redrive`, `replay`: operations on one subscription's lane. */
 export function registerSubscriptionOperations(subscriptions: Command, io: CliIo): void {
@@ -26,11 +25,17 @@ export function registerSubscriptionOperations(subscriptions: Command, io: CliIo
       }
       const client = await ctx.client();
       const { body } = options.rotate
-        ? await client.request<SecretView>('POST', path(id, '/secret/rotate'), {
-            body:
-              options.grace === undefined ? {} : { gracePeriodSeconds: Math.round(options.grace) },
-          })
-        : await client.request<SecretView>('GET', path(id, '/secret'));
+        ? await client.request<SecretView>(
+            'POST',
+            subscriptionsPath(command, id, '/secret/rotate'),
+            {
+              body:
+                options.grace === undefined
+                  ? {}
+                  : { gracePeriodSeconds: Math.round(options.grace) },
+            },
+          )
+        : await client.request<SecretView>('GET', subscriptionsPath(command, id, '/secret'));
       // The secret alone on stdout, so `$(hookbridge subscriptions secret sub_…)` captures it.
       ctx.result(body, () => body.secret);
       if (!ctx.json) {
@@ -49,7 +54,10 @@ export function registerSubscriptionOperations(subscriptions: Command, io: CliIo
     .action(async (id: string, _options: object, command: Command) => {
       const ctx = contextOf(io, command);
       const client = await ctx.client();
-      const { body } = await client.request<{ id: string }>('POST', path(id, '/test'));
+      const { body } = await client.request<{ id: string }>(
+        'POST',
+        subscriptionsPath(command, id, '/test'),
+      );
       ctx.result(body, () => `sent a hookbridge.test event (${body.id}) to ${id}`);
     });
 
@@ -62,7 +70,7 @@ export function registerSubscriptionOperations(subscriptions: Command, io: CliIo
       const client = await ctx.client();
       const { body } = await client.request<{ moved: number; more: boolean }>(
         'POST',
-        path(id, '/redrive'),
+        subscriptionsPath(command, id, '/redrive'),
       );
       ctx.result(body, () =>
         [
@@ -84,9 +92,13 @@ export function registerSubscriptionOperations(subscriptions: Command, io: CliIo
       const to = parseInstant(options.to, '--to');
       if (from >= to) throw new UsageError('--from must be before --to');
       const client = await ctx.client();
-      const { body } = await client.request<{ replayName: string }>('POST', path(id, '/replay'), {
-        body: { from, to },
-      });
+      const { body } = await client.request<{ replayName: string }>(
+        'POST',
+        subscriptionsPath(command, id, '/replay'),
+        {
+          body: { from, to },
+        },
+      );
       ctx.result(
         body,
         () =>

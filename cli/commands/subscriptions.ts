@@ -8,6 +8,7 @@ import {
 } from '../arguments.js';
 import { type CliIo, contextOf } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
+import { subscriptionsPath } from '../subscription-path.js';
 import {
   formatSubscription,
   formatSubscriptionTable,
@@ -86,14 +87,16 @@ function fieldsBody(options: FieldOptions, io: CliIo): Record<string, unknown> {
   return body;
 }
 
-const path = (id: string) => `/v1/subscriptions/${encodeURIComponent(id)}`;
-
 /** `hookbridge subscriptions …`: manage who receives which events. */
 export function registerSubscriptions(program: Command, io: CliIo): void {
   const subscriptions = program
     .command('subscriptions')
     .alias('subs')
-    .description('create, inspect, change and remove subscriptions');
+    .description('create, inspect, change and remove subscriptions')
+    .option(
+      '--tenant <id>',
+      "the tenant's own subscriptions: create under it, reach only its subscriptions",
+    );
 
   fieldOptions(subscriptions.command('create').description('create a subscription'), true)
     .addHelpText(
@@ -106,10 +109,8 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
       const client = await ctx.client();
       const { body: created } = await client.request<SubscriptionView>(
         'POST',
-        '/v1/subscriptions',
-        {
-          body,
-        },
+        subscriptionsPath(command),
+        { body },
       );
       ctx.result(created, () => formatSubscription(created));
       if (!ctx.json) {
@@ -134,7 +135,7 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
         do {
           const { body: page } = await client.request<SubscriptionPage>(
             'GET',
-            '/v1/subscriptions',
+            subscriptionsPath(command),
             {
               query: { limit: options.all ? 100 : options.limit, cursor },
             },
@@ -158,7 +159,10 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
     .argument('<id>', 'subscription id (sub_…)')
     .action(async (id: string, _options: object, command: Command) => {
       const ctx = contextOf(io, command);
-      const { body } = await (await ctx.client()).request<SubscriptionView>('GET', path(id));
+      const { body } = await (await ctx.client()).request<SubscriptionView>(
+        'GET',
+        subscriptionsPath(command, id),
+      );
       ctx.result(body, () => formatSubscription(body));
     });
 
@@ -181,7 +185,11 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
         );
       }
       const client = await ctx.client();
-      const { body: updated } = await client.request<SubscriptionView>('PATCH', path(id), { body });
+      const { body: updated } = await client.request<SubscriptionView>(
+        'PATCH',
+        subscriptionsPath(command, id),
+        { body },
+      );
       ctx.result(updated, () => formatSubscription(updated));
     });
 
@@ -192,7 +200,10 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
     .action(async (id: string, _options: object, command: Command) => {
       const ctx = contextOf(io, command);
       const client = await ctx.client();
-      const answer = await client.request<SubscriptionView | undefined>('DELETE', path(id));
+      const answer = await client.request<SubscriptionView | undefined>(
+        'DELETE',
+        subscriptionsPath(command, id),
+      );
       // 204: gone now; 202: its AWS resources are still being removed (the reconciler finishes).
       if (answer.status === 204 || !answer.body) {
         ctx.result({ id, status: 'deleted' }, () => `deleted ${id}`);
@@ -207,9 +218,13 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
     async (id: string, _options: object, command: Command) => {
       const ctx = contextOf(io, command);
       const client = await ctx.client();
-      const { body } = await client.request<SubscriptionView>('PATCH', path(id), {
-        body: { status },
-      });
+      const { body } = await client.request<SubscriptionView>(
+        'PATCH',
+        subscriptionsPath(command, id),
+        {
+          body: { status },
+        },
+      );
       ctx.result(body, () => done(id));
     };
 

@@ -10,13 +10,18 @@ import {
   jsonResponse,
   readJsonBody,
 } from '../../shared/http/api-gateway.js';
-import type { ManagementRoute } from '../../shared/http/routes.js';
+import {
+  MANAGEMENT_ROUTES,
+  type ManagementRoute,
+  type TENANT_SUBSCRIPTION_ROUTES,
+} from '../../shared/http/routes.js';
 import type { LaneOperations } from '../../shared/subscriptions/lane-operations.js';
 import { toView } from '../../shared/subscriptions/subscription.js';
 import {
   createSubscriptionSchema,
   deliveriesQuerySchema,
   listQuerySchema,
+  operatorListQuerySchema,
   parseBody,
   parseQuery,
   replaySchema,
@@ -24,53 +29,68 @@ import {
   updateSubscriptionSchema,
 } from '../../shared/subscriptions/subscription-schema.js';
 import type { SubscriptionService } from '../../shared/subscriptions/subscription-service.js';
+import { toTenantView } from '../../shared/tenants/tenant.js';
+import { createTenantSchema, updateTenantSchema } from '../../shared/tenants/tenant-schema.js';
+import type { TenantService } from '../../shared/tenants/tenant-service.js';
 
-type Route = (request: HttpRequest, id: string) => Promise<HttpResponse>;
+/** The path parameters of a route: `id` (a subscription) and `tenantId`, empty when absent. */
+interface RouteParameters {
+  readonly id: string;
+  readonly tenantId: string;
+}
+
+type Route = (
+  request: HttpRequest,
+  parameters: RouteParameters,
+  routeKey: ManagementRoute,
+) => Promise<HttpResponse>;
+type OperatorRoute = Exclude<ManagementRoute, (typeof TENANT_SUBSCRIPTION_ROUTES)[number]>;
 
 /**
- * The management API (`/v1/subscriptions…`) as a middy handler over a subscription service.
- * The Lambda entry wires it to AWS; the local runtime wires it to its own mapping registry.
+ * The management API (`/v1/subscriptions…`, `/v1/tenants…`) as a middy handler over the
+ * subscription and tenant services. The Lambda entry wires it to AWS; the local runtime wires
+ * it to its own mapping registry.
  */
 export interface ManagementComponents {
   readonly service: SubscriptionService;
+  readonly tenants: TenantService;
   readonly attempts: AttemptLog;
   readonly lanes: LaneOperations;
 }
 
 export function createManagementHandler(components: ManagementComponents, logger: Logger) {
-  const { service, attempts, lanes } = components;
-  const routes: Record<ManagementRoute, Route> = {
+  const { service, tenants, attempts, lanes } = components;
+  const operatorRoutes: Record<OperatorRoute, Route> = {
     'POST /v1/subscriptions': async (request) => {
       const input = parseBody(createSubscriptionSchema, readJsonBody(request));
       const { subscription, secret } = await service.create(input);
       return jsonResponse(201, { ...toView(subscription), secret });
     },
     'GET /v1/subscriptions': async (request) => {
-      const { limit, cursor } = parseQuery(listQuerySchema, request.queryStringParameters);
-      const page = await service.list({ limit, ...(cursor && { cursor }) });
-      return jsonResponse(200, {
-        data: page.items.map(toView),
-        ...(page.nextCursor && { nextCursor: page.nextCursor }),
-      });
+      const { limit, cursor, tenantId } = parseQuery(
+        operatorListQuerySchema,
+        request.queryStringParameters,
+      );
+      return subscriptionPage({ limit, cursor, tenantId });
     },
-    'GET /v1/subscriptions/{id}': async (_request, id) =>
+    'GET /v1/subscriptions/{id}': async (_request, { id }) =>
       jsonResponse(200, toView(await service.get(id))),
-    'PATCH /v1/subscriptions/{id}': async (request, id) => {
+    'PATCH /v1/subscriptions/{id}': async (request, { id }) => {
       const patch = parseBody(updateSubscriptionSchema, readJsonBody(request));
       return jsonResponse(200, toView(await service.update(id, patch)));
     },
-    'DELETE /v1/subscriptions/{id}': async (_request, id) => {
+    'DELETE /v1/subscriptions/{id}': async (_request, { id }) => {
       const { deleted, subscription } = await service.delete(id);
       return deleted ? { statusCode: 204 } : jsonResponse(202, toView(subscription));
     },
-    'GET /v1/subscriptions/{id}/secret': async (_request, id) =>
+    'GET /v1/subscriptions/{id}/secret': async (_request, { id }) =>
       jsonResponse(200, await service.secrets(id)),
-    'POST /v1/subscriptions/{id}/secret/rotate': async (request, id) => {
+    'POST /v1/subscriptions/{id}/secret/rotate': async (request, { id }) => {
       const body = request.body ? readJsonBody(request) : {};
       const { gracePeriodSeconds } = parseBody(rotateSecretSchema, body);
       return jsonResponse(200, await service.rotateSecret(id, gracePeriodSeconds));
     },
-    'GET /v1/subscriptions/{id}/deliveries': async (request, id) => {
+    'GET /v1/subscriptions/{id}/deliveries': async (request, { id }) => {
       await service.get(id);
       const query = parseQuery(deliveriesQuerySchema, request.queryStringParameters);
       const page = await attempts.list(id, query);
@@ -79,17 +99,90 @@ export function createManagementHandler(components: ManagementComponents, logger
         ...(page.nextCursor && { nextCursor: page.nextCursor }),
       });
     },
-    'POST /v1/subscriptions/{id}/test': async (_request, id) => {
+    'POST /v1/subscriptions/{id}/test': async (_request, { id }) => {
       const eventId = await lanes.sendTest(await activeSubscription(id));
       return jsonResponse(202, { id: eventId });
     },
-    'POST /v1/subscriptions/{id}/redrive': async (_request, id) =>
+    'POST /v1/subscriptions/{id}/redrive': async (_request, { id }) =>
       jsonResponse(200, await lanes.redrive(await activeSubscription(id))),
-    'POST /v1/subscriptions/{id}/replay': async (request, id) => {
+    'POST /v1/subscriptions/{id}/replay': async (request, { id }) => {
       const { from, to } = parseBody(replaySchema, readJsonBody(request));
       return jsonResponse(202, await lanes.replay(await activeSubscription(id), from, to));
     },
+    'POST /v1/tenants': async (request) => {
+      const input = parseBody(createTenantSchema, readJsonBody(request));
+      return jsonResponse(201, toTenantView(await tenants.create(input)));
+    },
+    'GET /v1/tenants': async (request) => {
+      const { limit, cursor } = parseQuery(listQuerySchema, request.queryStringParameters);
+      const page = await tenants.list({ limit, ...(cursor && { cursor }) });
+      return jsonResponse(200, {
+        data: page.items.map(toTenantView),
+        ...(page.nextCursor && { nextCursor: page.nextCursor }),
+      });
+    },
+    'GET /v1/tenants/{tenantId}': async (_request, { tenantId }) =>
+      jsonResponse(200, toTenantView(await tenants.get(tenantId))),
+    'PATCH /v1/tenants/{tenantId}': async (request, { tenantId }) => {
+      const patch = parseBody(updateTenantSchema, readJsonBody(request));
+      return jsonResponse(200, toTenantView(await tenants.update(tenantId, patch)));
+    },
+    'DELETE /v1/tenants/{tenantId}': async (_request, { tenantId }) => {
+      const { deleted, tenant } = await tenants.delete(tenantId);
+      return deleted ? { statusCode: 204 } : jsonResponse(202, toTenantView(tenant));
+    },
   };
+
+  const tenantRoutes: Record<(typeof TENANT_SUBSCRIPTION_ROUTES)[number], Route> = {
+    // The tenant comes from the path; a body naming a tenant is refused (400), even its own.
+    'POST /v1/tenants/{tenantId}/subscriptions': async (request, { tenantId }) => {
+      const body = readJsonBody(request);
+      const input = parseBody(createSubscriptionSchema.omit({ tenantId: true }), body);
+      const { subscription, secret } = await service.create({ ...input, tenantId });
+      return jsonResponse(201, { ...toView(subscription), secret });
+    },
+    'GET /v1/tenants/{tenantId}/subscriptions': async (request, { tenantId }) => {
+      const { limit, cursor } = parseQuery(listQuerySchema, request.queryStringParameters);
+      await tenants.get(tenantId);
+      return subscriptionPage({ limit, cursor, tenantId });
+    },
+    'GET /v1/tenants/{tenantId}/subscriptions/{id}': scoped,
+    'PATCH /v1/tenants/{tenantId}/subscriptions/{id}': scoped,
+    'DELETE /v1/tenants/{tenantId}/subscriptions/{id}': scoped,
+    'GET /v1/tenants/{tenantId}/subscriptions/{id}/secret': scoped,
+    'POST /v1/tenants/{tenantId}/subscriptions/{id}/secret/rotate': scoped,
+    'GET /v1/tenants/{tenantId}/subscriptions/{id}/deliveries': scoped,
+    'POST /v1/tenants/{tenantId}/subscriptions/{id}/test': scoped,
+    'POST /v1/tenants/{tenantId}/subscriptions/{id}/redrive': scoped,
+    'POST /v1/tenants/{tenantId}/subscriptions/{id}/replay': scoped,
+  };
+
+  /**
+   * The operator route, reached only once the subscription is known to be the tenant's: one of
+   * another tenant (or of none) answers the same 404 as a missing one. A subscription's tenant
+   * never changes, so the check cannot go stale before the operator route reads it again.
+   */
+  async function scoped(
+    request: HttpRequest,
+    parameters: RouteParameters,
+    routeKey: ManagementRoute,
+  ): Promise<HttpResponse> {
+    const operatorKey = routeKey.replace('/v1/tenants/{tenantId}', '/v1') as OperatorRoute;
+    await service.get(parameters.id, parameters.tenantId);
+    return operatorRoutes[operatorKey](request, parameters, operatorKey);
+  }
+
+  async function subscriptionPage(query: { limit: number; cursor?: string; tenantId?: string }) {
+    const page = await service.list({
+      limit: query.limit,
+      ...(query.cursor && { cursor: query.cursor }),
+      ...(query.tenantId !== undefined && { tenantId: query.tenantId }),
+    });
+    return jsonResponse(200, {
+      data: page.items.map(toView),
+      ...(page.nextCursor && { nextCursor: page.nextCursor }),
+    });
+  }
 
   /** A subscription whose lane exists (so its queues can be used). */
   async function activeSubscription(id: string) {
@@ -103,14 +196,16 @@ export function createManagementHandler(components: ManagementComponents, logger
     return subscription;
   }
 
+  const routes: Record<ManagementRoute, Route> = { ...operatorRoutes, ...tenantRoutes };
+
   async function managementHandler(request: HttpRequest): Promise<HttpResponse> {
-    const { routeKey, id } = matchRoute(request);
+    const { routeKey, parameters } = matchRoute(request);
     const route = routes[routeKey as ManagementRoute];
     if (!route)
       throw new NotFoundError(
         `no route for ${request.requestContext.http.method} ${request.rawPath}`,
       );
-    return route(request, id);
+    return route(request, parameters, routeKey as ManagementRoute);
   }
 
   return middy<HttpRequest, HttpResponse>(managementHandler)
@@ -118,24 +213,46 @@ export function createManagementHandler(components: ManagementComponents, logger
     .use(apiErrorHandler({ logger }));
 }
 
+const COMPILED_ROUTES = MANAGEMENT_ROUTES.map((routeKey) => {
+  const [method, template = ''] = routeKey.split(' ');
+  const names: string[] = [];
+  const source = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { routeKey, method, names, regex: new RegExp(`^${source}$`) };
+});
+
 /** API Gateway gives the route key and path parameters; a `$default` route falls back to the path. */
-function matchRoute(request: HttpRequest): { routeKey: string; id: string } {
-  const id = request.pathParameters?.id;
-  if (request.routeKey && request.routeKey !== '$default')
-    return { routeKey: request.routeKey, id: id ?? '' };
+function matchRoute(request: HttpRequest): { routeKey: string; parameters: RouteParameters } {
+  if (request.routeKey && request.routeKey !== '$default') {
+    return {
+      routeKey: request.routeKey,
+      parameters: {
+        id: request.pathParameters?.id ?? '',
+        tenantId: request.pathParameters?.tenantId ?? '',
+      },
+    };
+  }
   const method = request.requestContext.http.method;
   const path = request.rawPath.replace(/\/+$/, '');
-  const match = /^\/v1\/subscriptions\/([^/]+)(\/.*)?$/.exec(path);
-  if (!match) return { routeKey: `${method} ${path}`, id: '' };
-  return {
-    routeKey: `${method} /v1/subscriptions/{id}${match[2] ?? ''}`,
-    // A malformed escape is kept as it came: no subscription has such an id (404, not 500).
-    id: (() => {
-      try {
-        return decodeURIComponent(match[1] ?? '');
-      } catch {
-        return match[1] ?? '';
-      }
-    })(),
-  };
+  for (const route of COMPILED_ROUTES) {
+    const found = route.method === method ? route.regex.exec(path) : null;
+    if (!found) continue;
+    const values = Object.fromEntries(route.names.map((name, i) => [name, decode(found[i + 1])]));
+    return {
+      routeKey: route.routeKey,
+      parameters: { id: values.id ?? '', tenantId: values.tenantId ?? '' },
+    };
+  }
+  return { routeKey: `${method} ${path}`, parameters: { id: '', tenantId: '' } };
+}
+
+/** A malformed escape is kept as it came: no subscription or tenant has such an id (404, not 500). */
+function decode(segment = ''): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -175,7 +175,10 @@ export class ManagementApi extends Construct {
     );
   }
 
-  /** Allows `grantee` (an operator's role or user) to call every management route. */
+  /**
+   * Allows `grantee` (an operator's role or user) to call every management route: the
+   * subscriptions and the tenants with their own subscription routes.
+   */
   grantManage(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
@@ -183,6 +186,8 @@ export class ManagementApi extends Construct {
       resourceArns: [
         this.httpApi.arnForExecuteApi('*', '/v1/subscriptions'),
         this.httpApi.arnForExecuteApi('*', '/v1/subscriptions/*'),
+        this.httpApi.arnForExecuteApi('*', '/v1/tenants'),
+        this.httpApi.arnForExecuteApi('*', '/v1/tenants/*'),
       ],
     });
   }

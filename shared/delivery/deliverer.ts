@@ -5,6 +5,7 @@ import type { Log } from '../observability.js';
 import { nameOfArn, subscriptionIdOf } from '../provisioning/lane-names.js';
 import { liveSecrets, type Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
+import { tenantMayReceive } from '../tenants/tenant.js';
 import type { AttemptLog, AttemptResult, DeliveryAttempt } from './attempt-log.js';
 import { attemptNumber } from './attempt-number.js';
 import { BatchSubscriptions } from './batch-subscriptions.js';
@@ -121,6 +122,19 @@ export class Deliverer {
     ]);
     if (!subscription || subscription.status === 'deleting')
       return { settled: true, kind: 'orphaned' };
+    if (!tenantMayReceive(subscription.tenantId, envelope.tenantId)) {
+      // The rule pattern should have made this impossible: a drifted or hand-edited rule, or a
+      // message put on the queue by hand. Never POST another tenant's event.
+      const reason = `event for tenant ${JSON.stringify(envelope.tenantId ?? null)} reached a subscription of tenant ${subscription.tenantId}`;
+      await ports.messages.deadLetter(record, reason);
+      ports.logger.error('cross-tenant message moved to the dead-letter queue', {
+        subscriptionId,
+        messageId: record.messageId,
+        eventId: envelope.id,
+        reason,
+      });
+      return { settled: true, kind: 'dead-lettered' };
+    }
     if (subscription.status === 'paused' || subscription.status === 'disabled') {
       // Its mapping is (being) disabled; keep the message for when it is resumed.
       await ports.messages.delay(record, this.settings.holdSeconds ?? 300);

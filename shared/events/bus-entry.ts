@@ -4,6 +4,8 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 export interface EventEnvelope {
   readonly id: string;
   readonly type: string;
+  /** The tenant it is for, or `*` (every tenant); absent for an event without a tenant. */
+  readonly tenantId?: string;
   /** ISO 8601, when the event was accepted. */
   readonly timestamp: string;
   readonly data: Record<string, unknown>;

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { type ErrorDetail, PayloadTooLargeError, ValidationError } from '../errors.js';
 import { jsonDepth, MAX_FIELD_DEPTH } from '../json-depth.js';
+import { BROADCAST_TENANT, TENANT_ID_PATTERN } from '../tenants/tenant.js';
 
 /** Dot-separated segments of `[A-Za-z0-9_-]`, 1–128 characters in all (DESIGN §3). */
 const EVENT_TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -27,9 +28,22 @@ const dataSchema = z
     ),
   );
 
+/**
+ * The tenant an event is for: a tenant id, or `*` for every tenant (broadcast). Left out, the
+ * event has no tenant and only operator subscriptions (those without a tenant) receive it.
+ */
+const eventTenantSchema = z
+  .string({ error: 'must be a string' })
+  .check(
+    z.regex(
+      new RegExp(`^(\\${BROADCAST_TENANT}|${TENANT_ID_PATTERN.source.slice(1, -1)})$`),
+      'must be a tenant id (1-64 characters: an ASCII letter or digit, then letters, digits, "_", "." or "-") or "*" to broadcast to every tenant',
+    ),
+  );
+
 /** What a producer sends for one event. */
 export const eventInputSchema = z.strictObject(
-  { type: eventTypeSchema, data: dataSchema },
+  { type: eventTypeSchema, data: dataSchema, tenantId: z.optional(eventTenantSchema) },
   { error: (issue) => unknownKeysMessage(issue) ?? 'must be a JSON object' },
 );
 

@@ -53,6 +53,7 @@ export async function ingestEvents(
   const envelopes: EventEnvelope[] = inputs.map((input) => ({
     id: newEventId(),
     type: input.type,
+    ...(input.tenantId !== undefined && { tenantId: input.tenantId }),
     timestamp: now().toISOString(),
     data: input.data,
   }));

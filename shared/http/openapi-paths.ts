@@ -1,6 +1,10 @@
 import * as z from 'zod';
 import { MAX_BATCH_EVENTS } from '../events/event-schema.js';
-import { deliveriesQuerySchema, listQuerySchema } from '../subscriptions/subscription-schema.js';
+import {
+  deliveriesQuerySchema,
+  listQuerySchema,
+  operatorListQuerySchema,
+} from '../subscriptions/subscription-schema.js';
 import { MAX_WILDCARD_RULES_PER_BUS } from '../subscriptions/wildcard-quota.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -71,6 +75,160 @@ const ENTRY_LIMIT =
 
 /** The `paths` of the document: every route, every status it can answer. */
 export function apiPaths() {
+  const operator = operatorPaths();
+  return { ...operator, ...tenantPaths(operator) };
+}
+
+const TENANT_NOT_FOUND = failure('No tenant has this id (`not_found`).');
+
+/**
+ * The tenant routes: the tenants themselves, and every subscription route again under
+ * `/v1/tenants/{tenantId}`, reaching only that tenant's subscriptions.
+ */
+function tenantPaths(operator: ReturnType<typeof operatorPaths>) {
+  const tenantId = [parameter('TenantId')];
+  const scoped = Object.fromEntries(
+    Object.entries(operator)
+      .filter(([path]) => path.startsWith('/v1/subscriptions'))
+      .map(([path, operations]) => [
+        path.replace('/v1/subscriptions', '/v1/tenants/{tenantId}/subscriptions'),
+        Object.fromEntries(
+          Object.entries(operations).map(([method, operation]) => [
+            method,
+            tenantScoped(operation as Operation, path === '/v1/subscriptions'),
+          ]),
+        ),
+      ]),
+  );
+  return {
+    '/v1/tenants': {
+      post: {
+        operationId: 'createTenant',
+        tags: ['Tenants'],
+        summary: 'Create a tenant',
+        description: 'Creates a tenant under the id the caller chose (e.g. its own customer id).',
+        requestBody: requestBody('CreateTenantRequest', 'The tenant.'),
+        responses: {
+          '201': answer('Tenant', 'Created.'),
+          '400': failure(
+            'The body is not JSON (`invalid_json`) or a field is invalid (`validation_error`).',
+          ),
+          '409': failure('`tenant_exists`: a tenant has this id (perhaps one being deleted).'),
+          '415': NOT_JSON,
+          ...ANY_ROUTE,
+        },
+      },
+      get: {
+        operationId: 'listTenants',
+        tags: ['Tenants'],
+        summary: 'List tenants',
+        description:
+          'One page of tenants; follow `nextCursor` for the next one (a page may be short, even empty, and still have one).',
+        parameters: queryParameters(listQuerySchema, {
+          limit: 'At most this many tenants in the page.',
+          cursor: 'The `nextCursor` of the previous page.',
+        }),
+        responses: {
+          '200': answer('TenantPage', 'A page of tenants.'),
+          '400': failure(
+            'A query parameter is invalid or unknown (`validation_error`), or `cursor` is not one this API returned (`invalid_cursor`).',
+          ),
+          ...ANY_ROUTE,
+        },
+      },
+    },
+    '/v1/tenants/{tenantId}': {
+      get: {
+        operationId: 'getTenant',
+        tags: ['Tenants'],
+        summary: 'Get a tenant',
+        parameters: tenantId,
+        responses: {
+          '200': answer('Tenant', 'The tenant.'),
+          '404': TENANT_NOT_FOUND,
+          ...ANY_ROUTE,
+        },
+      },
+      patch: {
+        operationId: 'updateTenant',
+        tags: ['Tenants'],
+        summary: 'Change a tenant',
+        description: 'Changes the name or metadata; the id cannot change.',
+        parameters: tenantId,
+        requestBody: requestBody('UpdateTenantRequest', 'The changes.'),
+        responses: {
+          '200': answer('Tenant', 'The changed tenant.'),
+          '400': failure(
+            'The body is not JSON (`invalid_json`), changes nothing, or a field is invalid or unknown, `id` included (`validation_error`).',
+          ),
+          '404': TENANT_NOT_FOUND,
+          '409': failure(
+            `\`tenant_deleting\`: the tenant is being deleted; or ${VERSION_CONFLICT.replace('subscription', 'tenant')}`,
+          ),
+          '415': NOT_JSON,
+          ...ANY_ROUTE,
+        },
+      },
+      delete: {
+        operationId: 'deleteTenant',
+        tags: ['Tenants'],
+        summary: 'Delete a tenant',
+        description:
+          'Marks the tenant `deleting` (no new subscription can be made under it), deletes each of its subscriptions and their lanes, then the tenant.',
+        parameters: tenantId,
+        responses: {
+          '202': answer(
+            'Tenant',
+            'Some subscription could not be deleted yet: the tenant stays `deleting` and the reconciler finishes the job.',
+          ),
+          '204': { description: 'Deleted, with all its subscriptions.' },
+          '404': TENANT_NOT_FOUND,
+          '409': failure(VERSION_CONFLICT.replace('subscription', 'tenant')),
+          ...ANY_ROUTE,
+        },
+      },
+    },
+    ...scoped,
+  };
+}
+
+type Operation = {
+  operationId: string;
+  parameters?: unknown[];
+  responses: Record<string, unknown>;
+  description?: string;
+} & Record<string, unknown>;
+
+/** An operator subscription route as its tenant-scoped twin under `/v1/tenants/{tenantId}`. */
+function tenantScoped(operation: Operation, collection: boolean): Operation {
+  const { responses } = operation;
+  const operationId = operation.operationId.replace(/^[a-z]/, (c) => c.toUpperCase());
+  const notFound = collection
+    ? failure('No tenant has this id (`not_found`).')
+    : failure(
+        "No subscription of this tenant has this id (`not_found`): another tenant's subscription, or an operator's, answers exactly as a missing one.",
+      );
+  const extra =
+    operationId === 'CreateSubscription'
+      ? {
+          '404': TENANT_NOT_FOUND,
+          '409': failure(`\`tenant_deleting\`: the tenant is being deleted; or ${WILDCARD_QUOTA}`),
+        }
+      : {};
+  return {
+    ...operation,
+    operationId: `tenant${operationId}`,
+    tags: ['Tenants'],
+    description: `${operation.description ? `${operation.description} ` : ''}Only the tenant's own subscriptions; the tenant comes from the path${operationId === 'CreateSubscription' ? ' (a `tenantId` in the body is refused)' : ''}.`,
+    parameters: [parameter('TenantId'), ...(operation.parameters ?? [])],
+    ...(operationId === 'CreateSubscription' && {
+      requestBody: requestBody('CreateTenantSubscriptionRequest', 'The subscription.'),
+    }),
+    responses: { ...responses, '404': notFound, ...extra },
+  };
+}
+
+function operatorPaths() {
   const subscriptionId = [parameter('SubscriptionId')];
   return {
     '/v1/events': {
@@ -145,9 +303,11 @@ export function apiPaths() {
         tags: ['Subscriptions'],
         summary: 'List subscriptions',
         description: 'One page of subscriptions; follow `nextCursor` for the next one.',
-        parameters: queryParameters(listQuerySchema, {
+        parameters: queryParameters(operatorListQuerySchema, {
           limit: 'At most this many subscriptions in the page.',
           cursor: 'The `nextCursor` of the previous page.',
+          tenantId:
+            "Only this tenant's subscriptions (a page may then be short, even empty, and still have a `nextCursor`).",
         }),
         responses: {
           '200': answer('SubscriptionPage', 'A page of subscriptions.'),

@@ -24,6 +24,12 @@ import {
   rotateSecretSchema,
   updateSubscriptionSchema,
 } from '../subscriptions/subscription-schema.js';
+import {
+  TENANT_FIELD_DESCRIPTIONS,
+  tenantPageSchema,
+  tenantViewSchema,
+} from '../tenants/tenant-responses.js';
+import { createTenantSchema, updateTenantSchema } from '../tenants/tenant-schema.js';
 import { apiPaths } from './openapi-paths.js';
 import { MAX_BODY_DEPTH } from './strict-json.js';
 
@@ -33,7 +39,8 @@ const INFO_DESCRIPTION = `Hookbridge is self-hosted webhook delivery for AWS. Pr
 routes; every subscription whose event types and filter match gets each event delivered by an
 HTTP POST signed with the Standard Webhooks scheme, at least once, with retries over days and a
 dead-letter queue per subscriber. Operators manage subscriptions with the \`/v1/subscriptions\`
-routes.
+routes, and their customers (tenants) with the \`/v1/tenants\` routes: a tenant's subscriptions
+receive only events sent for that tenant (or broadcast with \`"tenantId": "*"\`).
 
 Every route is authorized with AWS IAM: sign requests with Signature Version 4 (service
 \`execute-api\`). Errors are JSON \`{"error": {"code", "message", "details"?}}\` with a stable
@@ -75,6 +82,11 @@ export function buildOpenApiDocument(version: string): object {
     tags: [
       { name: 'Events', description: 'Ingest: what producers send.' },
       { name: 'Subscriptions', description: 'Management: who receives what, and how.' },
+      {
+        name: 'Tenants',
+        description:
+          "The operator's customers, and each one's own subscriptions (every subscription route again under `/v1/tenants/{tenantId}`).",
+      },
     ],
     security: [{ sigv4: [] }],
     paths: apiPaths(),
@@ -88,6 +100,13 @@ export function buildOpenApiDocument(version: string): object {
           description:
             'The same key with the same body within the retention window (24 h by default) answers the first response and publishes nothing; with another body it is a 422. Keys of `/v1/events` and `/v1/events/batch` are separate.',
           schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
+        },
+        TenantId: {
+          name: 'tenantId',
+          in: 'path',
+          required: true,
+          description: 'The tenant id; a tenant that does not exist is a 404.',
+          schema: { type: 'string' },
         },
         SubscriptionId: {
           name: 'id',
@@ -136,7 +155,10 @@ function componentSchemas(): Record<string, JsonSchema> {
     Event: eventInputSchema,
     EventBatch: batchInputSchema,
     CreateSubscriptionRequest: createSubscriptionSchema,
+    CreateTenantSubscriptionRequest: createSubscriptionSchema.omit({ tenantId: true }),
     UpdateSubscriptionRequest: updateSubscriptionSchema,
+    CreateTenantRequest: createTenantSchema,
+    UpdateTenantRequest: updateTenantSchema,
     RotateSecretRequest: rotateSecretSchema,
     ReplayRequest: replaySchema,
   });
@@ -151,6 +173,8 @@ function componentSchemas(): Record<string, JsonSchema> {
     DeliveryPage: deliveryPageSchema,
     RedriveResult: redriveResultSchema,
     ReplayStarted: replayStartedSchema,
+    Tenant: tenantViewSchema,
+    TenantPage: tenantPageSchema,
     Error: errorBodySchema,
     GatewayError: gatewayErrorSchema,
   });
@@ -188,7 +212,10 @@ function convert(
 
 function describeRequests(schemas: Record<string, JsonSchema>): void {
   const { status: _status, ...createFields } = SUBSCRIPTION_FIELD_DESCRIPTIONS;
+  const { tenantId: _immutable, ...changeableFields } = SUBSCRIPTION_FIELD_DESCRIPTIONS;
   describeSchema(schemas, 'Event', 'One event.', {
+    tenantId:
+      'The tenant the event is for: its subscriptions and the operator subscriptions receive it. `"*"` broadcasts it to every tenant. Left out, the event has no tenant and only operator subscriptions (those without a tenant) receive it. Delivered bodies carry it as sent.',
     type: 'Dot-separated segments of letters, digits, `_` and `-`, 1–128 characters, e.g. `order.created`.',
     data: `The payload, a JSON object nesting at most ${MAX_FIELD_DEPTH} levels (\`data\` itself is level 1); subscribers receive it exactly as sent.`,
   });
@@ -196,12 +223,28 @@ function describeRequests(schemas: Record<string, JsonSchema>): void {
     events: `1 to ${MAX_BATCH_EVENTS} events; more is a 413. One invalid event rejects the whole batch.`,
   });
   describeSchema(schemas, 'CreateSubscriptionRequest', 'A new subscription.', createFields);
+  const { tenantId: _tenant, ...tenantCreateFields } = createFields;
+  describeSchema(
+    schemas,
+    'CreateTenantSubscriptionRequest',
+    "A new subscription of the path's tenant.",
+    tenantCreateFields,
+  );
+  const { status: _tenantStatus, ...tenantFields } = TENANT_FIELD_DESCRIPTIONS;
+  describeSchema(schemas, 'CreateTenantRequest', 'A new tenant.', tenantFields);
+  const { id: _id, ...changeable } = tenantFields;
+  describeSchema(
+    schemas,
+    'UpdateTenantRequest',
+    'The fields to change, at least one; `null` removes the metadata.',
+    changeable,
+  );
   describeSchema(
     schemas,
     'UpdateSubscriptionRequest',
     'The fields to change, at least one; `null` removes an optional field.',
     {
-      ...SUBSCRIPTION_FIELD_DESCRIPTIONS,
+      ...changeableFields,
       status: '`active` or `paused`; pausing keeps the backlog queued.',
     },
   );
@@ -227,8 +270,10 @@ function restateCodedRules(schemas: Record<string, JsonSchema>): void {
     maxItems: MAX_BATCH_EVENTS,
   });
   schemaOf(schemas, 'UpdateSubscriptionRequest').minProperties = 1;
+  schemaOf(schemas, 'UpdateTenantRequest').minProperties = 1;
   const withSchedule = [
     'CreateSubscriptionRequest',
+    'CreateTenantSubscriptionRequest',
     'UpdateSubscriptionRequest',
     'Subscription',
     'CreatedSubscription',

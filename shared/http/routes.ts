@@ -5,6 +5,24 @@
  */
 export const INGEST_ROUTES = ['POST /v1/events', 'POST /v1/events/batch'] as const;
 
+/**
+ * A tenant's own subscription routes: every subscription route under
+ * `/v1/tenants/{tenantId}`, reaching only that tenant's subscriptions.
+ */
+export const TENANT_SUBSCRIPTION_ROUTES = [
+  'POST /v1/tenants/{tenantId}/subscriptions',
+  'GET /v1/tenants/{tenantId}/subscriptions',
+  'GET /v1/tenants/{tenantId}/subscriptions/{id}',
+  'PATCH /v1/tenants/{tenantId}/subscriptions/{id}',
+  'DELETE /v1/tenants/{tenantId}/subscriptions/{id}',
+  'GET /v1/tenants/{tenantId}/subscriptions/{id}/secret',
+  'POST /v1/tenants/{tenantId}/subscriptions/{id}/secret/rotate',
+  'GET /v1/tenants/{tenantId}/subscriptions/{id}/deliveries',
+  'POST /v1/tenants/{tenantId}/subscriptions/{id}/test',
+  'POST /v1/tenants/{tenantId}/subscriptions/{id}/redrive',
+  'POST /v1/tenants/{tenantId}/subscriptions/{id}/replay',
+] as const;
+
 export const MANAGEMENT_ROUTES = [
   'POST /v1/subscriptions',
   'GET /v1/subscriptions',
@@ -17,6 +35,12 @@ export const MANAGEMENT_ROUTES = [
   'POST /v1/subscriptions/{id}/test',
   'POST /v1/subscriptions/{id}/redrive',
   'POST /v1/subscriptions/{id}/replay',
+  'POST /v1/tenants',
+  'GET /v1/tenants',
+  'GET /v1/tenants/{tenantId}',
+  'PATCH /v1/tenants/{tenantId}',
+  'DELETE /v1/tenants/{tenantId}',
+  ...TENANT_SUBSCRIPTION_ROUTES,
 ] as const;
 
 export type IngestRoute = (typeof INGEST_ROUTES)[number];

@@ -5,6 +5,7 @@ import { type AwsClientConfig, dynamoClientConfig } from '../aws/client-config.j
 import { ConfigError } from '../errors.js';
 import type { ManagementConfig } from '../subscriptions/management-config.js';
 import { DynamoSubscriptionStore } from '../subscriptions/subscription-store.js';
+import { DynamoTenantStore } from '../tenants/tenant-store.js';
 import {
   type EventSourceMappings,
   type LambdaEventSourceMappings,
@@ -15,6 +16,7 @@ import { Provisioner } from './provisioner.js';
 /** The subscription store and the provisioner, with the clients they were built on. */
 export interface LaneComponents {
   readonly store: DynamoSubscriptionStore;
+  readonly tenants: DynamoTenantStore;
   readonly provisioner: Provisioner;
   readonly clients: { dynamo: DynamoDBClient; sqs: SQSClient; events: EventBridgeClient };
 }
@@ -35,13 +37,14 @@ export function createLaneComponents(
     events: new EventBridgeClient(clientConfig),
   };
   const store = new DynamoSubscriptionStore(clients.dynamo, config.subscriptionsTable);
+  const tenants = new DynamoTenantStore(clients.dynamo, config.subscriptionsTable);
   const provisioner = new Provisioner(clients.sqs, clients.events, mappings, {
     prefix: config.prefix,
     busName: config.busName,
     source: config.source,
     deliveryTimeoutSeconds: config.deliveryTimeoutSeconds,
   });
-  return { store, provisioner, clients };
+  return { store, tenants, provisioner, clients };
 }
 
 /** Lambda event source mappings to the configured delivery function (AWS only). */

@@ -286,8 +286,15 @@ export class Provisioner {
   }
 
   /** The rule pattern of a subscription. */
-  patternOf(subscription: Pick<Subscription, 'eventTypes' | 'filter'>): Record<string, unknown> {
-    return buildEventPattern(this.options.source, subscription.eventTypes, subscription.filter);
+  patternOf(
+    subscription: Pick<Subscription, 'eventTypes' | 'filter' | 'tenantId'>,
+  ): Record<string, unknown> {
+    return buildEventPattern(
+      this.options.source,
+      subscription.eventTypes,
+      subscription.filter,
+      subscription.tenantId,
+    );
   }
 
   private async ensureQueue(

@@ -1,10 +1,14 @@
 import type { Log } from '../observability.js';
 import type { Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
+import { finishTenantDeletion } from '../tenants/tenant-deletion.js';
+import type { TenantStore } from '../tenants/tenant-store.js';
 import type { Provisioner } from './provisioner.js';
 
 export interface ReconcilerOptions {
   readonly store: SubscriptionStore;
+  /** The tenants: subscriptions of a tenant being deleted (or gone) are deleted, then the tenant. */
+  readonly tenants?: TenantStore;
   readonly provisioner: Provisioner;
   readonly logger?: Log;
   /** A subscription still `provisioning` after this long was abandoned by a crash. @default 5 min */
@@ -18,8 +22,10 @@ export interface ReconcileReport {
   readonly provisioned: string[];
   /** Subscriptions whose lane had drifted, with what was wrong. */
   readonly repaired: { id: string; problems: string[] }[];
-  /** `deleting` subscriptions whose removal was finished. */
+  /** `deleting` subscriptions whose removal was finished, and those of deleted tenants. */
   readonly deleted: string[];
+  /** `deleting` tenants whose removal was finished. */
+  readonly tenantsDeleted: string[];
   /** Ids whose resources belonged to no subscription and were removed. */
   readonly orphansRemoved: string[];
   readonly errors: { id: string; error: string }[];
@@ -39,17 +45,22 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
     provisioned: [],
     repaired: [],
     deleted: [],
+    tenantsDeleted: [],
     orphansRemoved: [],
     errors: [],
   };
   const subscriptions = await store.all();
+  const tenantStatus = new Map(
+    (await options.tenants?.all())?.map((tenant) => [tenant.id, tenant.status]) ?? [],
+  );
 
   for (const listed of subscriptions) {
     try {
       // The scan is eventually consistent and the pass takes time: act on the record as it is
       // now, or an edit made meanwhile (pause, new event types) would be undone as "drift".
       const subscription = await store.get(listed.id);
-      if (subscription) await reconcileOne(subscription);
+      if (subscription && (await tenantGone(subscription))) await deleteOne(subscription);
+      else if (subscription) await reconcileOne(subscription);
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       report.errors.push({ id: listed.id, error: message });
@@ -72,7 +83,47 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
       report.errors.push({ id, error: error instanceof Error ? error.message : String(error) });
     }
   }
+  for (const tenant of (await options.tenants?.all()) ?? []) {
+    if (tenant.status !== 'deleting' || !options.tenants) continue;
+    try {
+      const tenants = options.tenants;
+      const gone = await finishTenantDeletion(tenant, { tenants, subscriptions: store }, (id) =>
+        store.get(id).then(async (subscription) => {
+          if (subscription) await deleteOne(subscription);
+          return true;
+        }),
+      );
+      if (gone) report.tenantsDeleted.push(tenant.id);
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      report.errors.push({ id: tenant.id, error: message });
+    }
+  }
   return report;
+
+  /**
+   * Whether the subscription's tenant is being deleted or is gone. A tenant the scan did not
+   * list is read again (strongly) before its subscription is condemned: it may be new.
+   */
+  async function tenantGone(subscription: Subscription): Promise<boolean> {
+    if (subscription.tenantId === undefined || !options.tenants) return false;
+    const status = tenantStatus.get(subscription.tenantId);
+    if (status === 'active') return false;
+    if (status === 'deleting') return true;
+    const tenant = await options.tenants.get(subscription.tenantId);
+    return !tenant || tenant.status === 'deleting';
+  }
+
+  /** Removes the lane, then the record (a subscription `deleting`, or one of a deleted tenant). */
+  async function deleteOne(subscription: Subscription): Promise<void> {
+    const current =
+      subscription.status === 'deleting'
+        ? subscription
+        : await store.save(subscription, { status: 'deleting', statusReason: undefined });
+    await provisioner.deprovision(current.id);
+    await store.remove(current.id, current.version);
+    report.deleted.push(current.id);
+  }
 
   async function reconcileOne(subscription: Subscription): Promise<void> {
     switch (subscription.status) {
@@ -82,10 +133,7 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
       case 'failed':
         return retryProvisioning(subscription);
       case 'deleting':
-        await provisioner.deprovision(subscription.id);
-        await store.remove(subscription.id, subscription.version);
-        report.deleted.push(subscription.id);
-        return;
+        return deleteOne(subscription);
       default: {
         const problems = await provisioner.inspect(subscription);
         if (problems.length === 0) return;

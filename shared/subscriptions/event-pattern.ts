@@ -5,17 +5,23 @@
  * error at PutRule time (leaving the subscription `failed`), so a filter is checked here
  * against EventBridge's own rules and refused with a message that says where it is wrong.
  */
+import { BROADCAST_TENANT } from '../tenants/tenant.js';
 import { FILTER_OPERATORS, isPlainObject, onlyKey, RESERVED_IN_OR } from './filter-operators.js';
 
 /**
- * The rule pattern: our source, the event types (exact, `prefix.*`, or `*`), the data filter.
- * Event types never compile to `wildcard` (EventBridge allows few wildcard rules per bus):
- * `*` drops the detail-type condition and `prefix.*` becomes a prefix match.
+ * The rule pattern: our source, the event types (exact, `prefix.*`, or `*`), the tenant
+ * condition, the data filter. Event types never compile to `wildcard` (EventBridge allows few
+ * wildcard rules per bus): `*` drops the detail-type condition and `prefix.*` becomes a prefix
+ * match. A tenant subscription's pattern requires `detail.tenantId` to be its tenant or the
+ * broadcast marker (exact string matches: no other case, no look-alike, no array member
+ * other than these); the user's filter only ever sits under `detail.data`, so it cannot
+ * loosen that condition.
  */
 export function buildEventPattern(
   source: string,
   eventTypes: readonly string[],
   filter?: Record<string, unknown>,
+  tenantId?: string,
 ): Record<string, unknown> {
   const pattern: Record<string, unknown> = { source: [source] };
   if (!eventTypes.includes('*')) {
@@ -24,7 +30,10 @@ export function buildEventPattern(
       type.endsWith('.*') ? { prefix: type.slice(0, -1) } : type,
     );
   }
-  if (filter && Object.keys(filter).length > 0) pattern.detail = { data: filter };
+  const detail: Record<string, unknown> = {};
+  if (tenantId !== undefined) detail.tenantId = [tenantId, BROADCAST_TENANT];
+  if (filter && Object.keys(filter).length > 0) detail.data = filter;
+  if (Object.keys(detail).length > 0) pattern.detail = detail;
   return pattern;
 }
 

@@ -79,6 +79,9 @@ export class LaneOperations {
     const detail = {
       id,
       type: 'hookbridge.test',
+      // Sent straight to the lane, past the rule: it carries the subscription's own tenant so
+      // that the deliverer's tenant check lets it through.
+      ...(subscription.tenantId !== undefined && { tenantId: subscription.tenantId }),
       timestamp: new Date().toISOString(),
       data: { subscriptionId: subscription.id, message: 'This is a test event from Hookbridge.' },
     };

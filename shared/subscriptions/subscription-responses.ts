@@ -17,6 +17,8 @@ const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
 
 /** Descriptions of subscription fields, shared by the request and the response schemas. */
 export const SUBSCRIPTION_FIELD_DESCRIPTIONS = {
+  tenantId:
+    'The tenant the subscription belongs to (set at creation, never changed); it then receives only events sent with this `tenantId` or with `"*"` (broadcast). Absent: an operator subscription, which receives the matching events of every tenant.',
   url: 'Where deliveries are POSTed. https only unless the operator allows http; it must not resolve to a private, loopback or link-local address (SSRF guard) unless an allow-listed CIDR covers it.',
   eventTypes:
     'Event types to deliver: exact types (`order.created`), prefixes (`invoice.*` matches `invoice.paid`), or `*` for every type.',
@@ -33,8 +35,17 @@ export const SUBSCRIPTION_FIELD_DESCRIPTIONS = {
     '`provisioning` → `active` ↔ `paused`; `disabled` (automatic: 410 Gone or a long failure streak); `failed` (provisioning error, retried by the reconciler); `deleting`.',
 } as const;
 
-const { url, eventTypes, filter, description, metadata, headers, maxConcurrency, retrySchedule } =
-  createSubscriptionSchema.shape;
+const {
+  tenantId,
+  url,
+  eventTypes,
+  filter,
+  description,
+  metadata,
+  headers,
+  maxConcurrency,
+  retrySchedule,
+} = createSubscriptionSchema.shape;
 const D = SUBSCRIPTION_FIELD_DESCRIPTIONS;
 
 const timestamp = (what: string) => z.iso.datetime().meta({ description: what });
@@ -59,6 +70,7 @@ const signingSecretSchema = z
 export const subscriptionViewSchema = z
   .strictObject({
     id: subscriptionIdSchema,
+    tenantId: tenantId.meta({ description: D.tenantId }),
     url: url.meta({ description: D.url }),
     eventTypes: eventTypes.meta({ description: D.eventTypes }),
     filter: filter.meta({ description: D.filter }),

@@ -3,6 +3,7 @@ import { ATTEMPT_RESULTS } from '../delivery/attempt-log.js';
 import { DEFAULT_RETRY_SCHEDULE, validateRetrySchedule } from '../delivery/retry-policy.js';
 import { type ErrorDetail, ValidationError } from '../errors.js';
 import { eventTypeSchema } from '../events/event-schema.js';
+import { TENANT_ID_PATTERN } from '../tenants/tenant.js';
 import { buildEventPattern, MAX_PATTERN_LENGTH, validateFilter } from './event-pattern.js';
 
 /** Headers a subscription may not set: the delivery owns them (signing, framing, identity). */
@@ -138,8 +139,11 @@ const headersSchema = z
     }
   });
 
-const metadataSchema = z
-  // A key of 1 to 64 characters: DynamoDB refuses an empty map key ("Empty attribute name").
+/**
+ * Subscription and tenant metadata: at most 50 string entries, keys of 1 to 64 characters
+ * (DynamoDB refuses an empty map key, "Empty attribute name") and values of at most 512.
+ */
+export const metadataSchema = z
   .record(
     z.string().min(1).max(64),
     z.string({ error: 'metadata values must be strings' }).max(512),
@@ -156,8 +160,20 @@ const descriptionSchema = z
   .string({ error: 'must be a string' })
   .max(500, 'must be at most 500 characters');
 
-/** The body of `POST /v1/subscriptions`. */
+/** A tenant id (see shared/tenants/tenant.ts for why this alphabet). */
+export const tenantIdSchema = z
+  .string({ error: required('a string') })
+  .regex(
+    TENANT_ID_PATTERN,
+    'must be 1-64 characters: an ASCII letter or digit, then letters, digits, "_", "." or "-"',
+  );
+
+/**
+ * The body of `POST /v1/subscriptions`. `tenantId` makes it a tenant's subscription; it cannot
+ * be changed afterwards (the PATCH schema has no such field, so a PATCH naming it is a 400).
+ */
 export const createSubscriptionSchema = z.strictObject({
+  tenantId: tenantIdSchema.optional(),
   url: urlSchema,
   eventTypes: eventTypesSchema,
   filter: filterSchema.optional(),
@@ -210,10 +226,17 @@ const pageLimitSchema = z.preprocess(
     .default(50),
 );
 
-/** The query of `GET /v1/subscriptions`. */
+/** The query of `GET /v1/tenants` and of a tenant's `GET …/subscriptions`. */
 export const listQuerySchema = z.strictObject({
   limit: pageLimitSchema,
   cursor: z.string().optional(),
+});
+
+/** The query of `GET /v1/subscriptions`: also `tenantId`, to see one tenant's subscriptions. */
+export const operatorListQuerySchema = z.strictObject({
+  limit: pageLimitSchema,
+  cursor: z.string().optional(),
+  tenantId: tenantIdSchema.optional(),
 });
 
 /** The query of `GET /v1/subscriptions/{id}/deliveries`. */
@@ -307,13 +330,17 @@ export function parseQuery<S extends z.ZodType>(
   throw new ValidationError(details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
 }
 
-/** Throws a ValidationError when the rule pattern for these types and filter exceeds EventBridge's limit. */
+/**
+ * Throws a ValidationError when the rule pattern for these types, filter and tenant condition
+ * exceeds EventBridge's limit.
+ */
 export function assertPatternFits(
   source: string,
   eventTypes: readonly string[],
   filter?: Record<string, unknown>,
+  tenantId?: string,
 ): void {
-  const length = JSON.stringify(buildEventPattern(source, eventTypes, filter)).length;
+  const length = JSON.stringify(buildEventPattern(source, eventTypes, filter, tenantId)).length;
   if (length > MAX_PATTERN_LENGTH) {
     throw new ValidationError(
       `filter: the event pattern would be ${length} characters; EventBridge allows ${MAX_PATTERN_LENGTH}`,

@@ -10,6 +10,7 @@ import type { AddressPolicy } from '../net/address-policy.js';
 import { DestinationRefusedError } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
 import type { Provisioner } from '../provisioning/provisioner.js';
+import type { TenantStore } from '../tenants/tenant-store.js';
 import {
   isSubscriptionId,
   liveSecrets,
@@ -22,11 +23,13 @@ import {
   type CreateSubscriptionInput,
   type UpdateSubscriptionInput,
 } from './subscription-schema.js';
-import type { SubscriptionPage, SubscriptionStore } from './subscription-store.js';
+import type { ListOptions, SubscriptionPage, SubscriptionStore } from './subscription-store.js';
 import { assertWildcardQuota } from './wildcard-quota.js';
 
 export interface SubscriptionServiceOptions {
   readonly store: SubscriptionStore;
+  /** Where a tenant subscription's tenant is looked up (it must exist and be active). */
+  readonly tenants: Pick<TenantStore, 'get'>;
   readonly provisioner: Provisioner;
   /** The SSRF guard subscriber URLs must pass. */
   readonly policy: AddressPolicy;
@@ -64,7 +67,8 @@ export class SubscriptionService {
   async create(
     input: CreateSubscriptionInput,
   ): Promise<{ subscription: Subscription; secret: string }> {
-    assertPatternFits(this.options.source, input.eventTypes, input.filter);
+    if (input.tenantId !== undefined) await this.assertTenantActive(input.tenantId);
+    assertPatternFits(this.options.source, input.eventTypes, input.filter, input.tenantId);
     await assertWildcardQuota(this.options.store, input.filter);
     await this.checkDestination(input.url);
     const at = this.now().toISOString();
@@ -83,13 +87,18 @@ export class SubscriptionService {
     return { subscription, secret };
   }
 
-  async get(id: string): Promise<Subscription> {
+  /**
+   * The subscription, or a 404. With `tenantId` (a tenant route), a subscription of another
+   * tenant, or of none, answers exactly the same 404 as a missing one.
+   */
+  async get(id: string, tenantId?: string): Promise<Subscription> {
     const subscription = isSubscriptionId(id) ? await this.options.store.get(id) : undefined;
-    if (!subscription) throw new NotFoundError(`subscription ${id} does not exist`);
+    if (!subscription || (tenantId !== undefined && subscription.tenantId !== tenantId))
+      throw new NotFoundError(`subscription ${id} does not exist`);
     return subscription;
   }
 
-  list(options: { limit?: number; cursor?: string }): Promise<SubscriptionPage> {
+  list(options: ListOptions): Promise<SubscriptionPage> {
     return this.options.store.list(options);
   }
 
@@ -108,7 +117,7 @@ export class SubscriptionService {
     ]) as Partial<Subscription>;
     const next = { ...current, ...changes };
     if (patch.eventTypes || patch.filter !== undefined) {
-      assertPatternFits(this.options.source, next.eventTypes, next.filter);
+      assertPatternFits(this.options.source, next.eventTypes, next.filter, next.tenantId);
     }
     if (patch.filter) await assertWildcardQuota(this.options.store, next.filter, id);
     if (patch.url) await this.checkDestination(patch.url);
@@ -204,6 +213,7 @@ export class SubscriptionService {
     try {
       await this.options.operational?.emit(type, {
         subscriptionId: subscription.id,
+        ...(subscription.tenantId !== undefined && { tenantId: subscription.tenantId }),
         url: subscription.url,
         status: subscription.status,
         ...extra,
@@ -224,6 +234,14 @@ export class SubscriptionService {
       });
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       return this.options.store.save(record, { status: 'failed', statusReason: reason });
+    }
+  }
+
+  private async assertTenantActive(tenantId: string): Promise<void> {
+    const tenant = await this.options.tenants.get(tenantId);
+    if (!tenant) throw new NotFoundError(`tenant ${tenantId} does not exist`);
+    if (tenant.status !== 'active') {
+      throw new ConflictError('tenant_deleting', `tenant ${tenantId} is being deleted`);
     }
   }
 

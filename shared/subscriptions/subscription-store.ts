@@ -7,8 +7,9 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, ValidationError } from '../errors.js';
+import { ConflictError } from '../errors.js';
 import { isSubscriptionId, type Subscription } from './subscription.js';
+import { decodeCursor, encodeCursor } from './table-cursor.js';
 
 /** One page of subscriptions and the opaque cursor of the next, if any. */
 export interface SubscriptionPage {
@@ -17,9 +18,22 @@ export interface SubscriptionPage {
 }
 
 /** The port subscriptions are kept behind. Writes are optimistic: they name the version they replace. */
+/** What a list reads: a page size, where to go on, and optionally one tenant's subscriptions only. */
+export interface ListOptions {
+  readonly limit?: number;
+  readonly cursor?: string;
+  readonly tenantId?: string;
+  /** A strongly consistent scan (twice the read units): used before a tenant record is removed. */
+  readonly consistent?: boolean;
+}
+
 export interface SubscriptionStore {
   get(id: string): Promise<Subscription | undefined>;
-  list(options?: { limit?: number; cursor?: string }): Promise<SubscriptionPage>;
+  /**
+   * A page of subscriptions. The scan filters out other items (tenants, other tenants'
+   * subscriptions), so a page may hold fewer than `limit` items, or none, and still a cursor.
+   */
+  list(options?: ListOptions): Promise<SubscriptionPage>;
   /** Every subscription (the reconciler's view). */
   all(): Promise<Subscription[]>;
   /** Stores a new subscription (version 1); fails if the id exists. */
@@ -54,18 +68,27 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async get(id: string): Promise<Subscription | undefined> {
+    // Only a subscription id reads: the table holds tenant records too (`tenant#…`).
+    if (!isSubscriptionId(id)) return undefined;
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
     );
     return Item as Subscription | undefined;
   }
 
-  async list(options: { limit?: number; cursor?: string } = {}): Promise<SubscriptionPage> {
+  async list(options: ListOptions = {}): Promise<SubscriptionPage> {
+    const tenant = options.tenantId !== undefined;
     const { Items = [], LastEvaluatedKey } = await this.documents.send(
       new ScanCommand({
         TableName: this.tableName,
         Limit: options.limit ?? 50,
         ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor) : undefined,
+        ...(options.consistent && { ConsistentRead: true }),
+        FilterExpression: `begins_with(id, :sub)${tenant ? ' AND tenantId = :tenant' : ''}`,
+        ExpressionAttributeValues: {
+          ':sub': 'sub_',
+          ...(tenant && { ':tenant': options.tenantId }),
+        },
       }),
     );
     const items = (Items as Subscription[]).sort((a, b) => a.id.localeCompare(b.id));
@@ -208,30 +231,5 @@ function versionConflict(error: unknown, id: string): unknown {
     'version_conflict',
     `subscription ${id} was changed by another request; read it again and retry`,
     { cause: error },
-  );
-}
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // Only a subscription id: DynamoDB answers an empty or malformed start key with an error (a 500).
-    if (
-      typeof key === 'object' &&
-      key !== null &&
-      typeof key.id === 'string' &&
-      isSubscriptionId(key.id)
-    )
-      return { id: key.id };
-  } catch {
-    // fall through to the error below
-  }
-  throw new ValidationError(
-    'cursor: is not a cursor this API returned',
-    undefined,
-    'invalid_cursor',
   );
 }

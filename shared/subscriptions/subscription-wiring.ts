@@ -6,6 +6,8 @@ import type { Log } from '../observability.js';
 import type { EventSourceMappings } from '../provisioning/event-source-mappings.js';
 import { createLaneComponents, lambdaMappings } from '../provisioning/lane-wiring.js';
 import type { Provisioner } from '../provisioning/provisioner.js';
+import { TenantService } from '../tenants/tenant-service.js';
+import type { DynamoTenantStore } from '../tenants/tenant-store.js';
 import { type ArchiveReplay, LaneOperations } from './lane-operations.js';
 import type { ManagementConfig } from './management-config.js';
 import { SubscriptionService } from './subscription-service.js';
@@ -14,8 +16,10 @@ import type { DynamoSubscriptionStore } from './subscription-store.js';
 /** The subscription service, store and provisioner for a configuration. */
 export interface SubscriptionComponents {
   readonly store: DynamoSubscriptionStore;
+  readonly tenantStore: DynamoTenantStore;
   readonly provisioner: Provisioner;
   readonly service: SubscriptionService;
+  readonly tenants: TenantService;
   readonly attempts: DynamoAttemptLog;
   readonly lanes: LaneOperations;
 }
@@ -36,7 +40,12 @@ export function createSubscriptionComponents(
   } = {},
 ): SubscriptionComponents {
   const { logger, lookup, archive } = options;
-  const { store, provisioner, clients } = createLaneComponents(config, clientConfig, mappings);
+  const {
+    store,
+    tenants: tenantStore,
+    provisioner,
+    clients,
+  } = createLaneComponents(config, clientConfig, mappings);
   const { dynamo, sqs, events } = clients;
   // The management API only reads the log: the TTL setting does not matter here.
   const attempts = new DynamoAttemptLog(dynamo, config.deliveriesTable, 0);
@@ -58,13 +67,20 @@ export function createSubscriptionComponents(
   });
   const service = new SubscriptionService({
     store,
+    tenants: tenantStore,
     provisioner,
     policy,
     source: config.source,
     operational: new BusOperationalEvents(events, config.busName, config.source),
     ...(logger && { logger }),
   });
-  return { store, provisioner, service, attempts, lanes };
+  const tenants = new TenantService({
+    tenants: tenantStore,
+    subscriptions: store,
+    subscriptionService: service,
+    ...(logger && { logger }),
+  });
+  return { store, tenantStore, provisioner, service, tenants, attempts, lanes };
 }
 
 /**

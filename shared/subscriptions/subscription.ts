@@ -38,6 +38,8 @@ export interface LaneResources {
 /** A subscription as stored. */
 export interface Subscription {
   readonly id: string;
+  /** The tenant it belongs to (immutable); none for an operator's own subscription. */
+  readonly tenantId?: string;
   readonly url: string;
   readonly eventTypes: readonly string[];
   readonly filter?: Record<string, unknown>;

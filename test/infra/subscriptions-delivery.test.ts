@@ -222,12 +222,12 @@ describe('wiring', () => {
 });
 
 describe('routes', () => {
-  it('authorizes every route of the API with IAM (2 ingest + 11 management)', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 13);
+  it('authorizes every route of the API with IAM (2 ingest + 27 management)', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 29);
     template.resourcePropertiesCountIs(
       'AWS::ApiGatewayV2::Route',
       { AuthorizationType: 'AWS_IAM' },
-      13,
+      29,
     );
   });
 
@@ -247,7 +247,7 @@ describe('routes', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
   });
 
-  it('lets grantManage callers invoke the subscription routes, and no other', () => {
+  it('lets grantManage callers invoke the subscription and tenant routes, and no other', () => {
     const custom = synth({}, (stack, hookbridge) => {
       hookbridge.grantManage(
         new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() }),
@@ -260,7 +260,15 @@ describe('routes', () => {
     expect(granted.flatMap(resourcesOf).map((r) => r.slice(r.lastIndexOf('}') + 1))).toEqual([
       '/*/*/v1/subscriptions',
       '/*/*/v1/subscriptions/*',
+      '/*/*/v1/tenants',
+      '/*/*/v1/tenants/*',
     ]);
+    // Every management route is under one of these, and no ingest route is.
+    for (const { path } of MANAGEMENT_ROUTES) {
+      expect(path.startsWith('/v1/subscriptions') || path.startsWith('/v1/tenants'), path).toBe(
+        true,
+      );
+    }
   });
 });
 

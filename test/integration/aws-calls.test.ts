@@ -168,6 +168,34 @@ async function exercise(): Promise<void> {
 
   // A reconciler pass with drift (a queue deleted), an interrupted deletion, and an orphan
   // lane (a queue and a rule of no subscription).
+  // Tenants: made, read, changed and deleted by the API; one left `deleting` for the reconciler.
+  const tenant = `calls-${Date.now()}`;
+  expect((await manage('POST /v1/tenants', { body: { id: tenant, name: 'Calls' } })).status).toBe(
+    201,
+  );
+  await manage('GET /v1/tenants');
+  await manage('PATCH /v1/tenants/{tenantId}', { tenantId: tenant, body: { name: 'Calls 2' } });
+  const tenantSub = await manage('POST /v1/tenants/{tenantId}/subscriptions', {
+    tenantId: tenant,
+    body: { url: 'https://hooks.example.test/t', eventTypes: ['calls.tenant'] },
+  });
+  expect(tenantSub.status, JSON.stringify(tenantSub.body)).toBe(201);
+  const leaving = `${tenant}-gone`;
+  await manage('POST /v1/tenants', { body: { id: leaving, name: 'Gone' } });
+  expect((await manage('DELETE /v1/tenants/{tenantId}', { tenantId: leaving })).status).toBe(204);
+  const stored = await h.tenantStore.get(tenant);
+  if (stored) await h.tenantStore.save(stored, { status: 'deleting' });
+  // A subscription whose tenant record vanished (a deletion racing a create): the reconciler
+  // reads the tenant again, finds none, and deletes the subscription.
+  const vanished = `${tenant}-vanished`;
+  await manage('POST /v1/tenants', { body: { id: vanished, name: 'Vanished' } });
+  const strandedSub = await manage('POST /v1/tenants/{tenantId}/subscriptions', {
+    tenantId: vanished,
+    body: { url: 'https://hooks.example.test/v', eventTypes: ['calls.vanished'] },
+  });
+  const vanishing = await h.tenantStore.get(vanished);
+  if (vanishing) await h.tenantStore.remove(vanished, vanishing.version);
+
   await sqs.send(new DeleteQueueCommand({ QueueUrl: await queueUrl(`hookbridge-${ok}`) }));
   const record = await h.store.get(gone);
   if (record) await h.store.save(record, { status: 'deleting' });
@@ -181,11 +209,12 @@ async function exercise(): Promise<void> {
     }),
   );
   const report = await recorder.as('reconciler', () =>
-    reconcile({ store: h.store, provisioner: h.provisioner }),
+    reconcile({ store: h.store, tenants: h.tenantStore, provisioner: h.provisioner }),
   );
   expect(report.errors).toEqual([]);
   expect(report.repaired.map((r) => r.id)).toContain(ok);
-  expect(report.deleted).toEqual([gone]);
+  expect(report.deleted.sort()).toEqual([gone, tenantSub.body.id, strandedSub.body.id].sort());
+  expect(report.tenantsDeleted).toEqual([tenant]);
   expect(report.orphansRemoved).toEqual([orphan]);
 
   for (const id of [ok, failing]) {

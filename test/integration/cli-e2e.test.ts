@@ -236,6 +236,110 @@ describe('hookbridge CLI, end to end', () => {
     if (ready.awsEndpointPid) expect(alive(ready.awsEndpointPid)).toBe(false);
   });
 
+  it('tenants create|list|get|update|delete, subscriptions --tenant, send --tenant|--broadcast: each tenant gets its own', async () => {
+    const { dev, ready } = await startDev({ AWS_ENDPOINT_URL: inject('awsEndpoint') });
+    const env = { HOOKBRIDGE_ENDPOINT: ready.apiUrl };
+    const ok = async (args: string[]) => {
+      const result = await run([...args, '--json'], env);
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+      return JSON.parse(result.stdout);
+    };
+    expect(
+      await ok(['tenants', 'create', 'acme', '--name', 'Acme', '--metadata', 'plan=pro']),
+    ).toMatchObject({ id: 'acme', status: 'active', metadata: { plan: 'pro' } });
+    await ok(['tenants', 'create', 'globex', '--name', 'Globex']);
+    expect((await run(['tenants', 'create', 'acme', '--name', 'Again'], env)).code).not.toBe(0);
+    expect((await ok(['tenants', 'list', '--all'])).data.map((t: { id: string }) => t.id)).toEqual(
+      expect.arrayContaining(['acme', 'globex']),
+    );
+    expect((await ok(['tenants', 'update', 'acme', '--name', 'Acme Inc'])).name).toBe('Acme Inc');
+    expect((await ok(['tenants', 'get', 'acme'])).name).toBe('Acme Inc');
+
+    const ports = { acme: await freePort(), globex: await freePort() };
+    const subs: Record<string, { id: string }> = {};
+    const listeners: Record<string, Running> = {};
+    for (const tenant of ['acme', 'globex'] as const) {
+      subs[tenant] = await ok([
+        'subscriptions',
+        '--tenant',
+        tenant,
+        'create',
+        '--url',
+        `http://127.0.0.1:${ports[tenant]}/webhook`,
+        '--event-types',
+        'order.*',
+      ]);
+      expect(subs[tenant]).toMatchObject({ tenantId: tenant });
+      listeners[tenant] = start(
+        [
+          'listen',
+          '--port',
+          String(ports[tenant]),
+          '--json',
+          '--subscription',
+          String(subs[tenant]?.id),
+        ],
+        env,
+      );
+    }
+    for (const listener of Object.values(listeners)) {
+      await waitFor(
+        'the listener',
+        listener,
+        () => (/listening on/.test(listener.stderr()) ? true : undefined),
+        20_000,
+      );
+    }
+    // The option after the subcommand works too; another tenant's subscription is "not found" (exit 4).
+    expect(
+      (await ok(['subscriptions', 'list', '--tenant', 'acme'])).data.map(
+        (s: { id: string }) => s.id,
+      ),
+    ).toEqual([subs.acme?.id]);
+    expect(
+      (await run(['subscriptions', 'get', String(subs.globex?.id), '--tenant', 'acme'], env)).code,
+    ).toBe(4);
+    expect((await run(['deliveries', String(subs.globex?.id), '--tenant', 'acme'], env)).code).toBe(
+      4,
+    );
+    expect(
+      (await run(['send', 'order.created', '--tenant', 'acme', '--broadcast'], env)).code,
+    ).toBe(2);
+
+    const forAcme = (
+      await run(['send', 'order.created', '--tenant', 'acme', '--data', '{"n":1}'], env)
+    ).stdout.trim();
+    const toAll = (
+      await run(['send', 'order.created', '--broadcast', '--data', '{"n":2}'], env)
+    ).stdout.trim();
+    const toNone = (await run(['send', 'order.created', '--data', '{"n":3}'], env)).stdout.trim();
+    const ids = (listener: Running) => listener.lines.map(parseJson).map((line) => line?.id);
+    await waitFor(
+      'both events at acme',
+      listeners.acme as Running,
+      () =>
+        [forAcme, toAll].every((id) => ids(listeners.acme as Running).includes(id))
+          ? true
+          : undefined,
+      45_000,
+    );
+    await waitFor(
+      'the broadcast at globex',
+      listeners.globex as Running,
+      () => (ids(listeners.globex as Running).includes(toAll) ? true : undefined),
+      45_000,
+    );
+    await sleep(1_000);
+    expect(ids(listeners.acme as Running)).not.toContain(toNone);
+    expect(ids(listeners.globex as Running)).not.toContain(forAcme);
+    expect(ids(listeners.globex as Running)).not.toContain(toNone);
+
+    expect(await ok(['tenants', 'delete', 'globex'])).toEqual({ id: 'globex', status: 'deleted' });
+    expect((await run(['subscriptions', 'get', String(subs.globex?.id)], env)).code).toBe(4);
+    for (const listener of Object.values(listeners)) expect(await interrupt(listener)).toBe(0);
+    expect(await interrupt(dev)).toBe(0);
+  });
+
   it('exit codes: 4 for an unknown subscription, 2 for bad --data, 3 for an unreachable API', async () => {
     const { dev, ready } = await startDev({ AWS_ENDPOINT_URL: inject('awsEndpoint') });
     const env = { HOOKBRIDGE_ENDPOINT: ready.apiUrl };

@@ -4,6 +4,7 @@ import { localResourceNames } from '../../infra/base-resources.js';
 import { createBaseResources } from '../../local/base-resources.js';
 import { LocalEventSourceMappings } from '../../local/local-event-source-mappings.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
+import { reconcile } from '../../shared/provisioning/reconciler.js';
 import {
   apiGatewayEvent,
   lambdaContext,
@@ -242,6 +243,139 @@ describe('the management API answers as openapi.json says', () => {
   });
 });
 
+describe('the tenant routes answer as openapi.json says', () => {
+  const tenantId = `conformance-${Date.now()}`;
+  let id = '';
+
+  it('creates (201), refuses (400, 409, 415), gets (200, 404), lists (200, 400), changes (200, 400, 404)', async () => {
+    await manage('POST /v1/tenants', 201, { body: { id: tenantId, name: 'Conformance' } });
+    await manage('POST /v1/tenants', 409, { body: { id: tenantId, name: 'Again' } });
+    await manage('POST /v1/tenants', 400, { body: { id: 'no way', name: 'x' } });
+    await manage('POST /v1/tenants', 415, { body: 'x', contentType: 'text/plain' });
+    await manage('GET /v1/tenants/{tenantId}', 200, { tenantId });
+    await manage('GET /v1/tenants/{tenantId}', 404, { tenantId: 'nobody' });
+    await manage('GET /v1/tenants', 200, { query: { limit: '1' } });
+    await manage('GET /v1/tenants', 400, { query: { cursor: 'not-a-cursor' } });
+    await manage('PATCH /v1/tenants/{tenantId}', 200, {
+      tenantId,
+      body: { metadata: { plan: 'pro' } },
+    });
+    await manage('PATCH /v1/tenants/{tenantId}', 400, { tenantId, body: { id: 'other' } });
+    await manage('PATCH /v1/tenants/{tenantId}', 404, { tenantId: 'nobody', body: { name: 'x' } });
+    await manage('PATCH /v1/tenants/{tenantId}', 415, {
+      tenantId,
+      body: 'x',
+      contentType: 'text/plain',
+    });
+  });
+
+  it("serves every subscription route for the tenant's own subscriptions", async () => {
+    const base = '/v1/tenants/{tenantId}/subscriptions';
+    const created = await manage(`POST ${base}`, 201, {
+      tenantId,
+      body: { url: hook, eventTypes: ['order.created'] },
+    });
+    id = created.id;
+    expect(created.tenantId).toBe(tenantId);
+    await manage(`POST ${base}`, 400, {
+      tenantId,
+      body: { url: hook, eventTypes: ['a'], tenantId },
+    });
+    await manage(`POST ${base}`, 404, {
+      tenantId: 'nobody',
+      body: { url: hook, eventTypes: ['a'] },
+    });
+    await manage(`POST ${base}`, 415, { tenantId, body: 'x', contentType: 'text/plain' });
+    await manage(`POST ${base}`, 422, {
+      tenantId,
+      body: { url: 'https://10.0.0.1/x', eventTypes: ['a'] },
+    });
+    const page = await manage(`GET ${base}`, 200, { tenantId });
+    expect(page.data.map((s: { id: string }) => s.id)).toEqual([id]);
+    await manage(`GET ${base}`, 400, { tenantId, query: { limit: '0' } });
+    await manage(`GET ${base}`, 404, { tenantId: 'nobody' });
+    await manage('GET /v1/subscriptions', 200, { query: { tenantId } });
+
+    const ref = { tenantId, id };
+    await manage(`GET ${base}/{id}`, 200, ref);
+    await manage(`PATCH ${base}/{id}`, 200, { ...ref, body: { description: 'mine' } });
+    await manage(`PATCH ${base}/{id}`, 400, { ...ref, body: { tenantId: 'other' } });
+    await manage(`PATCH ${base}/{id}`, 415, { ...ref, body: 'x', contentType: 'text/plain' });
+    await manage(`GET ${base}/{id}/secret`, 200, ref);
+    await manage(`POST ${base}/{id}/secret/rotate`, 200, ref);
+    await manage(`POST ${base}/{id}/secret/rotate`, 400, {
+      ...ref,
+      body: { gracePeriodSeconds: -1 },
+    });
+    await manage(`POST ${base}/{id}/test`, 202, ref);
+    await manage(`GET ${base}/{id}/deliveries`, 200, ref);
+    await manage(`GET ${base}/{id}/deliveries`, 400, { ...ref, query: { limit: '0' } });
+    await manage(`POST ${base}/{id}/redrive`, 200, ref);
+    const to = new Date(Date.now() - 1000).toISOString();
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    await manage(`POST ${base}/{id}/replay`, 202, { ...ref, body: { from, to } });
+    await manage(`POST ${base}/{id}/replay`, 400, { ...ref, body: { from: to, to: from } });
+    // Another tenant's subscription, or a missing one, is a 404 on every route with an id.
+    const operators = await manage('POST /v1/subscriptions', 201, {
+      body: { url: hook, eventTypes: ['a'] },
+    });
+    for (const other of [operators.id, missing]) {
+      const foreign = { tenantId, id: other };
+      await manage(`GET ${base}/{id}`, 404, foreign);
+      await manage(`PATCH ${base}/{id}`, 404, { ...foreign, body: { description: 'x' } });
+      await manage(`DELETE ${base}/{id}`, 404, foreign);
+      await manage(`GET ${base}/{id}/secret`, 404, foreign);
+      await manage(`POST ${base}/{id}/secret/rotate`, 404, foreign);
+      await manage(`GET ${base}/{id}/deliveries`, 404, foreign);
+      await manage(`POST ${base}/{id}/test`, 404, foreign);
+      await manage(`POST ${base}/{id}/redrive`, 404, foreign);
+      await manage(`POST ${base}/{id}/replay`, 404, { ...foreign, body: { from, to } });
+    }
+    await manage('DELETE /v1/subscriptions/{id}', 204, { id: operators.id });
+  });
+
+  it('a tenant whose subscription cannot be removed: 202 deleting, 409 meanwhile, the reconciler finishes', async () => {
+    const stuck = `${tenantId}-stuck`;
+    await manage('POST /v1/tenants', 201, { body: { id: stuck, name: 'Stuck' } });
+    const sub = await manage('POST /v1/tenants/{tenantId}/subscriptions', 201, {
+      tenantId: stuck,
+      body: { url: hook, eventTypes: ['a'] },
+    });
+    const deleting = await manage(
+      'DELETE /v1/tenants/{tenantId}',
+      202,
+      { tenantId: stuck },
+      broken,
+    );
+    expect(deleting.status).toBe('deleting');
+    await manage('PATCH /v1/tenants/{tenantId}', 409, { tenantId: stuck, body: { name: 'x' } });
+    await manage('POST /v1/tenants/{tenantId}/subscriptions', 409, {
+      tenantId: stuck,
+      body: { url: hook, eventTypes: ['a'] },
+    });
+    const report = await reconcile({
+      store: h.store,
+      tenants: h.tenantStore,
+      provisioner: h.provisioner,
+    });
+    expect(report.tenantsDeleted).toContain(stuck);
+    expect(report.deleted).toContain(sub.id);
+    await manage('GET /v1/tenants/{tenantId}', 404, { tenantId: stuck });
+    await manage('GET /v1/subscriptions/{id}', 404, { id: sub.id });
+  });
+
+  it('deletes a tenant with its subscriptions (204), then 404', async () => {
+    await manage('DELETE /v1/tenants/{tenantId}/subscriptions/{id}', 204, { tenantId, id });
+    await manage('POST /v1/tenants/{tenantId}/subscriptions', 201, {
+      tenantId,
+      body: { url: hook, eventTypes: ['a'] },
+    });
+    expect(await manage('DELETE /v1/tenants/{tenantId}', 204, { tenantId })).toBeUndefined();
+    await manage('DELETE /v1/tenants/{tenantId}', 404, { tenantId });
+    await manage('GET /v1/tenants/{tenantId}/subscriptions', 404, { tenantId });
+  });
+});
+
 afterAll(() => {
   // Keeps the list above honest: a route or status dropped from these tests shows up here.
   const expected = [
@@ -289,6 +423,51 @@ afterAll(() => {
     'POST /v1/subscriptions/{id}/replay 400',
     'POST /v1/subscriptions/{id}/replay 404',
     'POST /v1/subscriptions/{id}/replay 409',
+    'POST /v1/tenants 201',
+    'POST /v1/tenants 400',
+    'POST /v1/tenants 409',
+    'POST /v1/tenants 415',
+    'GET /v1/tenants 200',
+    'GET /v1/tenants 400',
+    'GET /v1/tenants/{tenantId} 200',
+    'GET /v1/tenants/{tenantId} 404',
+    'PATCH /v1/tenants/{tenantId} 200',
+    'PATCH /v1/tenants/{tenantId} 400',
+    'PATCH /v1/tenants/{tenantId} 404',
+    'PATCH /v1/tenants/{tenantId} 409',
+    'PATCH /v1/tenants/{tenantId} 415',
+    'DELETE /v1/tenants/{tenantId} 202',
+    'DELETE /v1/tenants/{tenantId} 204',
+    'DELETE /v1/tenants/{tenantId} 404',
+    ...['201', '400', '404', '409', '415', '422'].map(
+      (status) => `POST /v1/tenants/{tenantId}/subscriptions ${status}`,
+    ),
+    ...['200', '400', '404'].map((status) => `GET /v1/tenants/{tenantId}/subscriptions ${status}`),
+    ...[
+      'GET /{id} 200',
+      'GET /{id} 404',
+      'PATCH /{id} 200',
+      'PATCH /{id} 400',
+      'PATCH /{id} 404',
+      'PATCH /{id} 415',
+      'DELETE /{id} 204',
+      'DELETE /{id} 404',
+      'GET /{id}/secret 200',
+      'GET /{id}/secret 404',
+      'POST /{id}/secret/rotate 200',
+      'POST /{id}/secret/rotate 400',
+      'POST /{id}/secret/rotate 404',
+      'GET /{id}/deliveries 200',
+      'GET /{id}/deliveries 400',
+      'GET /{id}/deliveries 404',
+      'POST /{id}/test 202',
+      'POST /{id}/test 404',
+      'POST /{id}/redrive 200',
+      'POST /{id}/redrive 404',
+      'POST /{id}/replay 202',
+      'POST /{id}/replay 400',
+      'POST /{id}/replay 404',
+    ].map((key) => key.replace(' /', ' /v1/tenants/{tenantId}/subscriptions/')),
   ];
   expect(expected.filter((key) => !exercised.has(key))).toEqual([]);
 });

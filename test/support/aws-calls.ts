@@ -135,6 +135,8 @@ const LOGS: AwsCall[] = [
 ];
 
 const STORE = 'shared/subscriptions/subscription-store.ts';
+// Tenants are items of the subscriptions table (`tenant#<id>`): the same table, the same grants.
+const TENANT_STORE = 'shared/tenants/tenant-store.ts';
 const PROVISIONER = 'shared/provisioning/provisioner.ts';
 const MAPPINGS = 'shared/provisioning/event-source-mappings.ts';
 const LANE_OPERATIONS = 'shared/subscriptions/lane-operations.ts';
@@ -188,6 +190,11 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     { command: 'Put', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Update', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Delete', sentBy: STORE, on: SUBSCRIPTIONS },
+    ...['Get', 'Scan', 'Put', 'Update', 'Delete'].map((command) => ({
+      command,
+      sentBy: TENANT_STORE,
+      on: SUBSCRIPTIONS,
+    })),
     ...LANE_PROVISIONING,
     // The deliveries route reads the attempt log: one event's attempts from the table, the
     // listing by attempt time from its index.
@@ -227,6 +234,12 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     { command: 'Scan', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Update', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Delete', sentBy: STORE, on: SUBSCRIPTIONS },
+    // Finishing tenant deletions: the tenants, then each record removed.
+    ...['Get', 'Scan', 'Delete'].map((command) => ({
+      command,
+      sentBy: TENANT_STORE,
+      on: SUBSCRIPTIONS,
+    })),
     ...LANE_PROVISIONING,
     // Provisioner.inspect (drift) and laneOwners (orphans).
     { command: 'DescribeRule', sentBy: PROVISIONER, on: rule },
@@ -293,6 +306,18 @@ export const NOT_CALLED: Readonly<Record<LambdaName, readonly NotCalled[]>> = {
       file: STORE,
       calledAs: /\bstore\.create\(/,
       why: 'subscriptions are created by the API only',
+    },
+    {
+      command: 'Put',
+      file: TENANT_STORE,
+      calledAs: /\btenants\.create\(/,
+      why: 'tenants are created by the API only',
+    },
+    {
+      command: 'Update',
+      file: TENANT_STORE,
+      calledAs: /\btenants\.save\(/,
+      why: 'tenants are changed (and marked deleting) by the API only',
     },
   ],
   delivery: [

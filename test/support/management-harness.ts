@@ -27,15 +27,21 @@ export function managementHarness(
   const handler = createManagementHandler(components, logger);
   const publisher = new EventBridgePublisher(new EventBridgeClient(clientConfig));
 
-  /** Calls a route like `POST /v1/subscriptions/{id}` with `{id}` filled in. */
+  /** Calls a route like `POST /v1/tenants/{tenantId}/subscriptions/{id}` with its parameters filled in. */
   async function call(
     routeKey: string,
-    request: RequestOptions & { id?: string; query?: Record<string, string> } = {},
+    request: RequestOptions & {
+      id?: string;
+      tenantId?: string;
+      query?: Record<string, string>;
+    } = {},
   ) {
     const event = apiGatewayEvent(routeKey, request);
-    if (request.id !== undefined) {
-      event.pathParameters = { id: request.id };
-      event.rawPath = event.rawPath.replace('{id}', request.id);
+    for (const name of ['id', 'tenantId'] as const) {
+      const value = request[name];
+      if (value === undefined) continue;
+      event.pathParameters = { ...event.pathParameters, [name]: value };
+      event.rawPath = event.rawPath.replace(`{${name}}`, value);
     }
     if (request.query) event.queryStringParameters = request.query;
     const response = await handler(event, lambdaContext());

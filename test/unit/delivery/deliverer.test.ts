@@ -897,3 +897,61 @@ async function until(condition: () => boolean, what: string): Promise<void> {
     gaveUp = true;
   }
 }
+
+describe('Deliverer: the tenant check before any POST', () => {
+  /** A record whose detail names `tenantId` (left out when undefined), as a rule would forward it. */
+  const forTenant = (tenantId: unknown) => {
+    const event = { ...detail(), ...(tenantId !== undefined && { tenantId }) } as Detail;
+    return sqsRecord({ detail: event });
+  };
+
+  it.each([['acme'], ['*']])(
+    'delivers an event for %j to a subscription of tenant acme',
+    async (tenantId) => {
+      const world = fakes([subscription({ tenantId: 'acme' })]);
+      const outcome = await deliverer(world).deliver(forTenant(tenantId));
+      expect(outcome).toEqual({ settled: true, kind: 'delivered' });
+      expect(JSON.parse(world.calls.posted[0]?.body ?? '{}').tenantId).toBe(tenantId);
+    },
+  );
+
+  it.each([
+    ['another tenant', 'globex'],
+    ['no tenant', undefined],
+    ['another case', 'ACME'],
+    ['a look-alike (Cyrillic а)', 'аcme'],
+    ['a padded id', 'acme '],
+    ['an array holding it', ['acme']],
+    ['an object', { id: 'acme' }],
+    ['null', null],
+    ['the empty string', ''],
+  ])('dead-letters an event for %s, POSTs nothing and logs an ERROR', async (_what, tenantId) => {
+    const world = fakes([subscription({ tenantId: 'acme' })]);
+    const record = forTenant(tenantId);
+    const outcome = await deliverer(world).deliver(record);
+
+    expect(outcome).toEqual({ settled: true, kind: 'dead-lettered' });
+    expect(world.calls.posted).toEqual([]);
+    expect(world.calls.attempts).toEqual([]);
+    expect(world.calls.deadLetters).toEqual([
+      { messageId: record.messageId, reason: expect.stringContaining('tenant acme') },
+    ]);
+    expect(world.calls.errors).toEqual([
+      [
+        'cross-tenant message moved to the dead-letter queue',
+        expect.objectContaining({ subscriptionId: SUB_ID, messageId: record.messageId }),
+      ],
+    ]);
+  });
+
+  it.each([['acme'], ['*'], [undefined]])(
+    'delivers an event for %j to an operator subscription',
+    async (tenantId) => {
+      const world = fakes([subscription()]);
+      expect(await deliverer(world).deliver(forTenant(tenantId))).toEqual({
+        settled: true,
+        kind: 'delivered',
+      });
+    },
+  );
+});

@@ -171,6 +171,15 @@ describe('the OpenAPI document', () => {
       'PATCH /v1/subscriptions/{id}': [ref('UpdateSubscriptionRequest'), true],
       'POST /v1/subscriptions/{id}/secret/rotate': [ref('RotateSecretRequest'), false],
       'POST /v1/subscriptions/{id}/replay': [ref('ReplayRequest'), true],
+      'POST /v1/tenants': [ref('CreateTenantRequest'), true],
+      'PATCH /v1/tenants/{tenantId}': [ref('UpdateTenantRequest'), true],
+      'POST /v1/tenants/{tenantId}/subscriptions': [ref('CreateTenantSubscriptionRequest'), true],
+      'PATCH /v1/tenants/{tenantId}/subscriptions/{id}': [ref('UpdateSubscriptionRequest'), true],
+      'POST /v1/tenants/{tenantId}/subscriptions/{id}/secret/rotate': [
+        ref('RotateSecretRequest'),
+        false,
+      ],
+      'POST /v1/tenants/{tenantId}/subscriptions/{id}/replay': [ref('ReplayRequest'), true],
     });
   });
 

@@ -37,7 +37,14 @@ function service() {
     },
   } as unknown as Provisioner;
   const policy = { checkUrl: async (url: string) => new URL(url) } as unknown as AddressPolicy;
-  const subscriptions = new SubscriptionService({ store, provisioner, policy, source: 'hb' });
+  const tenants = { get: async () => undefined };
+  const subscriptions = new SubscriptionService({
+    store,
+    tenants,
+    provisioner,
+    policy,
+    source: 'hb',
+  });
 
   const body = { url: 'https://hooks.example.test/x', eventTypes: ['a.b'] };
   const create = (filter?: Record<string, unknown>) =>

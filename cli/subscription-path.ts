@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+
+/**
+ * The API path of the subscriptions the command addresses: the tenant's own routes when
+ * `--tenant` was given (on the command or the `subscriptions` group), the operator's otherwise.
+ * With a tenant, a subscription of another tenant answers 404, as on the API.
+ */
+export function subscriptionsPath(command: Command, id?: string, rest = ''): string {
+  const { tenant } = command.optsWithGlobals<{ tenant?: string }>();
+  const base =
+    tenant === undefined
+      ? '/v1/subscriptions'
+      : `/v1/tenants/${encodeURIComponent(tenant)}/subscriptions`;
+  return id === undefined ? base : `${base}/${encodeURIComponent(id)}${rest}`;
+}

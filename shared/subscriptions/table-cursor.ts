@@ -1,0 +1,41 @@
+import { ValidationError } from '../errors.js';
+import { TENANT_ID_PATTERN } from '../tenants/tenant.js';
+import { isSubscriptionId } from './subscription.js';
+
+/**
+ * The subscriptions table holds subscriptions (`id` = `sub_…`) and tenants (`id` =
+ * `tenant#<tenantId>`); a filtered scan can stop on either kind, so a cursor may name either.
+ */
+export const TENANT_KEY_PREFIX = 'tenant#';
+
+/** Encodes a scan's LastEvaluatedKey as an opaque cursor. */
+export function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/**
+ * Decodes a cursor this API returned into a start key, or throws a 400 `invalid_cursor`: only a
+ * well-formed key of this table is passed on, since DynamoDB answers an empty or malformed
+ * start key with an error (a 500).
+ */
+export function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof key === 'object' && key !== null && typeof key.id === 'string') {
+      const id: string = key.id;
+      if (isSubscriptionId(id)) return { id };
+      if (
+        id.startsWith(TENANT_KEY_PREFIX) &&
+        TENANT_ID_PATTERN.test(id.slice(TENANT_KEY_PREFIX.length))
+      )
+        return { id };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new ValidationError(
+    'cursor: is not a cursor this API returned',
+    undefined,
+    'invalid_cursor',
+  );
+}
