@@ -239,7 +239,7 @@ function normalized(call: RecordedCall): RecordedCall {
     resources: call.resources.map((resource) =>
       resource
         .replace(/sub_[0-9A-HJKMNP-TV-Z]{26}/g, SUBSCRIPTION_ID)
-        .replace(/(replay\/sub_\w+)-\d+$/, `$1-${REPLAY_TIME}`),
+        .replace(/(replay\/sub_\w+)-\d+-[0-9a-f]{6}$/, `$1-${REPLAY_TIME}`),
     ),
   };
 }

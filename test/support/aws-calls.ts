@@ -99,8 +99,8 @@ export const COMMAND_ACTIONS: Readonly<Record<string, readonly string[]>> = {
 export const SUBSCRIPTION_ID = 'sub_01JD6ZQ8Y3V0R5N7C2K4M9T1XH';
 /** A mapping's UUID, as Lambda makes them. */
 export const MAPPING_UUID = '9f1c2b7e-4d3a-4e8f-b6a1-2c5d7e9f0a1b';
-/** The time in a replay's name (`<subscription id>-<epoch ms>`). */
-export const REPLAY_TIME = 1764720000000;
+/** The time and random suffix in a replay's name (`<subscription id>-<epoch ms>-<6 hex>`). */
+export const REPLAY_TIME = '1764720000000-0a1b2c';
 
 const lane = ({ env }: CallScope) =>
   laneNames(need(env, 'HOOKBRIDGE_RESOURCE_PREFIX'), SUBSCRIPTION_ID);
