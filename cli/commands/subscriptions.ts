@@ -8,11 +8,11 @@ import {
 } from '../arguments.js';
 import { type CliIo, contextOf } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
+import { listPages, type PageOptions, withPageOptions } from '../pages.js';
 import { subscriptionsPath } from '../subscription-path.js';
 import {
   formatSubscription,
   formatSubscriptionTable,
-  type SubscriptionPage,
   type SubscriptionView,
 } from '../subscription-view.js';
 import { registerSubscriptionOperations } from './subscription-operations.js';
@@ -120,38 +120,16 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
       }
     });
 
-  subscriptions
-    .command('list')
-    .description('list subscriptions, oldest first')
-    .option('--limit <n>', 'subscriptions per page (1–100)', integerIn(1, 100), 50)
-    .option('--cursor <cursor>', 'continue from a previous page')
-    .option('--all', 'follow every page')
-    .action(
-      async (options: { limit: number; cursor?: string; all?: boolean }, command: Command) => {
-        const ctx = contextOf(io, command);
-        const client = await ctx.client();
-        const data: SubscriptionView[] = [];
-        let cursor = options.cursor;
-        do {
-          const { body: page } = await client.request<SubscriptionPage>(
-            'GET',
-            subscriptionsPath(command),
-            {
-              query: { limit: options.all ? 100 : options.limit, cursor },
-            },
-          );
-          data.push(...page.data);
-          cursor = page.nextCursor;
-        } while (options.all && cursor);
-
-        ctx.result({ data, ...(cursor && { nextCursor: cursor }) }, () =>
-          data.length === 0
-            ? "no subscriptions — create one: hookbridge subscriptions create --url <url> --event-types '*'"
-            : formatSubscriptionTable(data),
-        );
-        if (cursor && !ctx.json) ctx.note(`more: --cursor ${cursor} (or --all)`);
-      },
-    );
+  withPageOptions(
+    subscriptions.command('list').description('list subscriptions, oldest first'),
+    'subscriptions',
+  ).action((options: PageOptions, command: Command) =>
+    listPages<SubscriptionView>(contextOf(io, command), subscriptionsPath(command), options, {
+      empty:
+        "no subscriptions — create one: hookbridge subscriptions create --url <url> --event-types '*'",
+      table: formatSubscriptionTable,
+    }),
+  );
 
   subscriptions
     .command('get')

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { TenantView } from '../../shared/tenants/tenant.js';
-import { collectKeyValue, integerIn } from '../arguments.js';
+import { collectKeyValue } from '../arguments.js';
 import { type CliIo, contextOf } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { formatFields, formatTable, formatTimestamp } from '../output.js';
+import { listPages, type PageOptions, withPageOptions } from '../pages.js';
 
 const path = (id: string) => `/v1/tenants/${encodeURIComponent(id)}`;
 
@@ -49,38 +50,17 @@ export function registerTenants(program: Command, io: CliIo): void {
       },
     );
 
-  tenants
-    .command('list')
-    .description('list tenants')
-    .option('--limit <n>', 'tenants per page (1–100)', integerIn(1, 100), 50)
-    .option('--cursor <cursor>', 'continue from a previous page')
-    .option('--all', 'follow every page')
-    .action(
-      async (options: { limit: number; cursor?: string; all?: boolean }, command: Command) => {
-        const ctx = contextOf(io, command);
-        const client = await ctx.client();
-        const data: TenantView[] = [];
-        let cursor = options.cursor;
-        do {
-          const { body: page } = await client.request<{ data: TenantView[]; nextCursor?: string }>(
-            'GET',
-            '/v1/tenants',
-            { query: { limit: options.all ? 100 : options.limit, cursor } },
-          );
-          data.push(...page.data);
-          cursor = page.nextCursor;
-        } while (options.all && cursor);
-        ctx.result({ data, ...(cursor && { nextCursor: cursor }) }, () =>
-          data.length === 0
-            ? 'no tenants — create one: hookbridge tenants create <id> --name <name>'
-            : formatTable(
-                ['ID', 'NAME', 'STATUS', 'CREATED (UTC)'],
-                data.map((t) => [t.id, t.name, t.status, formatTimestamp(t.createdAt)]),
-              ),
-        );
-        if (cursor && !ctx.json) ctx.note(`more: --cursor ${cursor} (or --all)`);
-      },
-    );
+  withPageOptions(tenants.command('list').description('list tenants'), 'tenants').action(
+    (options: PageOptions, command: Command) =>
+      listPages<TenantView>(contextOf(io, command), '/v1/tenants', options, {
+        empty: 'no tenants — create one: hookbridge tenants create <id> --name <name>',
+        table: (data) =>
+          formatTable(
+            ['ID', 'NAME', 'STATUS', 'CREATED (UTC)'],
+            data.map((t) => [t.id, t.name, t.status, formatTimestamp(t.createdAt)]),
+          ),
+      }),
+  );
 
   tenants
     .command('get')

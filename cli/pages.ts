@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { integerIn } from './arguments.js';
+import type { CommandContext } from './cli-context.js';
+
+/** The paging flags of a `list` command. */
+export interface PageOptions {
+  readonly limit: number;
+  readonly cursor?: string;
+  readonly all?: boolean;
+}
+
+/** Adds `--limit`, `--cursor` and `--all` to a `list` command of `noun`s. */
+export function withPageOptions(command: Command, noun: string): Command {
+  return command
+    .option('--limit <n>', `${noun} per page (1–100)`, integerIn(1, 100), 50)
+    .option('--cursor <cursor>', 'continue from a previous page')
+    .option('--all', 'follow every page');
+}
+
+/**
+ * Lists `path` as its flags ask: one page of `limit` from `cursor`, or every page with `--all`,
+ * and prints the items (`table`, or `empty` when there are none) with the cursor to go on from.
+ */
+export async function listPages<T>(
+  ctx: CommandContext,
+  path: string,
+  options: PageOptions,
+  show: { readonly empty: string; readonly table: (items: T[]) => string },
+): Promise<void> {
+  const client = await ctx.client();
+  const data: T[] = [];
+  let cursor = options.cursor;
+  do {
+    const { body: page } = await client.request<{ data: T[]; nextCursor?: string }>('GET', path, {
+      query: { limit: options.all ? 100 : options.limit, cursor },
+    });
+    data.push(...page.data);
+    cursor = page.nextCursor;
+  } while (options.all && cursor);
+  ctx.result({ data, ...(cursor && { nextCursor: cursor }) }, () =>
+    data.length === 0 ? show.empty : show.table(data),
+  );
+  if (cursor && !ctx.json) ctx.note(`more: --cursor ${cursor} (or --all)`);
+}
