@@ -7,7 +7,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../errors.js';
+import { versionConflict, versionedUpdate } from '../aws/versioned-update.js';
 import { isSubscriptionId, type Subscription } from './subscription.js';
 import { decodeCursor, encodeCursor } from './table-cursor.js';
 
@@ -125,34 +125,18 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     // a whole-item put would write back a failure streak that a delivery changed meanwhile.
     const set: Record<string, unknown> = { ...changes, updatedAt, version };
     delete set.id;
-    const removed = Object.keys(set).filter((key) => set[key] === undefined);
-    for (const key of removed) delete set[key];
-    const names: Record<string, string> = { '#version': 'version' };
-    const values: Record<string, unknown> = { ':expected': subscription.version };
-    const assignments = Object.entries(set).map(([key, value], i) => {
-      names[`#s${i}`] = key;
-      values[`:s${i}`] = value;
-      return `#s${i} = :s${i}`;
-    });
-    const removals = removed.map((key, i) => {
-      names[`#r${i}`] = key;
-      return `#r${i}`;
-    });
     try {
       const { Attributes } = await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id: subscription.id },
-          UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...versionedUpdate(set, subscription.version),
           ReturnValues: 'ALL_NEW',
         }),
       );
       return Attributes as Subscription;
     } catch (error) {
-      throw versionConflict(error, subscription.id);
+      throw versionConflict(error, `subscription ${subscription.id}`);
     }
   }
 
@@ -220,16 +204,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
         }),
       );
     } catch (error) {
-      throw versionConflict(error, id);
+      throw versionConflict(error, `subscription ${id}`);
     }
   }
-}
-
-function versionConflict(error: unknown, id: string): unknown {
-  if (!(error instanceof ConditionalCheckFailedException)) return error;
-  return new ConflictError(
-    'version_conflict',
-    `subscription ${id} was changed by another request; read it again and retry`,
-    { cause: error },
-  );
 }

@@ -7,6 +7,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { versionConflict, versionedUpdate } from '../aws/versioned-update.js';
 import { ConflictError } from '../errors.js';
 import { decodeCursor, encodeCursor, TENANT_KEY_PREFIX } from '../subscriptions/table-cursor.js';
 import { isTenantId, type Tenant } from './tenant.js';
@@ -106,34 +107,18 @@ export class DynamoTenantStore implements TenantStore {
       updatedAt: new Date().toISOString(),
       version: tenant.version + 1,
     };
-    const removed = Object.keys(set).filter((key) => set[key] === undefined);
-    for (const key of removed) delete set[key];
-    const names: Record<string, string> = { '#version': 'version' };
-    const values: Record<string, unknown> = { ':expected': tenant.version };
-    const assignments = Object.entries(set).map(([key, value], i) => {
-      names[`#s${i}`] = key;
-      values[`:s${i}`] = value;
-      return `#s${i} = :s${i}`;
-    });
-    const removals = removed.map((key, i) => {
-      names[`#r${i}`] = key;
-      return `#r${i}`;
-    });
     try {
       const { Attributes } = await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id: keyOf(tenant.id) },
-          UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...versionedUpdate(set, tenant.version),
           ReturnValues: 'ALL_NEW',
         }),
       );
       return fromItem(Attributes ?? {});
     } catch (error) {
-      throw versionConflict(error, tenant.id);
+      throw versionConflict(error, `tenant ${tenant.id}`);
     }
   }
 
@@ -149,7 +134,7 @@ export class DynamoTenantStore implements TenantStore {
         }),
       );
     } catch (error) {
-      throw versionConflict(error, id);
+      throw versionConflict(error, `tenant ${id}`);
     }
   }
 }
@@ -160,13 +145,4 @@ function keyOf(tenantId: string): string {
 
 function fromItem(item: Record<string, unknown>): Tenant {
   return { ...item, id: String(item.id).slice(TENANT_KEY_PREFIX.length) } as Tenant;
-}
-
-function versionConflict(error: unknown, id: string): unknown {
-  if (!(error instanceof ConditionalCheckFailedException)) return error;
-  return new ConflictError(
-    'version_conflict',
-    `tenant ${id} was changed by another request; read it again and retry`,
-    { cause: error },
-  );
 }
