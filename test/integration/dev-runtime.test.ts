@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DevRuntime, startDev } from '../../local/dev-runtime.js';
+import { apiCall } from '../support/api-call.js';
 import { startReceiver, waitFor } from '../support/receiver.js';
 
 let dev: DevRuntime;
@@ -16,14 +17,8 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${dev.apiUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+function api(method: string, path: string, body?: unknown) {
+  return apiCall(dev.apiUrl, method, path, body);
 }
 
 describe('the local runtime', () => {

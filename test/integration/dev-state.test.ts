@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/aws-endpoint.js';
+import { apiCall } from '../support/api-call.js';
 import {
   alive,
   type DevProcess,
@@ -39,20 +40,14 @@ function newStateDir(): string {
   return dir;
 }
 
-async function api(
+function api(
   dev: DevProcess,
   method: string,
   route: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ) {
-  const response = await fetch(`${dev.ready.apiUrl}${route}`, {
-    method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  return apiCall(dev.ready.apiUrl, method, route, body, headers);
 }
 
 /** The verified payload; throws when `secret` did not sign the request. */

@@ -9,6 +9,7 @@ import { localResourceNames } from '../../infra/base-resources.js';
 import { type DevRuntime, startDev } from '../../local/dev-runtime.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { laneNames } from '../../shared/provisioning/lane-names.js';
+import { apiCall } from '../support/api-call.js';
 import { type Received, startReceiver, waitFor } from '../support/receiver.js';
 
 /**
@@ -36,14 +37,8 @@ afterAll(async () => {
   await other?.close();
 });
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${dev.apiUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+function api(method: string, path: string, body?: unknown) {
+  return apiCall(dev.apiUrl, method, path, body);
 }
 
 async function send(type: string, n: number): Promise<string> {

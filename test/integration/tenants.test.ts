@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localResourceNames } from '../../infra/base-resources.js';
 import { type DevRuntime, startDev } from '../../local/dev-runtime.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
+import { apiCall } from '../support/api-call.js';
 import { startReceiver, waitFor } from '../support/receiver.js';
 
 // The cross-tenant battery, through the local runtime as a user drives it: two tenants and an
@@ -38,14 +39,8 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${dev.apiUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+function api(method: string, path: string, body?: unknown) {
+  return apiCall(dev.apiUrl, method, path, body);
 }
 
 /** The `data.n` of every event the receiver got on `path`, sorted. */
