@@ -1,3 +1,9 @@
+import {
+  ACCESS_BY_TENANT_INDEX,
+  EVENTS_BY_TENANT_INDEX,
+  EVENTS_BY_TIME_INDEX,
+  SUBSCRIPTIONS_BY_TENANT_INDEX,
+} from '../shared/aws/table-indexes.js';
 import { ATTEMPTS_BY_TIME_INDEX } from '../shared/delivery/attempt-keys.js';
 
 /**
@@ -14,6 +20,8 @@ export interface TableDefinition {
     readonly indexName: string;
     readonly partitionKey: { readonly name: string; readonly type: 'S' | 'N' };
     readonly sortKey?: { readonly name: string; readonly type: 'S' | 'N' };
+    /** The attributes an index copies besides the keys; every attribute when absent. */
+    readonly nonKeyAttributes?: readonly string[];
   }[];
 }
 
@@ -30,11 +38,67 @@ export const localResourceNames = {
   idempotencyTable: 'hookbridge-idempotency',
   subscriptionsTable: 'hookbridge-subscriptions',
   deliveriesTable: 'hookbridge-deliveries',
+  accessTable: 'hookbridge-access',
+  eventStoreTable: 'hookbridge-event-store',
 } as const;
 
-/** Subscriptions, by id (DESIGN §4). */
+/**
+ * Subscriptions, by id (DESIGN §4), and tenants (`tenant#<tenantId>`). The index `byTenant`
+ * lists one tenant's subscriptions from that tenant's own partition, so a tenant's list (and
+ * its cursor) never touches another tenant's keys; it is sparse: operator subscriptions and
+ * tenant items have no `tenantId` attribute.
+ */
 export const subscriptionsTable: TableDefinition = {
   partitionKey: { name: 'id', type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      indexName: SUBSCRIPTIONS_BY_TENANT_INDEX,
+      partitionKey: { name: 'tenantId', type: 'S' },
+      sortKey: { name: 'id', type: 'S' },
+    },
+  ],
+};
+
+/**
+ * Tenant tokens (`token#<tokenId>`) and API keys (`apikey#<keyId>`), each holding a SHA-256
+ * hash of its secret, never the secret. `byTenant` lists a tenant's tokens; expired tokens are
+ * purged through TTL (`purgeAt`, a day after they expire).
+ */
+export const accessTable: TableDefinition = {
+  partitionKey: { name: 'id', type: 'S' },
+  timeToLiveAttribute: 'purgeAt',
+  globalSecondaryIndexes: [
+    {
+      indexName: ACCESS_BY_TENANT_INDEX,
+      partitionKey: { name: 'tenantId', type: 'S' },
+      sortKey: { name: 'createdAt', type: 'S' },
+    },
+  ],
+};
+
+/**
+ * The message store: each ingested event by id (payload, tenant, type, time) until its TTL
+ * (`expiresAt`). `tenantKey` is the tenant id, `*` for a broadcast or `-` for no tenant;
+ * `timeKey` is `<timestamp>#<id>`; `bucket` is `<YYYY-MM-DD>#<shard>`. The two indexes copy
+ * only what a list shows (not the payload), so each costs one write unit per event.
+ */
+export const eventStoreTable: TableDefinition = {
+  partitionKey: { name: 'id', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [
+    {
+      indexName: EVENTS_BY_TENANT_INDEX,
+      partitionKey: { name: 'tenantKey', type: 'S' },
+      sortKey: { name: 'timeKey', type: 'S' },
+      nonKeyAttributes: ['type', 'timestamp', 'tenantId'],
+    },
+    {
+      indexName: EVENTS_BY_TIME_INDEX,
+      partitionKey: { name: 'bucket', type: 'S' },
+      sortKey: { name: 'timeKey', type: 'S' },
+      nonKeyAttributes: ['type', 'timestamp', 'tenantId', 'tenantKey'],
+    },
+  ],
 };
 
 /**

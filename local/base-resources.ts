@@ -15,7 +15,9 @@ import {
   ResourceAlreadyExistsException,
 } from '@aws-sdk/client-eventbridge';
 import {
+  accessTable,
   deliveriesTable,
+  eventStoreTable,
   idempotencyTable,
   localResourceNames,
   subscriptionsTable,
@@ -43,6 +45,8 @@ export async function createBaseResources(
     await createTable(dynamo, names.idempotencyTable, idempotencyTable);
     await createTable(dynamo, names.subscriptionsTable, subscriptionsTable);
     await createTable(dynamo, names.deliveriesTable, deliveriesTable);
+    await createTable(dynamo, names.accessTable, accessTable);
+    await createTable(dynamo, names.eventStoreTable, eventStoreTable);
     await ignoreExisting(events.send(new CreateEventBusCommand({ Name: names.eventBus })));
     const bus = await events.send(new DescribeEventBusCommand({ Name: names.eventBus }));
     const busArn = bus.Arn ?? '';
@@ -78,7 +82,10 @@ async function createTable(client: DynamoDBClient, name: string, table: TableDef
     AttributeName,
     AttributeType,
   }));
-  const projection = { ProjectionType: 'ALL' as const };
+  const projection = (index: (typeof indexes)[number]) =>
+    index.nonKeyAttributes
+      ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.nonKeyAttributes] }
+      : { ProjectionType: 'ALL' as const };
   const created = await ignoreExisting(
     client.send(
       new CreateTableCommand({
@@ -90,7 +97,7 @@ async function createTable(client: DynamoDBClient, name: string, table: TableDef
           GlobalSecondaryIndexes: indexes.map((index) => ({
             IndexName: index.indexName,
             KeySchema: keySchema(index.partitionKey, index.sortKey),
-            Projection: projection,
+            Projection: projection(index),
           })),
         }),
       }),
@@ -111,7 +118,7 @@ async function createTable(client: DynamoDBClient, name: string, table: TableDef
               Create: {
                 IndexName: index.indexName,
                 KeySchema: keySchema(index.partitionKey, index.sortKey),
-                Projection: projection,
+                Projection: projection(index),
               },
             },
           ],

@@ -1,5 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { deliveriesTable, idempotencyTable, localResourceNames } from '../infra/base-resources.js';
+import {
+  accessTable,
+  deliveriesTable,
+  eventStoreTable,
+  idempotencyTable,
+  localResourceNames,
+} from '../infra/base-resources.js';
 import { awsClientConfig, dynamoClientConfig } from '../shared/aws/client-config.js';
 import { type AwsEndpoint, LocalAwsError, startLocalAws } from './aws-endpoint.js';
 import { createBaseResources } from './base-resources.js';
@@ -181,6 +187,14 @@ async function restoreTables(
         name: localResourceNames.idempotencyTable,
         timeToLiveAttribute: idempotencyTable.timeToLiveAttribute,
       },
+      {
+        name: localResourceNames.accessTable,
+        timeToLiveAttribute: accessTable.timeToLiveAttribute,
+      },
+      {
+        name: localResourceNames.eventStoreTable,
+        timeToLiveAttribute: eventStoreTable.timeToLiveAttribute,
+      },
     ],
     file,
   );
@@ -227,6 +241,8 @@ function configureEnvironment(endpoint: string, dynamoEndpoint: string | undefin
     HOOKBRIDGE_IDEMPOTENCY_TABLE: localResourceNames.idempotencyTable,
     HOOKBRIDGE_SUBSCRIPTIONS_TABLE: localResourceNames.subscriptionsTable,
     HOOKBRIDGE_DELIVERIES_TABLE: localResourceNames.deliveriesTable,
+    HOOKBRIDGE_ACCESS_TABLE: localResourceNames.accessTable,
+    HOOKBRIDGE_EVENT_STORE_TABLE: localResourceNames.eventStoreTable,
   };
   for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
   process.env.AWS_ENDPOINT_URL = endpoint;

@@ -28,7 +28,7 @@ export function tableKeys(definition: TableDefinition): TableKeys {
 
 /**
  * The global secondary indexes of a definition, as `addGlobalSecondaryIndex` props, each
- * projecting every attribute (what the local runtime creates too).
+ * projecting every attribute or the ones it names (what the local runtime creates too).
  */
 export function globalSecondaryIndexes(
   definition: TableDefinition,
@@ -42,6 +42,11 @@ export function globalSecondaryIndexes(
     ...(index.sortKey && {
       sortKey: { name: index.sortKey.name, type: ATTRIBUTE_TYPES[index.sortKey.type] },
     }),
-    projectionType: dynamodb.ProjectionType.ALL,
+    ...(index.nonKeyAttributes
+      ? {
+          projectionType: dynamodb.ProjectionType.INCLUDE,
+          nonKeyAttributes: [...index.nonKeyAttributes],
+        }
+      : { projectionType: dynamodb.ProjectionType.ALL }),
   }));
 }

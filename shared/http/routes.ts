@@ -23,6 +23,36 @@ export const TENANT_SUBSCRIPTION_ROUTES = [
   'POST /v1/tenants/{tenantId}/subscriptions/{id}/replay',
 ] as const;
 
+/**
+ * Tenant tokens (for a customer's portal session), minted and revoked by the operator:
+ * DELETE on the collection revokes every token of the tenant at once.
+ * (Planned contract of issue 12; added to MANAGEMENT_ROUTES where implemented.)
+ */
+export const TOKEN_ROUTES = [
+  'POST /v1/tenants/{tenantId}/tokens',
+  'GET /v1/tenants/{tenantId}/tokens',
+  'DELETE /v1/tenants/{tenantId}/tokens',
+  'DELETE /v1/tenants/{tenantId}/tokens/{tokenId}',
+] as const;
+
+/** API keys for producers and operators without AWS credentials; reachable with IAM only. */
+export const API_KEY_ROUTES = [
+  'POST /v1/api-keys',
+  'GET /v1/api-keys',
+  'GET /v1/api-keys/{keyId}',
+  'DELETE /v1/api-keys/{keyId}',
+] as const;
+
+/** The message API: stored events and where they went, and resending one to one subscription. */
+export const EVENT_ROUTES = [
+  'GET /v1/events',
+  'GET /v1/events/{eventId}',
+  'GET /v1/tenants/{tenantId}/events',
+  'GET /v1/tenants/{tenantId}/events/{eventId}',
+  'POST /v1/subscriptions/{id}/resend',
+  'POST /v1/tenants/{tenantId}/subscriptions/{id}/resend',
+] as const;
+
 export const MANAGEMENT_ROUTES = [
   'POST /v1/subscriptions',
   'GET /v1/subscriptions',
