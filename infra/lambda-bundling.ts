@@ -13,6 +13,7 @@ export const LAMBDA_ENTRIES = {
   management: 'functions/management/handler.ts',
   reconciler: 'functions/reconciler/handler.ts',
   delivery: 'functions/delivery/handler.ts',
+  authorizer: 'functions/authorizer/handler.ts',
 } as const;
 
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;
