@@ -11,6 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from './bundled-function.js';
+import { apiWidgets, authorizerWidgets, graph, WIDGET_PERIOD } from './dashboard-widgets.js';
 
 export interface ObservabilityProps {
   /** Prefix of the run-time resource names: subscriber queues are `<prefix>-sub_<id>[-dlq]`. */
@@ -50,6 +51,23 @@ export interface ObservabilityProps {
    * @default false
    */
   readonly perSubscriptionMetrics?: boolean;
+  /**
+   * The token API and its authorizer, graphed and alarmed like the IAM API.
+   * @default - no token API
+   */
+  readonly tokenApi?: TokenApiMonitoring;
+  /**
+   * Whether ingest stores events (a retention above 0): the stored events are then graphed
+   * and a failure to store one raises an alarm.
+   * @default false
+   */
+  readonly eventStoreEnabled?: boolean;
+}
+
+/** What the dashboard and the alarms read of the token API. */
+export interface TokenApiMonitoring {
+  readonly httpApi: apigw.IHttpApi;
+  readonly authorizerFunction: lambda.IFunction;
 }
 
 /** The alarms of an installation; each notifies the alarm topic, if there is one. */
@@ -69,11 +87,23 @@ export interface ObservabilityAlarms {
    * own): records it could not settle count as receives without an attempt being logged.
    */
   readonly deliveryFunctionErrors: cloudwatch.Alarm;
+  /** The token API answered with a 5xx (only with a token API). */
+  readonly tokenApiServerErrors?: cloudwatch.Alarm;
+  /**
+   * The authorizer failed (crash, timeout, failed INIT): API Gateway answers 500 to the
+   * request, whatever its credential (only with a token API).
+   */
+  readonly authorizerErrors?: cloudwatch.Alarm;
+  /**
+   * Accepted events could not be stored for the message API: they were delivered, but
+   * `GET /v1/events/{id}` and resend will not find them (only with the store on).
+   */
+  readonly eventStoreFailures?: cloudwatch.Alarm;
 }
 
 // Alarms look at 5-minute windows; the custom metrics exist only when something happened, so
 // a missing data point means "nothing happened", never a breach.
-const ALARM_PERIOD = Duration.minutes(5);
+const ALARM_PERIOD = WIDGET_PERIOD;
 // SQS publishes its metrics every minute.
 const QUEUE_PERIOD_SECONDS = 60;
 
@@ -99,7 +129,7 @@ export class Observability extends Construct {
     this.alarms = this.createAlarms(props);
     if (this.alarmTopic) {
       const action = new SnsAction(this.alarmTopic);
-      for (const alarm of Object.values(this.alarms) as cloudwatch.Alarm[]) {
+      for (const alarm of this.alarmList()) {
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
       }
@@ -114,12 +144,18 @@ export class Observability extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({
         title: 'Alarms',
-        alarms: Object.values(this.alarms) as cloudwatch.IAlarm[],
+        alarms: this.alarmList(),
         width: 24,
         height: 3,
       }),
     );
-    this.addApiWidgets(props.httpApi, props.ingestFunction);
+    this.addApiWidgets(props);
+    if (props.tokenApi) {
+      this.dashboard.addWidgets(...apiWidgets('Token API', props.tokenApi.httpApi));
+      this.dashboard.addWidgets(
+        ...authorizerWidgets(props.tokenApi.authorizerFunction, (name) => this.metric(name)),
+      );
+    }
     this.addFanOutWidgets(props.eventBus);
     this.addDeliveryWidgets(props);
     this.addQueueWidgets(props.prefix);
@@ -147,6 +183,13 @@ export class Observability extends Construct {
       period: ALARM_PERIOD,
       ...options,
     });
+  }
+
+  /** Every alarm made, for the status widget and the notifications. */
+  private alarmList(): cloudwatch.Alarm[] {
+    return Object.values(this.alarms).filter(
+      (alarm): alarm is cloudwatch.Alarm => alarm !== undefined,
+    );
   }
 
   private createAlarms(props: ObservabilityProps): ObservabilityAlarms {
@@ -224,6 +267,33 @@ export class Observability extends Construct {
         }),
         'The delivery function failed: an invocation crashed, timed out or failed at INIT, or a record could not be handled because an AWS call of the function failed. Its records go back to their queues and count as receives, so repeated failures can move messages to a DLQ without a logged final attempt. See the delivery function logs (level ERROR).',
       ),
+      ...(props.tokenApi && this.tokenApiAlarms(props.tokenApi)),
+      ...(props.eventStoreEnabled && {
+        eventStoreFailures: anyOf(
+          'EventStoreFailures',
+          this.metric('EventStoreFailures'),
+          'Events accepted by the ingest API could not be stored for the message API: they were published and delivered, but GET /v1/events/{id} and resend will not find them. See the ingest function logs.',
+        ),
+      }),
+    };
+  }
+
+  private tokenApiAlarms(tokenApi: TokenApiMonitoring) {
+    return {
+      tokenApiServerErrors: this.alarm(
+        'TokenApiServerErrors',
+        tokenApi.httpApi.metricServerError({ period: ALARM_PERIOD, statistic: 'Sum' }),
+        0,
+        'The Hookbridge token API answered with a 5xx. See the authorizer, ingest and management function logs.',
+      ),
+      // A failing authorizer refuses nothing and accepts nothing: every uncached request of
+      // the token API gets a 500 from API Gateway.
+      authorizerErrors: this.alarm(
+        'AuthorizerErrors',
+        tokenApi.authorizerFunction.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+        0,
+        'The token API authorizer failed (crash, timeout or failed INIT): API Gateway answers 500 to token and API-key callers. See the authorizer function logs.',
+      ),
     };
   }
 
@@ -278,19 +348,10 @@ export class Observability extends Construct {
     return topic;
   }
 
-  private addApiWidgets(api: apigw.IHttpApi, ingest: lambda.IFunction): void {
+  private addApiWidgets(props: ObservabilityProps): void {
     const period = ALARM_PERIOD;
-    this.dashboard.addWidgets(
-      graph('API requests', [api.metricCount({ period, statistic: 'Sum', label: 'Requests' })]),
-      graph('API latency', [
-        api.metricLatency({ period, statistic: 'p50', label: 'p50' }),
-        api.metricLatency({ period, statistic: 'p99', label: 'p99' }),
-      ]),
-      graph('API errors', [
-        api.metricClientError({ period, statistic: 'Sum', label: '4xx' }),
-        api.metricServerError({ period, statistic: 'Sum', label: '5xx' }),
-      ]),
-    );
+    const ingest = props.ingestFunction;
+    this.dashboard.addWidgets(...apiWidgets('API', props.httpApi));
     this.dashboard.addWidgets(
       graph('Ingest function errors', [
         ingest.metricErrors({ period, label: 'Errors' }),
@@ -301,6 +362,14 @@ export class Observability extends Construct {
         this.metric('EventsPublished'),
         this.metric('PublishFailures'),
       ]),
+      ...(props.eventStoreEnabled
+        ? [
+            graph('Events stored for the message API', [
+              this.metric('EventsStored'),
+              this.metric('EventStoreFailures'),
+            ]),
+          ]
+        : []),
     );
   }
 
@@ -398,7 +467,3 @@ const RECENT_FAILURES_QUERY = [
   'sort @timestamp desc',
   'limit 100',
 ];
-
-function graph(title: string, metrics: cloudwatch.IMetric[], width = 8): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({ title, left: metrics, width, height: 6 });
-}
