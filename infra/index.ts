@@ -1,9 +1,9 @@
+export { AccessStore, type AccessStoreProps } from './constructs/access-store.js';
 export {
   type BundledFunctionOptions,
   bundledFunction,
   METRICS_NAMESPACE,
 } from './constructs/bundled-function.js';
-export { AccessStore, type AccessStoreProps } from './constructs/access-store.js';
 export { Delivery, type DeliveryProps } from './constructs/delivery.js';
 export { EventBus, type EventBusProps } from './constructs/event-bus.js';
 export {

@@ -18,7 +18,12 @@ export interface AccessStoreProps {
 const CHECK_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 // The management API mints, lists and revokes (a revocation is an update: the item stays
 // until its TTL, so a revoked credential is told apart from one that never existed).
-const ADMIN_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'];
+const ADMIN_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Scan',
+];
 
 /**
  * The credentials of callers without AWS credentials, shaped by `accessTable` in

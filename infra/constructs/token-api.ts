@@ -10,11 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import {
-  API_KEY_ROUTES,
-  INGEST_ROUTES,
-  MANAGEMENT_ROUTES,
-} from '../../shared/http/routes.js';
+import { API_KEY_ROUTES, INGEST_ROUTES, MANAGEMENT_ROUTES } from '../../shared/http/routes.js';
 import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
 import type { AccessStore } from './access-store.js';
 import { apiStage } from './api-stage.js';

@@ -383,7 +383,9 @@ describe('what the roles may not do with the tenant, access and event tables', (
     }
     await denied('authorizer', 'dynamodb:Query', () => `${access()}/index/byTenant`);
     await denied('authorizer', 'dynamodb:GetItem', eventStore);
-    await denied('authorizer', 'sqs:SendMessage', () => arn('sqs', `hookbridge-${SUBSCRIPTION_ID}`));
+    await denied('authorizer', 'sqs:SendMessage', () =>
+      arn('sqs', `hookbridge-${SUBSCRIPTION_ID}`),
+    );
   });
 
   it('keeps ingest to writing events: no read of the store, no credential', async () => {

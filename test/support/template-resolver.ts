@@ -35,6 +35,8 @@ const TYPES: Record<string, { name?: string; arn: (name: string) => string; ref?
       ref: 'url',
     },
     'AWS::SNS::Topic': { name: 'TopicName', arn: (n) => arn('sns', n), ref: 'arn' },
+    // An HTTP API's Ref is its id (here: its logical id), which execute-api ARNs start with.
+    'AWS::ApiGatewayV2::Api': { arn: (n) => `arn:aws:apigateway:${REGION}::/apis/${n}` },
   };
 
 /** `arn:aws:<service>:us-east-1:123456789012:<resource>`. */
