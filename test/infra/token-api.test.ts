@@ -245,7 +245,8 @@ describe('the authorizer function', () => {
 
   it('may read tenant items of the subscriptions table only, by a LeadingKeys condition', () => {
     const fn = template.findResources('AWS::Lambda::Function')[ids.authorizer];
-    const roleId = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const role = fn?.Properties.Role as { 'Fn::GetAtt': [string, string] } | undefined;
+    const roleId = role?.['Fn::GetAtt'][0];
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
