@@ -57,3 +57,52 @@ export function authorizerWidgets(
     ]),
   ];
 }
+
+// SQS publishes its metrics every minute.
+const QUEUE_PERIOD_SECONDS = 60;
+
+/** Depth, oldest message age and DLQ depth of every lane queue, found by SEARCH on the prefix. */
+export function laneQueueWidgets(prefix: string): cloudwatch.IWidget[] {
+  return [
+    graph('Subscriber queue depth', [
+      laneQueueSearch(prefix, 'ApproximateNumberOfMessagesVisible', 'queue'),
+    ]),
+    graph('Subscriber oldest message age (s)', [
+      laneQueueSearch(prefix, 'ApproximateAgeOfOldestMessage', 'queue'),
+    ]),
+    graph('Dead-letter queue depth', [
+      laneQueueSearch(prefix, 'ApproximateNumberOfMessagesVisible', 'dlq'),
+    ]),
+  ];
+}
+
+/**
+ * The lane queues' `metricName`, one line per queue, DLQs or main queues only. The queue
+ * term is unquoted on purpose: quoted, a search term must equal the whole name; unquoted,
+ * `<prefix>-sub` matches the consecutive tokens of every lane queue name. `dlq` is a token of
+ * the DLQ names only (ULIDs have no L).
+ */
+export function laneQueueSearch(
+  prefix: string,
+  metricName: string,
+  kind: 'queue' | 'dlq',
+): cloudwatch.MathExpression {
+  const dlq = kind === 'dlq' ? 'QueueName=dlq' : 'NOT QueueName=dlq';
+  return new cloudwatch.MathExpression({
+    expression: `SEARCH('{AWS/SQS,QueueName} MetricName="${metricName}" QueueName=${prefix}-sub ${dlq}', 'Maximum', ${QUEUE_PERIOD_SECONDS})`,
+    usingMetrics: {},
+    // Empty: each line is labelled with its queue name alone.
+    label: '',
+    period: Duration.seconds(QUEUE_PERIOD_SECONDS),
+  });
+}
+
+// Powertools log lines are JSON: `level` is WARN for a message whose retries are exhausted
+// (SQS moves it to the DLQ) and for a disabled subscription, ERROR for a message the function
+// sends to the DLQ itself and for a failure of its own.
+export const RECENT_FAILURES_QUERY = [
+  'fields @timestamp, level, message, subscriptionId, reason, messageId',
+  'filter level = "WARN" or level = "ERROR"',
+  'sort @timestamp desc',
+  'limit 100',
+];

@@ -1,17 +1,24 @@
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { alarmTopicFor } from './alarm-topic.js';
 import { METRICS_NAMESPACE } from './bundled-function.js';
-import { apiWidgets, authorizerWidgets, graph, WIDGET_PERIOD } from './dashboard-widgets.js';
+import {
+  apiWidgets,
+  authorizerWidgets,
+  graph,
+  laneQueueWidgets,
+  RECENT_FAILURES_QUERY,
+  WIDGET_PERIOD,
+} from './dashboard-widgets.js';
+
+export { laneQueueSearch } from './dashboard-widgets.js';
 
 export interface ObservabilityProps {
   /** Prefix of the run-time resource names: subscriber queues are `<prefix>-sub_<id>[-dlq]`. */
@@ -104,8 +111,6 @@ export interface ObservabilityAlarms {
 // Alarms look at 5-minute windows; the custom metrics exist only when something happened, so
 // a missing data point means "nothing happened", never a breach.
 const ALARM_PERIOD = WIDGET_PERIOD;
-// SQS publishes its metrics every minute.
-const QUEUE_PERIOD_SECONDS = 60;
 
 /**
  * One CloudWatch dashboard and the alarms of DESIGN §6 for an installation: API traffic,
@@ -125,7 +130,7 @@ export class Observability extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     this.serviceName = props.serviceName ?? props.prefix;
-    this.alarmTopic = this.topicFor(props);
+    this.alarmTopic = alarmTopicFor(this, props.alarmTopic, props.alarmEmail);
     this.alarms = this.createAlarms(props);
     if (this.alarmTopic) {
       const action = new SnsAction(this.alarmTopic);
@@ -158,7 +163,7 @@ export class Observability extends Construct {
     }
     this.addFanOutWidgets(props.eventBus);
     this.addDeliveryWidgets(props);
-    this.addQueueWidgets(props.prefix);
+    this.dashboard.addWidgets(...laneQueueWidgets(props.prefix));
     this.dashboard.addWidgets(
       new cloudwatch.LogQueryWidget({
         title:
@@ -314,40 +319,6 @@ export class Observability extends Construct {
     });
   }
 
-  private topicFor(props: ObservabilityProps): sns.ITopic | undefined {
-    let topic = props.alarmTopic;
-    if (!topic && props.alarmEmail) {
-      // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key (its key
-      // policy cannot be changed), hence a key of our own that lets CloudWatch use it.
-      // Nothing is stored under it (notifications are transient), so it goes with the stack.
-      const key = new kms.Key(this, 'AlarmTopicKey', {
-        description: 'Encrypts the Hookbridge alarm topic',
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.DESTROY,
-        pendingWindow: Duration.days(7),
-      });
-      const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
-      key.grant(cloudWatch, 'kms:Decrypt', 'kms:GenerateDataKey*');
-      const created = new sns.Topic(this, 'AlarmTopic', {
-        displayName: 'Hookbridge alarms',
-        masterKey: key,
-        enforceSSL: true,
-      });
-      // The topic policy CDK writes replaces the default one, so CloudWatch is let in here.
-      created.addToResourcePolicy(
-        new iam.PolicyStatement({
-          principals: [cloudWatch],
-          actions: ['sns:Publish'],
-          resources: [created.topicArn],
-          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-        }),
-      );
-      topic = created;
-    }
-    if (topic && props.alarmEmail) topic.addSubscription(new EmailSubscription(props.alarmEmail));
-    return topic;
-  }
-
   private addApiWidgets(props: ObservabilityProps): void {
     const period = ALARM_PERIOD;
     const ingest = props.ingestFunction;
@@ -421,49 +392,4 @@ export class Observability extends Construct {
       );
     }
   }
-
-  private addQueueWidgets(prefix: string): void {
-    this.dashboard.addWidgets(
-      graph('Subscriber queue depth', [
-        laneQueueSearch(prefix, 'ApproximateNumberOfMessagesVisible', 'queue'),
-      ]),
-      graph('Subscriber oldest message age (s)', [
-        laneQueueSearch(prefix, 'ApproximateAgeOfOldestMessage', 'queue'),
-      ]),
-      graph('Dead-letter queue depth', [
-        laneQueueSearch(prefix, 'ApproximateNumberOfMessagesVisible', 'dlq'),
-      ]),
-    );
-  }
 }
-
-/**
- * The lane queues' `metricName`, one line per queue, DLQs or main queues only. The queue
- * term is unquoted on purpose: quoted, a search term must equal the whole name; unquoted,
- * `<prefix>-sub` matches the consecutive tokens of every lane queue name. `dlq` is a token of
- * the DLQ names only (ULIDs have no L).
- */
-export function laneQueueSearch(
-  prefix: string,
-  metricName: string,
-  kind: 'queue' | 'dlq',
-): cloudwatch.MathExpression {
-  const dlq = kind === 'dlq' ? 'QueueName=dlq' : 'NOT QueueName=dlq';
-  return new cloudwatch.MathExpression({
-    expression: `SEARCH('{AWS/SQS,QueueName} MetricName="${metricName}" QueueName=${prefix}-sub ${dlq}', 'Maximum', ${QUEUE_PERIOD_SECONDS})`,
-    usingMetrics: {},
-    // Empty: each line is labelled with its queue name alone.
-    label: '',
-    period: Duration.seconds(QUEUE_PERIOD_SECONDS),
-  });
-}
-
-// Powertools log lines are JSON: `level` is WARN for a message whose retries are exhausted
-// (SQS moves it to the DLQ) and for a disabled subscription, ERROR for a message the function
-// sends to the DLQ itself and for a failure of its own.
-const RECENT_FAILURES_QUERY = [
-  'fields @timestamp, level, message, subscriptionId, reason, messageId',
-  'filter level = "WARN" or level = "ERROR"',
-  'sort @timestamp desc',
-  'limit 100',
-];
