@@ -128,9 +128,9 @@ export class TokenApi extends Construct {
         'Hookbridge for callers without AWS credentials: tenant tokens and API keys (Authorization: Bearer); the API-key routes are on the IAM API only',
       createDefaultStage: false,
     });
-    // One permission per function for this whole API rather than one per route: the IAM
-    // API's routes already fill much of each function's 20 KB resource policy. Only the routes
-    // below integrate with each function, so the wider source ARN reaches nothing more.
+    // One permission per function for this whole API rather than one per route, as on the
+    // IAM API's management routes (function-policies.test.ts): only the routes below integrate
+    // with each function, so the API-wide source ARN reaches nothing more.
     const integration = (name: string, fn: lambda.IFunction) =>
       new HttpLambdaIntegration(name, fn, {
         payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
