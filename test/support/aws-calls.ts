@@ -1,4 +1,10 @@
 import type { LambdaName } from '../../infra/lambda-bundling.js';
+import {
+  ACCESS_BY_TENANT_INDEX,
+  EVENTS_BY_TENANT_INDEX,
+  EVENTS_BY_TIME_INDEX,
+  SUBSCRIPTIONS_BY_TENANT_INDEX,
+} from '../../shared/aws/table-indexes.js';
 import { ATTEMPTS_BY_TIME_INDEX } from '../../shared/delivery/attempt-keys.js';
 import { laneNames } from '../../shared/provisioning/lane-names.js';
 import { arn } from './template-resolver.js';
@@ -27,8 +33,8 @@ export interface AwsCall {
   readonly sentBy: string;
   /** The resource ARNs IAM authorizes the call on (StartReplay: on each of several). */
   readonly on: (scope: CallScope) => string[];
-  /** Request context the conditions read (lambda:FunctionArn). */
-  readonly context?: (scope: CallScope) => Record<string, string>;
+  /** Request context the conditions read (lambda:FunctionArn, dynamodb:LeadingKeys). */
+  readonly context?: (scope: CallScope) => Record<string, string | string[]>;
 }
 
 /** A command a bundle contains that the function never sends, and why. */
@@ -58,6 +64,8 @@ export const COMMAND_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   PutItem: ['dynamodb:PutItem'],
   UpdateItem: ['dynamodb:UpdateItem'],
   DeleteItem: ['dynamodb:DeleteItem'],
+  BatchWrite: ['dynamodb:BatchWriteItem'],
+  BatchWriteItem: ['dynamodb:BatchWriteItem'],
   // SQS: a batch is authorized as its single form; CreateQueue with tags also needs TagQueue.
   CreateQueue: ['sqs:CreateQueue', 'sqs:TagQueue'],
   DeleteQueue: ['sqs:DeleteQueue'],
@@ -169,6 +177,18 @@ const LANE_PROVISIONING: AwsCall[] = [
 ];
 
 const SUBSCRIPTIONS = table('HOOKBRIDGE_SUBSCRIPTIONS_TABLE');
+const index = (variable: string, name: string) => (scope: CallScope) => [
+  arn('dynamodb', `table/${need(scope.env, variable)}/index/${name}`),
+];
+const ACCESS = table('HOOKBRIDGE_ACCESS_TABLE');
+const EVENT_STORE_TABLE = table('HOOKBRIDGE_EVENT_STORE_TABLE');
+/** A tenant item's key, as the authorizer reads it (the only partitions it may read). */
+export const TENANT_KEY = 'tenant#acme';
+
+// Issue 12's contract (the calls of the access and message-API work, whose code lands with
+// it): the files named here are where that work puts them, to be reconciled at merge.
+const ACCESS_STORE = 'shared/access/access-store.ts';
+const EVENT_STORE = 'shared/events/event-store.ts';
 
 /** The calls of each function. */
 export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
@@ -181,6 +201,12 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       command,
       sentBy: IDEMPOTENCY,
       on: table('HOOKBRIDGE_IDEMPOTENCY_TABLE'),
+    })),
+    // The message store: a single event, a batch, and the removal of what the bus refused.
+    ...['Put', 'BatchWrite', 'Delete'].map((command) => ({
+      command,
+      sentBy: EVENT_STORE,
+      on: EVENT_STORE_TABLE,
     })),
   ],
   management: [
@@ -210,7 +236,34 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       ],
     },
     { command: 'PutEvents', sentBy: OPERATIONAL, on: (s) => [bus(s)] },
-    // Test event, redrive (DLQ → queue) and replay.
+    // A tenant's subscriptions, from its partition of the index.
+    {
+      command: 'Query',
+      sentBy: STORE,
+      on: index('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', SUBSCRIPTIONS_BY_TENANT_INDEX),
+    },
+    // Tokens and API keys: minted, read, listed (all keys; one tenant's tokens) and revoked.
+    ...['Get', 'Put', 'Update', 'Scan'].map((command) => ({
+      command,
+      sentBy: ACCESS_STORE,
+      on: ACCESS,
+    })),
+    {
+      command: 'Query',
+      sentBy: ACCESS_STORE,
+      on: index('HOOKBRIDGE_ACCESS_TABLE', ACCESS_BY_TENANT_INDEX),
+    },
+    // The message API: one event, and the lists by tenant and by time.
+    { command: 'Get', sentBy: EVENT_STORE, on: EVENT_STORE_TABLE },
+    {
+      command: 'Query',
+      sentBy: EVENT_STORE,
+      on: (s) => [
+        ...index('HOOKBRIDGE_EVENT_STORE_TABLE', EVENTS_BY_TENANT_INDEX)(s),
+        ...index('HOOKBRIDGE_EVENT_STORE_TABLE', EVENTS_BY_TIME_INDEX)(s),
+      ],
+    },
+    // Test event, resend, redrive (DLQ → queue) and replay.
     { command: 'GetQueueUrl', sentBy: LANE_OPERATIONS, on: bothQueues },
     { command: 'SendMessage', sentBy: LANE_OPERATIONS, on: queue },
     { command: 'ReceiveMessage', sentBy: LANE_OPERATIONS, on: deadLetterQueue },
@@ -241,6 +294,12 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       on: SUBSCRIPTIONS,
     })),
     ...LANE_PROVISIONING,
+    // A deleted tenant's remaining subscriptions, from the index.
+    {
+      command: 'Query',
+      sentBy: STORE,
+      on: index('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', SUBSCRIPTIONS_BY_TENANT_INDEX),
+    },
     // Provisioner.inspect (drift) and laneOwners (orphans).
     { command: 'DescribeRule', sentBy: PROVISIONER, on: rule },
     { command: 'ListTargetsByRule', sentBy: PROVISIONER, on: rule },
@@ -275,11 +334,25 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       context: ownFunction,
     },
   ],
+  authorizer: [
+    ...LOGS,
+    // The credential's item, and its last use.
+    { command: 'Get', sentBy: ACCESS_STORE, on: ACCESS },
+    { command: 'Update', sentBy: ACCESS_STORE, on: ACCESS },
+    // A token's tenant must still exist (and not be being deleted): its item only.
+    {
+      command: 'Get',
+      sentBy: TENANT_STORE,
+      on: SUBSCRIPTIONS,
+      context: () => ({ 'dynamodb:LeadingKeys': [TENANT_KEY] }),
+    },
+  ],
 };
 
 /** Commands the bundles hold that the function never sends. */
 export const NOT_CALLED: Readonly<Record<LambdaName, readonly NotCalled[]>> = {
   ingest: [],
+  authorizer: [],
   management: [
     ...['DescribeRule', 'ListTargetsByRule'].map((command) => ({
       command,
