@@ -1,4 +1,8 @@
 import type { LambdaName } from '../../infra/lambda-bundling.js';
+import {
+  ACCESS_BY_TENANT_INDEX,
+  SUBSCRIPTIONS_BY_TENANT_INDEX,
+} from '../../shared/aws/table-indexes.js';
 import { ATTEMPTS_BY_TIME_INDEX } from '../../shared/delivery/attempt-keys.js';
 import { laneNames } from '../../shared/provisioning/lane-names.js';
 import { arn } from './template-resolver.js';
@@ -169,6 +173,16 @@ const LANE_PROVISIONING: AwsCall[] = [
 ];
 
 const SUBSCRIPTIONS = table('HOOKBRIDGE_SUBSCRIPTIONS_TABLE');
+const ACCESS = table('HOOKBRIDGE_ACCESS_TABLE');
+// A tenant's subscriptions, from its own partition of the index (lists, tenant deletion).
+const SUBSCRIPTIONS_BY_TENANT = (s: CallScope) => [
+  arn(
+    'dynamodb',
+    `table/${need(s.env, 'HOOKBRIDGE_SUBSCRIPTIONS_TABLE')}/index/${SUBSCRIPTIONS_BY_TENANT_INDEX}`,
+  ),
+];
+const ACCESS_STORE = 'shared/access/access-store.ts';
+const CREDENTIAL_CHECK = 'shared/access/credential-check.ts';
 
 /** The calls of each function. */
 export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
@@ -187,6 +201,7 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     ...LOGS,
     { command: 'Get', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Scan', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Query', sentBy: STORE, on: SUBSCRIPTIONS_BY_TENANT },
     { command: 'Put', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Update', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Delete', sentBy: STORE, on: SUBSCRIPTIONS },
@@ -196,6 +211,23 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       on: SUBSCRIPTIONS,
     })),
     ...LANE_PROVISIONING,
+    // Tokens and API keys: minted (Put), read, revoked (Update), API keys listed (Scan), a
+    // tenant's tokens listed from its partition of the byTenant index.
+    ...['Get', 'Put', 'Update', 'Scan'].map((command) => ({
+      command,
+      sentBy: ACCESS_STORE,
+      on: ACCESS,
+    })),
+    {
+      command: 'Query',
+      sentBy: ACCESS_STORE,
+      on: (s: CallScope) => [
+        arn(
+          'dynamodb',
+          `table/${need(s.env, 'HOOKBRIDGE_ACCESS_TABLE')}/index/${ACCESS_BY_TENANT_INDEX}`,
+        ),
+      ],
+    },
     // The deliveries route reads the attempt log: one event's attempts from the table, the
     // listing by attempt time from its index.
     { command: 'Query', sentBy: ATTEMPT_LOG, on: table('HOOKBRIDGE_DELIVERIES_TABLE') },
@@ -232,6 +264,7 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     ...LOGS,
     { command: 'Get', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Scan', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Query', sentBy: STORE, on: SUBSCRIPTIONS_BY_TENANT },
     { command: 'Update', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Delete', sentBy: STORE, on: SUBSCRIPTIONS },
     // Finishing tenant deletions: the tenants, then each record removed.
@@ -246,6 +279,14 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     { command: 'ListTargetsByRule', sentBy: PROVISIONER, on: rule },
     { command: 'ListQueues', sentBy: PROVISIONER, on: anyResource },
     { command: 'ListRules', sentBy: PROVISIONER, on: anyResource },
+  ],
+  authorizer: [
+    ...LOGS,
+    // The credential's item, its tenant (`tenant#…` in the subscriptions table), and an API
+    // key's lastUsedAt.
+    { command: 'GetItem', sentBy: CREDENTIAL_CHECK, on: ACCESS },
+    { command: 'GetItem', sentBy: CREDENTIAL_CHECK, on: SUBSCRIPTIONS },
+    { command: 'UpdateItem', sentBy: CREDENTIAL_CHECK, on: ACCESS },
   ],
   delivery: [
     ...LOGS,
@@ -280,6 +321,7 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
 /** Commands the bundles hold that the function never sends. */
 export const NOT_CALLED: Readonly<Record<LambdaName, readonly NotCalled[]>> = {
   ingest: [],
+  authorizer: [],
   management: [
     ...['DescribeRule', 'ListTargetsByRule'].map((command) => ({
       command,
@@ -326,6 +368,12 @@ export const NOT_CALLED: Readonly<Record<LambdaName, readonly NotCalled[]>> = {
       file: STORE,
       calledAs: /\bstore\.(list|all)\(/,
       why: 'delivery reads one subscription at a time',
+    },
+    {
+      command: 'Query',
+      file: STORE,
+      calledAs: /\bstore\.(list|all)\(/,
+      why: 'delivery reads one subscription at a time (a tenant’s list is the API’s)',
     },
     {
       command: 'Put',
