@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createAuthorizerHandler } from '../functions/authorizer/app.js';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
+import { createAuthorizerHandler } from '../functions/authorizer/app.js';
 import { createDeliveryHandler } from '../functions/delivery/app.js';
 import { handler as ingestHandler } from '../functions/ingest/handler.js';
 import { createManagementHandler } from '../functions/management/app.js';

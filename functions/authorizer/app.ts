@@ -1,6 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import { type CredentialCheckOptions, checkCredential } from '../../shared/access/credential-check.js';
+import {
+  type CredentialCheckOptions,
+  checkCredential,
+} from '../../shared/access/credential-check.js';
 import type { AuthorizerContext } from '../../shared/access/principal.js';
 import type { Log } from '../../shared/observability.js';
 

@@ -30,7 +30,8 @@ export function decodeAccessCursor(cursor: string, tenantId?: string): Record<st
   const { id, tenantId: keyTenant, createdAt, ...rest } = key as Record<string, unknown>;
   if (Object.keys(rest).length > 0) throw INVALID();
   const prefix = typeof id === 'string' ? KEY_PREFIXES.find((p) => id.startsWith(p)) : undefined;
-  if (typeof id !== 'string' || !prefix || !isCredentialId(id.slice(prefix.length))) throw INVALID();
+  if (typeof id !== 'string' || !prefix || !isCredentialId(id.slice(prefix.length)))
+    throw INVALID();
   if (tenantId === undefined) {
     if (keyTenant !== undefined || createdAt !== undefined) throw INVALID();
     return { id };

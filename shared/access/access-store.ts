@@ -8,13 +8,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ACCESS_BY_TENANT_INDEX } from '../aws/table-indexes.js';
+import { decodeAccessCursor, encodeAccessCursor } from './access-cursor.js';
 import {
   API_KEY_KEY_PREFIX,
   type ApiKey,
-  TOKEN_KEY_PREFIX,
   type TenantToken,
+  TOKEN_KEY_PREFIX,
 } from './access-types.js';
-import { decodeAccessCursor, encodeAccessCursor } from './access-cursor.js';
 import { isCredentialId } from './credential-secret.js';
 
 /** One page of items and the opaque cursor of the next, if any. */
@@ -87,7 +87,9 @@ export class AccessStore {
       }),
     );
     const items = Items.map((item) => fromItem<TenantToken>(item, TOKEN_KEY_PREFIX));
-    return LastEvaluatedKey ? { items, nextCursor: encodeAccessCursor(LastEvaluatedKey) } : { items };
+    return LastEvaluatedKey
+      ? { items, nextCursor: encodeAccessCursor(LastEvaluatedKey) }
+      : { items };
   }
 
   /** Marks the token revoked (once); false when the tenant has no such token. */
@@ -146,7 +148,9 @@ export class AccessStore {
     const items = Items.map((item) => fromItem<ApiKey>(item, API_KEY_KEY_PREFIX)).sort((a, b) =>
       a.createdAt.localeCompare(b.createdAt),
     );
-    return LastEvaluatedKey ? { items, nextCursor: encodeAccessCursor(LastEvaluatedKey) } : { items };
+    return LastEvaluatedKey
+      ? { items, nextCursor: encodeAccessCursor(LastEvaluatedKey) }
+      : { items };
   }
 
   /** Marks the key revoked (once); false when there is no such key. */

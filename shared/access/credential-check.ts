@@ -114,10 +114,16 @@ async function activeTenant(
   tenantId: string,
   credentialCreatedAt: string,
 ): Promise<Item | undefined> {
-  const tenant = await getItem(options, options.subscriptionsTable, `${TENANT_KEY_PREFIX}${tenantId}`);
+  const tenant = await getItem(
+    options,
+    options.subscriptionsTable,
+    `${TENANT_KEY_PREFIX}${tenantId}`,
+  );
   if (tenant?.status?.S !== 'active') return undefined;
   const tenantCreatedAt = tenant.createdAt?.S;
-  return tenantCreatedAt !== undefined && tenantCreatedAt <= credentialCreatedAt ? tenant : undefined;
+  return tenantCreatedAt !== undefined && tenantCreatedAt <= credentialCreatedAt
+    ? tenant
+    : undefined;
 }
 
 /** Refreshes `lastUsedAt` unless it is less than a minute old; concurrent callers race on the condition, and one wins. */
@@ -137,7 +143,10 @@ async function touch(
         UpdateExpression: 'SET lastUsedAt = :now',
         ConditionExpression:
           'attribute_exists(id) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt <= :threshold)',
-        ExpressionAttributeValues: { ':now': { S: now.toISOString() }, ':threshold': { S: threshold } },
+        ExpressionAttributeValues: {
+          ':now': { S: now.toISOString() },
+          ':threshold': { S: threshold },
+        },
       }),
     );
   } catch (error) {

@@ -36,7 +36,11 @@ export interface MintedCredential {
 export function mintCredential(kind: CredentialKind): MintedCredential {
   const id = randomBytes(12).toString('hex');
   const secret = randomBytes(SECRET_BYTES).toString('base64url');
-  return { id, credential: `${CREDENTIAL_PREFIXES[kind]}${id}.${secret}`, secretHash: hashSecret(secret) };
+  return {
+    id,
+    credential: `${CREDENTIAL_PREFIXES[kind]}${id}.${secret}`,
+    secretHash: hashSecret(secret),
+  };
 }
 
 /**

@@ -96,8 +96,7 @@ export function authorizeRoute(
   }
   if (Date.parse(principal.expiresAt) <= now.getTime())
     throw new UnauthorizedError('token_expired', 'the token has expired');
-  if (access.kind !== 'tenant')
-    throw new ForbiddenError(`a tenant token cannot call ${routeKey}`);
+  if (access.kind !== 'tenant') throw new ForbiddenError(`a tenant token cannot call ${routeKey}`);
   if (pathTenantId !== principal.tenantId) throw new NotFoundError('no such resource');
   if (!principal.capabilities.includes(access.capability)) {
     throw new ForbiddenError(
@@ -138,7 +137,10 @@ export function assertMayPublish(
   );
   if (details.length === 0) return;
   throw new ForbiddenError(
-    `${details.slice(0, 10).map((d) => `${d.field}: ${d.message}`).join('; ')}${details.length > 10 ? ` (and ${details.length - 10} more)` : ''}`,
+    `${details
+      .slice(0, 10)
+      .map((d) => `${d.field}: ${d.message}`)
+      .join('; ')}${details.length > 10 ? ` (and ${details.length - 10} more)` : ''}`,
     details.slice(0, 10),
   );
 }

@@ -1,4 +1,4 @@
-import {
+import type {
   API_KEY_ROUTES,
   EVENT_ROUTES,
   INGEST_ROUTES,
