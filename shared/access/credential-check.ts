@@ -6,7 +6,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Log } from '../observability.js';
-import { TENANT_KEY_PREFIX } from '../subscriptions/table-cursor.js';
+import { TENANT_KEY_PREFIX } from '../tenants/tenant.js';
 import { API_KEY_KEY_PREFIX, TOKEN_KEY_PREFIX } from './access-types.js';
 import { parseCredential, secretMatches } from './credential-secret.js';
 import type { AuthorizerContext } from './principal.js';

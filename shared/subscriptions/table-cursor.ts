@@ -1,12 +1,10 @@
 import { ValidationError } from '../errors.js';
-import { TENANT_ID_PATTERN } from '../tenants/tenant.js';
+import { TENANT_ID_PATTERN, TENANT_KEY_PREFIX } from '../tenants/tenant.js';
 import { isSubscriptionId } from './subscription.js';
 
-/**
- * The subscriptions table holds subscriptions (`id` = `sub_…`) and tenants (`id` =
- * `tenant#<tenantId>`); a filtered scan can stop on either kind, so a cursor may name either.
- */
-export const TENANT_KEY_PREFIX = 'tenant#';
+// The subscriptions table holds subscriptions (`id` = `sub_…`) and tenants (`id` =
+// `tenant#<tenantId>`); a filtered scan can stop on either kind, so a cursor may name either.
+export { TENANT_KEY_PREFIX };
 
 /** Encodes a scan's LastEvaluatedKey as an opaque cursor. */
 export function encodeCursor(key: Record<string, unknown>): string {

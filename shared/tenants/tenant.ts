@@ -4,6 +4,9 @@
  * pattern (no quotes, no `*`, no `$`), a DynamoDB key and a URL path segment (no `/`, `%`, `?`).
  */
 
+/** The key of a tenant's item in the subscriptions table: `tenant#<tenantId>`. */
+export const TENANT_KEY_PREFIX = 'tenant#';
+
 /** 1–64 characters: an ASCII letter or digit first, then letters, digits, `_`, `.` and `-`. */
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
