@@ -65,7 +65,9 @@ async function lambdaHandler(request: HttpRequest, context: Context): Promise<Ht
     return route === 'batch' ? batchResponse(results) : singleResponse(results[0]);
   };
   if (key === undefined) return ingest();
-  return idempotency.run({ scope: route, key, payload: body }, context, ingest);
+  // An API key's Idempotency-Keys are its own: another caller reusing one learns nothing of it.
+  const scope = principal.kind === 'operator' ? route : `${route}#${principal.credentialId}`;
+  return idempotency.run({ scope, key, payload: body }, context, ingest);
 }
 
 function routeKeyOf(request: HttpRequest): string {

@@ -1,5 +1,6 @@
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.js';
 import type { HttpRequest } from '../http/api-gateway.js';
+import { isTenantId } from '../tenants/tenant.js';
 import { type ApiKeyScope, CAPABILITIES, type Capability } from './access-types.js';
 import { routeAccess } from './route-access.js';
 
@@ -49,12 +50,15 @@ export function principalOf(request: HttpRequest): Principal {
   const text = (name: string) => (typeof c[name] === 'string' ? (c[name] as string) : undefined);
   const credentialId = text('credentialId');
   const tenantId = text('tenantId');
+  // A tenant that is not a tenant id (an empty string) must not read as "no tenant".
+  if (c.tenantId !== undefined && !isTenantId(tenantId))
+    throw new ForbiddenError('the request carries an authorization this API does not recognise');
   if (c.kind === 'api-key' && credentialId) {
     const scope = text('scope');
     if (scope === 'manage' && tenantId === undefined)
       return { kind: 'api-key', credentialId, scope };
     if (scope === 'publish')
-      return { kind: 'api-key', credentialId, scope, ...(tenantId && { tenantId }) };
+      return { kind: 'api-key', credentialId, scope, ...(tenantId !== undefined && { tenantId }) };
   }
   if (c.kind === 'token' && credentialId && tenantId) {
     const capabilities = (text('capabilities') ?? '').split(',').filter(Boolean);

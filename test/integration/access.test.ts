@@ -485,6 +485,30 @@ describe('API keys', () => {
     expect(ns('/b')).not.toContain(3);
   });
 
+  it('keep their Idempotency-Keys to themselves', async () => {
+    const one = await apiKey({ name: 'one', scope: 'publish' });
+    const two = await apiKey({ name: 'two', scope: 'publish' });
+    const send = (key: string, n: number) =>
+      apiCall(
+        dev.apiUrl,
+        'POST',
+        '/v1/events',
+        { type: TYPE, data: { n } },
+        {
+          authorization: `Bearer ${key}`,
+          'idempotency-key': `shared-${run}`,
+        },
+      );
+    const first = await send(one.key, 10);
+    expect(first.status).toBe(202);
+    expect(await send(one.key, 10)).toEqual(first);
+    expect((await send(one.key, 11)).body.error.code).toBe('idempotency_key_reused');
+    // Another key using the same Idempotency-Key neither collides nor gets the first answer.
+    const other = await send(two.key, 12);
+    expect(other.status).toBe(202);
+    expect(other.body.id).not.toBe(first.body.id);
+  });
+
   it('are refused once revoked, or when their tenant is gone', async () => {
     const { id, key } = await apiKey({ name: 'old', scope: 'manage' });
     expect((await api('DELETE', `/v1/api-keys/${id}`)).status).toBe(204);

@@ -62,6 +62,9 @@ describe('principalOf', () => {
       { kind: 'api-key', credentialId: 'b', scope: 'admin' },
       { kind: 'api-key', credentialId: 'b', scope: 'manage', tenantId: 'acme' },
       { kind: 'api-key', scope: 'manage' },
+      { kind: 'api-key', credentialId: 'b', scope: 'publish', tenantId: '' },
+      { kind: 'api-key', credentialId: 'b', scope: 'publish', tenantId: '*' },
+      { kind: 'api-key', credentialId: 'b', scope: 'publish', tenantId: 7 },
       { kind: 'token', credentialId: 'a', capabilities: 'read', expiresAt: '2026-12-03T13:00:00Z' },
       {
         kind: 'token',
