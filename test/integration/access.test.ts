@@ -1,10 +1,8 @@
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { localResourceNames } from '../../infra/base-resources.js';
-import { type DevRuntime, startDev } from '../../local/dev-runtime.js';
 import { checkCredential } from '../../shared/access/credential-check.js';
 import { mintCredential } from '../../shared/access/credential-secret.js';
-import { awsClientConfig, dynamoClientConfig } from '../../shared/aws/client-config.js';
 import {
   API_KEY_ROUTES,
   EVENT_ROUTES,
@@ -12,77 +10,15 @@ import {
   MANAGEMENT_ROUTES,
   TOKEN_ROUTES,
 } from '../../shared/http/routes.js';
+import { ALL_CAPABILITIES as ALL, accessWorld } from '../support/access-world.js';
 import { apiCall } from '../support/api-call.js';
-import { startReceiver, waitFor } from '../support/receiver.js';
 
-// Tokens and API keys through the local runtime, as deployed: every bearer credential goes
-// through the authorizer (cache off here, so each refusal is seen at once; the cache itself is
-// tested in test/unit/access/local-authorizer.test.ts). Two tenants A and B: nothing A's
-// credentials send may reach B's data, and nothing may answer 5xx.
+// Tenant tokens through the local runtime, as deployed: every bearer credential goes through
+// the authorizer. Two tenants A and B: nothing A's token sends may reach B's data, and nothing
+// may answer 5xx. API keys: access-api-keys.test.ts.
 
-let dev: DevRuntime;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-let dynamo: DynamoDBClient;
-const run = Math.random().toString(36).slice(2, 8);
-const A = `acme-${run}`;
-const B = `globex-${run}`;
-const TYPE = `access${run}.created`;
-const ALL = ['read', 'write', 'secrets', 'resend'];
-const subs = { a: '', b: '', operator: '' };
-const tokens = { a: '', b: '', aId: '', bId: '', aRead: '' };
-
-beforeAll(async () => {
-  process.env.HOOKBRIDGE_AUTHORIZER_CACHE_SECONDS = '0';
-  dev = await startDev({ port: 0, awsEndpointUrl: inject('awsEndpoint') });
-  receiver = await startReceiver(() => ({ status: 204 }));
-  dynamo = new DynamoDBClient(dynamoClientConfig(awsClientConfig()));
-  for (const [id, name] of [
-    [A, 'Acme'],
-    [B, 'Globex'],
-  ])
-    expect((await api('POST', '/v1/tenants', { id, name })).status).toBe(201);
-  const make = async (path: string, url: string) => {
-    const created = await api('POST', path, { eventTypes: [TYPE], url });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    return created.body.id as string;
-  };
-  subs.a = await make(`/v1/tenants/${A}/subscriptions`, `${receiver.url}/a`);
-  subs.b = await make(`/v1/tenants/${B}/subscriptions`, `${receiver.url}/b`);
-  subs.operator = await make('/v1/subscriptions', `${receiver.url}/operator`);
-  const a = await mint(A, { capabilities: ALL, description: 'portal' });
-  const b = await mint(B, { capabilities: ALL });
-  Object.assign(tokens, { a: a.token, aId: a.id, b: b.token, bId: b.id });
-  tokens.aRead = (await mint(A, {})).token;
-});
-
-afterAll(async () => {
-  await dev?.stop();
-  await receiver?.close();
-  dynamo?.destroy();
-  delete process.env.HOOKBRIDGE_AUTHORIZER_CACHE_SECONDS;
-});
-
-/** A call as the operator (no Authorization: IAM is skipped locally). */
-function api(method: string, path: string, body?: unknown) {
-  return apiCall(dev.apiUrl, method, path, body);
-}
-
-/** A call with a bearer credential. */
-function as(credential: string, method: string, path: string, body?: unknown) {
-  return apiCall(dev.apiUrl, method, path, body, { authorization: `Bearer ${credential}` });
-}
-
-async function mint(tenantId: string, body: Record<string, unknown>) {
-  const minted = await api('POST', `/v1/tenants/${tenantId}/tokens`, body);
-  expect(minted.status, JSON.stringify(minted.body)).toBe(201);
-  return minted.body as { id: string; token: string; createdAt: string; expiresAt: string };
-}
-
-async function apiKey(body: Record<string, unknown>) {
-  const created = await api('POST', '/v1/api-keys', body);
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return created.body as { id: string; key: string };
-}
+const world = accessWorld();
+const { A, B, TYPE, run, subs, tokens, api, as, mint } = world;
 
 // The message API's routes join once they are served (they are authorized already).
 const SERVED: readonly string[] = [...INGEST_ROUTES, ...MANAGEMENT_ROUTES];
@@ -229,12 +165,12 @@ describe('tenant tokens', () => {
       const answer = await as(bad, 'GET', `/v1/tenants/${A}`);
       expect(answer, bad).toEqual({ status: 403, body: { message: 'Forbidden' } });
     }
-    const empty = await apiCall(dev.apiUrl, 'GET', `/v1/tenants/${A}`, undefined, {
+    const empty = await apiCall(world.dev.apiUrl, 'GET', `/v1/tenants/${A}`, undefined, {
       authorization: 'Bearer ',
     });
     expect(empty).toEqual({ status: 401, body: { message: 'Unauthorized' } });
     // SigV4 (the CLI) or no header: the operator, locally.
-    const sigv4 = await apiCall(dev.apiUrl, 'GET', `/v1/tenants/${B}`, undefined, {
+    const sigv4 = await apiCall(world.dev.apiUrl, 'GET', `/v1/tenants/${B}`, undefined, {
       authorization:
         'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261203/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00',
     });
@@ -246,7 +182,7 @@ describe('tenant tokens', () => {
     // Minted after its tenant, as any real token is, and past its expiry.
     const tenantCreated = Date.parse((await api('GET', `/v1/tenants/${A}`)).body.createdAt);
     const at = (ms: number) => new Date(ms).toISOString();
-    await dynamo.send(
+    await world.dynamo.send(
       new PutItemCommand({
         TableName: localResourceNames.accessTable,
         Item: {
@@ -271,7 +207,7 @@ describe('tenant tokens', () => {
   it('expire by the clock the authorizer checks them against', async () => {
     const minted = await mint(A, { ttlSeconds: 300 });
     const options = {
-      client: dynamo,
+      client: world.dynamo,
       accessTable: localResourceNames.accessTable,
       subscriptionsTable: localResourceNames.subscriptionsTable,
     };
@@ -356,7 +292,7 @@ describe('tenant subscription lists', () => {
     for (let i = 0; i < 3; i++) {
       const created = await api('POST', `/v1/tenants/${c}/subscriptions`, {
         eventTypes: [TYPE],
-        url: `${receiver.url}/c`,
+        url: `${world.receiver.url}/c`,
       });
       own.push(created.body.id);
     }
@@ -394,140 +330,5 @@ describe('tenant subscription lists', () => {
     // The operator's filtered list reads the same partition.
     const filtered = await api('GET', `/v1/subscriptions?tenantId=${c}`);
     expect(filtered.body.data.map((s: { id: string }) => s.id).sort()).toEqual([...own].sort());
-  });
-});
-
-describe('API keys', () => {
-  it('are shown once, listed without a secret, and refuse a tenant unless they publish', async () => {
-    const key = await apiKey({ name: 'ci', scope: 'manage' });
-    expect(key.key).toMatch(/^hbk_[0-9a-f]{24}\.[A-Za-z0-9_-]{43}$/);
-    const shown = await api('GET', `/v1/api-keys/${key.id}`);
-    expect(shown.body).toMatchObject({ id: key.id, name: 'ci', scope: 'manage', status: 'active' });
-    expect(JSON.stringify(shown.body)).not.toContain(key.key.split('.')[1]);
-    const bad = await api('POST', '/v1/api-keys', { name: 'x', scope: 'manage', tenantId: A });
-    expect(bad.body.error.details[0].field).toBe('tenantId');
-    expect(
-      (await api('POST', '/v1/api-keys', { name: 'x', scope: 'publish', tenantId: `none-${run}` }))
-        .status,
-    ).toBe(404);
-    expect((await api('GET', '/v1/api-keys/000000000000000000000000')).status).toBe(404);
-    const listed = await api('GET', '/v1/api-keys?limit=100');
-    expect(listed.body.data.map((k: { id: string }) => k.id)).toContain(key.id);
-  });
-
-  it('of scope manage reach every management and ingest route but the API-key routes', async () => {
-    const { id, key } = await apiKey({ name: 'ops', scope: 'manage' });
-    expect((await as(key, 'GET', '/v1/subscriptions')).status).toBe(200);
-    expect((await as(key, 'GET', `/v1/tenants/${B}/subscriptions`)).status).toBe(200);
-    expect((await as(key, 'POST', '/v1/events', { type: TYPE, data: {} })).status).toBe(202);
-    expect((await as(key, 'POST', `/v1/tenants/${A}/tokens`, {})).status).toBe(201);
-    for (const routeKey of API_KEY_ROUTES) {
-      const [method, path] = pathOf(routeKey, { keyId: id });
-      const body = method === 'POST' ? { name: 'escalate', scope: 'manage' } : undefined;
-      const answer = await as(key, method, path, body);
-      expect(answer.status, routeKey).toBe(403);
-    }
-    expect((await api('GET', `/v1/api-keys/${id}`)).body.status).toBe('active');
-  });
-
-  it('of scope publish reach the ingest routes only, and record when they were last used', async () => {
-    const { id, key } = await apiKey({ name: 'producer', scope: 'publish' });
-    expect((await api('GET', `/v1/api-keys/${id}`)).body.lastUsedAt).toBeUndefined();
-    expect(
-      (await as(key, 'POST', '/v1/events', { type: TYPE, data: {}, tenantId: '*' })).status,
-    ).toBe(202);
-    expect((await as(key, 'GET', '/v1/subscriptions')).status).toBe(403);
-    expect((await as(key, 'GET', `/v1/tenants/${A}`)).status).toBe(403);
-    expect((await as(key, 'POST', `/v1/tenants/${A}/tokens`, {})).status).toBe(403);
-    const used = await api('GET', `/v1/api-keys/${id}`);
-    expect(Date.parse(used.body.lastUsedAt)).toBeGreaterThan(Date.now() - 60_000);
-  });
-
-  it('bound to a tenant publish for it alone; a request naming any other publishes nothing', async () => {
-    const { key } = await apiKey({ name: 'acme producer', scope: 'publish', tenantId: A });
-    const refused = [
-      [{ type: TYPE, data: { n: 1 }, tenantId: B }, 'tenantId'],
-      [{ type: TYPE, data: { n: 1 }, tenantId: '*' }, 'tenantId'],
-      [{ type: TYPE, data: { n: 1 } }, 'tenantId'],
-    ] as const;
-    for (const [event, field] of refused) {
-      const answer = await as(key, 'POST', '/v1/events', event);
-      expect(answer.status, JSON.stringify(event)).toBe(403);
-      expect(answer.body.error.details[0].field).toBe(field);
-    }
-    const batch = await as(key, 'POST', '/v1/events/batch', {
-      events: [
-        { type: TYPE, data: { n: 2 }, tenantId: A },
-        { type: TYPE, data: { n: 2 }, tenantId: A },
-        { type: TYPE, data: { n: 2 }, tenantId: A },
-        { type: TYPE, data: { n: 2 }, tenantId: B },
-      ],
-    });
-    expect(batch.status).toBe(403);
-    expect(batch.body.error.details.map((d: { field: string }) => d.field)).toEqual([
-      'events[3].tenantId',
-    ]);
-    // A control event afterwards arrives; none of the refused ones did, at A, B or the operator's.
-    expect(
-      (await as(key, 'POST', '/v1/events', { type: TYPE, data: { n: 3 }, tenantId: A })).status,
-    ).toBe(202);
-    const ns = (path: string) =>
-      receiver.received.filter((r) => r.path === path).map((r) => JSON.parse(r.body).data?.n);
-    await waitFor(
-      () => ns('/a').includes(3) && ns('/operator').includes(3),
-      20_000,
-      'the control event',
-    );
-    for (const path of ['/a', '/b', '/operator']) {
-      expect(ns(path), path).not.toContain(1);
-      expect(ns(path), path).not.toContain(2);
-    }
-    expect(ns('/b')).not.toContain(3);
-  });
-
-  it('keep their Idempotency-Keys to themselves', async () => {
-    const one = await apiKey({ name: 'one', scope: 'publish' });
-    const two = await apiKey({ name: 'two', scope: 'publish' });
-    const send = (key: string, n: number) =>
-      apiCall(
-        dev.apiUrl,
-        'POST',
-        '/v1/events',
-        { type: TYPE, data: { n } },
-        {
-          authorization: `Bearer ${key}`,
-          'idempotency-key': `shared-${run}`,
-        },
-      );
-    const first = await send(one.key, 10);
-    expect(first.status).toBe(202);
-    expect(await send(one.key, 10)).toEqual(first);
-    expect((await send(one.key, 11)).body.error.code).toBe('idempotency_key_reused');
-    // Another key using the same Idempotency-Key neither collides nor gets the first answer.
-    const other = await send(two.key, 12);
-    expect(other.status).toBe(202);
-    expect(other.body.id).not.toBe(first.body.id);
-  });
-
-  it('are refused once revoked, or when their tenant is gone', async () => {
-    const { id, key } = await apiKey({ name: 'old', scope: 'manage' });
-    expect((await api('DELETE', `/v1/api-keys/${id}`)).status).toBe(204);
-    expect((await as(key, 'GET', '/v1/subscriptions')).status).toBe(403);
-    expect((await api('GET', `/v1/api-keys/${id}`)).body).toMatchObject({
-      status: 'revoked',
-      revokedAt: expect.any(String),
-    });
-    expect((await api('DELETE', '/v1/api-keys/000000000000000000000000')).status).toBe(404);
-
-    const d = `hooli-${run}`;
-    expect((await api('POST', '/v1/tenants', { id: d, name: 'Hooli' })).status).toBe(201);
-    const bound = await apiKey({ name: 'hooli', scope: 'publish', tenantId: d });
-    expect(
-      (await as(bound.key, 'POST', '/v1/events', { type: TYPE, data: {}, tenantId: d })).status,
-    ).toBe(202);
-    expect((await api('DELETE', `/v1/tenants/${d}`)).status).toBe(204);
-    expect(
-      (await as(bound.key, 'POST', '/v1/events', { type: TYPE, data: {}, tenantId: d })).status,
-    ).toBe(403);
   });
 });
