@@ -127,6 +127,24 @@ describe('tenant tokens', () => {
     expect(listed.body.data.find((t: { id: string }) => t.id === tokens.aId).status).toBe('active');
   });
 
+  it('of A cannot reach B through encoded, dotted or re-cased paths', async () => {
+    for (const path of [
+      `/v1/tenants/${A}/../${B}/subscriptions`,
+      `/v1/tenants/${A}%2F..%2F${B}/subscriptions`,
+      `/v1/tenants/${encodeURIComponent(B)}/subscriptions/${subs.b}`,
+      `/v1/tenants/${B.toUpperCase()}/subscriptions`,
+      `/v1/tenants/${A.toUpperCase()}/subscriptions`,
+      `/v1/tenants/${A}%00/subscriptions`,
+      `/v1/tenants/%E0/subscriptions`,
+    ]) {
+      const answer = await as(tokens.a, 'GET', path);
+      expect(answer.status, path).toBe(404);
+      expect(JSON.stringify(answer.body), path).not.toContain(subs.b);
+    }
+    const query = await as(tokens.a, 'GET', `/v1/tenants/${A}/subscriptions?tenantId=${B}`);
+    expect(query.status).toBe(400);
+  });
+
   it('need the capability of each route', async () => {
     const create = await as(tokens.aRead, 'POST', `/v1/tenants/${A}/subscriptions`, BODIES.POST);
     expect(create).toMatchObject({
