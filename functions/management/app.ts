@@ -57,9 +57,11 @@ type OperatorRoute = Exclude<
 >;
 
 /**
- * The management API (`/v1/subscriptions…`, `/v1/tenants…`) as a middy handler over the
- * subscription and tenant services. The Lambda entry wires it to AWS; the local runtime wires
- * it to its own mapping registry.
+ * The management API (`/v1/subscriptions…`, `/v1/tenants…`, tokens, `/v1/api-keys…`) as a
+ * middy handler over the subscription, tenant and access services. Every request is first
+ * authorized for its principal (the operator, an API key or a tenant token: see
+ * shared/access/principal.ts). The Lambda entry wires it to AWS; the local runtime wires it to
+ * its own mapping registry.
  */
 export interface ManagementComponents {
   readonly service: SubscriptionService;
