@@ -137,11 +137,12 @@ describe('checking a tenant token', () => {
   });
 
   it('refuses items it cannot read as a token, without trusting them', async () => {
-    for (const broken of [
+    const brokenItems: Item[] = [
       { secretHash: { N: '1' } },
       { createdAt: { N: '1' } },
       { tenantId: { N: '1' } },
-    ]) {
+    ];
+    for (const broken of brokenItems) {
       expect(
         (await check(putToken(broken).credential, T0 + 1)).accepted,
         JSON.stringify(broken),
