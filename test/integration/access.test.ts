@@ -1,4 +1,4 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { localResourceNames } from '../../infra/base-resources.js';
 import { checkCredential } from '../../shared/access/credential-check.js';
@@ -303,6 +303,27 @@ describe('tenant tokens', () => {
 });
 
 describe('tenant subscription lists', () => {
+  it('never hand an earlier tenant’s leftover subscription to a new tenant of the same id', async () => {
+    const x = `stark-${run}`;
+    expect((await api('POST', '/v1/tenants', { id: x, name: 'Stark' })).status).toBe(201);
+    const sub = await api('POST', `/v1/tenants/${x}/subscriptions`, {
+      eventTypes: [TYPE],
+      url: `${world.receiver.url}/x`,
+    });
+    // A deletion that missed this subscription (the index lagged): the tenant record is gone.
+    await world.dynamo.send(
+      new DeleteItemCommand({
+        TableName: localResourceNames.subscriptionsTable,
+        Key: { id: { S: `tenant#${x}` } },
+      }),
+    );
+    const again = await api('POST', '/v1/tenants', { id: x, name: 'Stark again' });
+    expect(again).toMatchObject({ status: 409, body: { error: { code: 'tenant_exists' } } });
+    expect((await api('DELETE', `/v1/subscriptions/${sub.body.id}`)).status).toBe(204);
+    expect((await api('POST', '/v1/tenants', { id: x, name: 'Stark again' })).status).toBe(201);
+    expect((await api('GET', `/v1/tenants/${x}/subscriptions`)).body.data).toEqual([]);
+  });
+
   it('page through the tenant’s own partition: no cursor names another tenant’s key', async () => {
     const c = `umbrella-${run}`;
     expect((await api('POST', '/v1/tenants', { id: c, name: 'Umbrella' })).status).toBe(201);
