@@ -138,17 +138,18 @@ export async function startDev(options: DevOptions = {}): Promise<DevRuntime> {
     }
 
     const { startHttpGateway } = await import('./http-gateway.js');
-    const gateway = await startHttpGateway(app.routes, { port: options.port ?? 4000 }).catch(
-      (error: unknown) => {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') {
-          throw new DevStartError(
-            `port ${options.port ?? 4000} is already in use; choose another with --port`,
-          );
-        }
-        throw error;
-      },
-    );
+    const gateway = await startHttpGateway(app.routes, {
+      port: options.port ?? 4000,
+      authorize: app.authorize,
+    }).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') {
+        throw new DevStartError(
+          `port ${options.port ?? 4000} is already in use; choose another with --port`,
+        );
+      }
+      throw error;
+    });
     stops.push(() => gateway.close());
     log(`HTTP API on ${gateway.url}`);
     return {

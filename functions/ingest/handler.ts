@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { assertMayPublish, authorizeRoute, principalOf } from '../../shared/access/principal.js';
 import { awsClientConfig, dynamoClientConfig } from '../../shared/aws/client-config.js';
 import {
   ApiError,
@@ -51,8 +52,11 @@ const ROUTES: Record<IngestRoute, 'single' | 'batch'> = {
 async function lambdaHandler(request: HttpRequest, context: Context): Promise<HttpResponse> {
   const route = ROUTES[routeKeyOf(request) as IngestRoute];
   if (!route) throw new NotFoundError(`no route for ${routeKeyOf(request)}`);
+  const principal = principalOf(request);
+  authorizeRoute(principal, routeKeyOf(request), undefined);
   const body = readJsonBody(request);
   const inputs = route === 'batch' ? parseBatchInput(body) : [parseEventInput(body)];
+  assertMayPublish(principal, inputs, route === 'batch');
   const key = idempotencyKey(request);
 
   const ingest = async () => {
@@ -61,7 +65,9 @@ async function lambdaHandler(request: HttpRequest, context: Context): Promise<Ht
     return route === 'batch' ? batchResponse(results) : singleResponse(results[0]);
   };
   if (key === undefined) return ingest();
-  return idempotency.run({ scope: route, key, payload: body }, context, ingest);
+  // An API key's Idempotency-Keys are its own: another caller reusing one learns nothing of it.
+  const scope = principal.kind === 'operator' ? route : `${route}#${principal.credentialId}`;
+  return idempotency.run({ scope, key, payload: body }, context, ingest);
 }
 
 function routeKeyOf(request: HttpRequest): string {

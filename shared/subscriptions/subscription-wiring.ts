@@ -1,5 +1,8 @@
+import { AccessService } from '../access/access-service.js';
+import { AccessStore } from '../access/access-store.js';
 import { type AwsClientConfig, awsClientConfig } from '../aws/client-config.js';
 import { DynamoAttemptLog } from '../delivery/attempt-log.js';
+import { ConfigError } from '../errors.js';
 import { BusOperationalEvents } from '../events/operational-events.js';
 import { AddressPolicy } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
@@ -22,6 +25,7 @@ export interface SubscriptionComponents {
   readonly tenants: TenantService;
   readonly attempts: DynamoAttemptLog;
   readonly lanes: LaneOperations;
+  readonly access: AccessService;
 }
 
 /**
@@ -80,7 +84,13 @@ export function createSubscriptionComponents(
     subscriptionService: service,
     ...(logger && { logger }),
   });
-  return { store, tenantStore, provisioner, service, tenants, attempts, lanes };
+  if (!config.accessTable) throw new ConfigError('HOOKBRIDGE_ACCESS_TABLE: is required');
+  const access = new AccessService({
+    store: new AccessStore(dynamo, config.accessTable),
+    tenants,
+    tenantStore,
+  });
+  return { store, tenantStore, provisioner, service, tenants, attempts, lanes, access };
 }
 
 /**

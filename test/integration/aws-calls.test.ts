@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateQueueCommand,
@@ -7,12 +8,13 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthorizerHandler } from '../../functions/authorizer/app.js';
 import { createDeliveryHandler } from '../../functions/delivery/app.js';
 import { localResourceNames } from '../../infra/base-resources.js';
 import type { LambdaName } from '../../infra/lambda-bundling.js';
 import { createBaseResources } from '../../local/base-resources.js';
 import { EsmPoller } from '../../local/esm-poller.js';
-import { awsClientConfig } from '../../shared/aws/client-config.js';
+import { awsClientConfig, dynamoClientConfig } from '../../shared/aws/client-config.js';
 import { readDeliveryConfig } from '../../shared/delivery/delivery-config.js';
 import { createDeliveryComponents } from '../../shared/delivery/delivery-wiring.js';
 import { QuietMetrics } from '../../shared/observability.js';
@@ -180,6 +182,31 @@ async function exercise(): Promise<void> {
     body: { url: 'https://hooks.example.test/t', eventTypes: ['calls.tenant'] },
   });
   expect(tenantSub.status, JSON.stringify(tenantSub.body)).toBe(201);
+  // Tokens and API keys: minted, listed, revoked; each credential checked by the authorizer.
+  const minted = await manage('POST /v1/tenants/{tenantId}/tokens', { tenantId: tenant, body: {} });
+  expect(minted.status, JSON.stringify(minted.body)).toBe(201);
+  await manage('GET /v1/tenants/{tenantId}/tokens', { tenantId: tenant });
+  const apiKey = await manage('POST /v1/api-keys', {
+    body: { name: 'calls', scope: 'publish', tenantId: tenant },
+  });
+  await manage('GET /v1/api-keys');
+  await manage('GET /v1/api-keys/{keyId}', { keyId: apiKey.body.id });
+  const authorize = createAuthorizerHandler({
+    client: new DynamoDBClient(dynamoClientConfig(awsClientConfig())),
+    accessTable: localResourceNames.accessTable,
+    subscriptionsTable: localResourceNames.subscriptionsTable,
+    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+  });
+  for (const credential of [minted.body.token, apiKey.body.key]) {
+    const event = { headers: { authorization: `Bearer ${credential}` } };
+    expect((await recorder.as('authorizer', () => authorize(event))).isAuthorized).toBe(true);
+  }
+  await manage('DELETE /v1/tenants/{tenantId}/tokens/{tokenId}', {
+    tenantId: tenant,
+    tokenId: minted.body.id,
+  });
+  await manage('DELETE /v1/tenants/{tenantId}/tokens', { tenantId: tenant });
+  await manage('DELETE /v1/api-keys/{keyId}', { keyId: apiKey.body.id });
   const leaving = `${tenant}-gone`;
   await manage('POST /v1/tenants', { body: { id: leaving, name: 'Gone' } });
   expect((await manage('DELETE /v1/tenants/{tenantId}', { tenantId: leaving })).status).toBe(204);

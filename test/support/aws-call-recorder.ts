@@ -81,7 +81,13 @@ function resourcesOf(command: string, input: Record<string, unknown>): string[] 
   const text = (key: string) => String(input[key] ?? '');
   switch (service) {
     case 'dynamodb':
-      return [arn('dynamodb', `table/${text('TableName')}`)];
+      // A query of an index is authorized on the index's ARN, not the table's.
+      return [
+        arn(
+          'dynamodb',
+          `table/${text('TableName')}${input.IndexName ? `/index/${text('IndexName')}` : ''}`,
+        ),
+      ];
     case 'sqs': {
       if (command === 'ListQueues') return ['*'];
       const name = input.QueueName ?? text('QueueUrl').slice(text('QueueUrl').lastIndexOf('/') + 1);

@@ -184,10 +184,13 @@ const ACCESS = table('HOOKBRIDGE_ACCESS_TABLE');
 const EVENT_STORE_TABLE = table('HOOKBRIDGE_EVENT_STORE_TABLE');
 /** A tenant item's key, as the authorizer reads it (the only partitions it may read). */
 export const TENANT_KEY = 'tenant#acme';
-
-// Issue 12's contract (the calls of the access and message-API work, whose code lands with
-// it): the files named here are where that work puts them, to be reconciled at merge.
+// A tenant's subscriptions, from its own partition of the index (lists, tenant deletion).
+const SUBSCRIPTIONS_BY_TENANT = index(
+  'HOOKBRIDGE_SUBSCRIPTIONS_TABLE',
+  SUBSCRIPTIONS_BY_TENANT_INDEX,
+);
 const ACCESS_STORE = 'shared/access/access-store.ts';
+const CREDENTIAL_CHECK = 'shared/access/credential-check.ts';
 const EVENT_STORE = 'shared/events/event-store.ts';
 
 /** The calls of each function. */
@@ -213,6 +216,7 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     ...LOGS,
     { command: 'Get', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Scan', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Query', sentBy: STORE, on: SUBSCRIPTIONS_BY_TENANT },
     { command: 'Put', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Update', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Delete', sentBy: STORE, on: SUBSCRIPTIONS },
@@ -222,6 +226,23 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       on: SUBSCRIPTIONS,
     })),
     ...LANE_PROVISIONING,
+    // Tokens and API keys: minted (Put), read, revoked (Update), API keys listed (Scan), a
+    // tenant's tokens listed from its partition of the byTenant index.
+    ...['Get', 'Put', 'Update', 'Scan'].map((command) => ({
+      command,
+      sentBy: ACCESS_STORE,
+      on: ACCESS,
+    })),
+    {
+      command: 'Query',
+      sentBy: ACCESS_STORE,
+      on: (s: CallScope) => [
+        arn(
+          'dynamodb',
+          `table/${need(s.env, 'HOOKBRIDGE_ACCESS_TABLE')}/index/${ACCESS_BY_TENANT_INDEX}`,
+        ),
+      ],
+    },
     // The deliveries route reads the attempt log: one event's attempts from the table, the
     // listing by attempt time from its index.
     { command: 'Query', sentBy: ATTEMPT_LOG, on: table('HOOKBRIDGE_DELIVERIES_TABLE') },
@@ -236,23 +257,6 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       ],
     },
     { command: 'PutEvents', sentBy: OPERATIONAL, on: (s) => [bus(s)] },
-    // A tenant's subscriptions, from its partition of the index.
-    {
-      command: 'Query',
-      sentBy: STORE,
-      on: index('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', SUBSCRIPTIONS_BY_TENANT_INDEX),
-    },
-    // Tokens and API keys: minted, read, listed (all keys; one tenant's tokens) and revoked.
-    ...['Get', 'Put', 'Update', 'Scan'].map((command) => ({
-      command,
-      sentBy: ACCESS_STORE,
-      on: ACCESS,
-    })),
-    {
-      command: 'Query',
-      sentBy: ACCESS_STORE,
-      on: index('HOOKBRIDGE_ACCESS_TABLE', ACCESS_BY_TENANT_INDEX),
-    },
     // The message API: one event, and the lists by tenant and by time.
     { command: 'Get', sentBy: EVENT_STORE, on: EVENT_STORE_TABLE },
     {
@@ -285,6 +289,7 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     ...LOGS,
     { command: 'Get', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Scan', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Query', sentBy: STORE, on: SUBSCRIPTIONS_BY_TENANT },
     { command: 'Update', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Delete', sentBy: STORE, on: SUBSCRIPTIONS },
     // Finishing tenant deletions: the tenants, then each record removed.
@@ -294,17 +299,24 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       on: SUBSCRIPTIONS,
     })),
     ...LANE_PROVISIONING,
-    // A deleted tenant's remaining subscriptions, from the index.
-    {
-      command: 'Query',
-      sentBy: STORE,
-      on: index('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', SUBSCRIPTIONS_BY_TENANT_INDEX),
-    },
     // Provisioner.inspect (drift) and laneOwners (orphans).
     { command: 'DescribeRule', sentBy: PROVISIONER, on: rule },
     { command: 'ListTargetsByRule', sentBy: PROVISIONER, on: rule },
     { command: 'ListQueues', sentBy: PROVISIONER, on: anyResource },
     { command: 'ListRules', sentBy: PROVISIONER, on: anyResource },
+  ],
+  authorizer: [
+    ...LOGS,
+    // The credential's item, its tenant (`tenant#…` in the subscriptions table), and an API
+    // key's lastUsedAt.
+    { command: 'GetItem', sentBy: CREDENTIAL_CHECK, on: ACCESS },
+    {
+      command: 'GetItem',
+      sentBy: CREDENTIAL_CHECK,
+      on: SUBSCRIPTIONS,
+      context: () => ({ 'dynamodb:LeadingKeys': [TENANT_KEY] }),
+    },
+    { command: 'UpdateItem', sentBy: CREDENTIAL_CHECK, on: ACCESS },
   ],
   delivery: [
     ...LOGS,
@@ -332,19 +344,6 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       sentBy: MAPPINGS,
       on: anyResource,
       context: ownFunction,
-    },
-  ],
-  authorizer: [
-    ...LOGS,
-    // The credential's item, and its last use.
-    { command: 'Get', sentBy: ACCESS_STORE, on: ACCESS },
-    { command: 'Update', sentBy: ACCESS_STORE, on: ACCESS },
-    // A token's tenant must still exist (and not be being deleted): its item only.
-    {
-      command: 'Get',
-      sentBy: TENANT_STORE,
-      on: SUBSCRIPTIONS,
-      context: () => ({ 'dynamodb:LeadingKeys': [TENANT_KEY] }),
     },
   ],
 };
@@ -399,6 +398,12 @@ export const NOT_CALLED: Readonly<Record<LambdaName, readonly NotCalled[]>> = {
       file: STORE,
       calledAs: /\bstore\.(list|all)\(/,
       why: 'delivery reads one subscription at a time',
+    },
+    {
+      command: 'Query',
+      file: STORE,
+      calledAs: /\bstore\.(list|all)\(/,
+      why: 'delivery reads one subscription at a time (a tenant’s list is the API’s)',
     },
     {
       command: 'Put',

@@ -33,11 +33,17 @@ export function managementHarness(
     request: RequestOptions & {
       id?: string;
       tenantId?: string;
+      tokenId?: string;
+      keyId?: string;
       query?: Record<string, string>;
+      /** The Lambda authorizer's context (the token/key API); none: the operator. */
+      authorizer?: Record<string, string>;
     } = {},
   ) {
     const event = apiGatewayEvent(routeKey, request);
-    for (const name of ['id', 'tenantId'] as const) {
+    if (request.authorizer)
+      Object.assign(event.requestContext, { authorizer: { lambda: request.authorizer } });
+    for (const name of ['id', 'tenantId', 'tokenId', 'keyId'] as const) {
       const value = request[name];
       if (value === undefined) continue;
       event.pathParameters = { ...event.pathParameters, [name]: value };
