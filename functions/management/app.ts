@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { AttemptLog } from '../../shared/delivery/attempt-log.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
+import type { MessageApi } from '../../shared/events/message-api.js';
 import { apiErrorHandler } from '../../shared/http/api-error-handler.js';
 import {
   type HttpRequest,
@@ -32,11 +33,13 @@ import type { SubscriptionService } from '../../shared/subscriptions/subscriptio
 import { toTenantView } from '../../shared/tenants/tenant.js';
 import { createTenantSchema, updateTenantSchema } from '../../shared/tenants/tenant-schema.js';
 import type { TenantService } from '../../shared/tenants/tenant-service.js';
+import { type EventRoute, eventRoutes } from './event-routes.js';
 
-/** The path parameters of a route: `id` (a subscription) and `tenantId`, empty when absent. */
+/** The path parameters of a route: `id` (a subscription), `tenantId`, `eventId`; empty when absent. */
 interface RouteParameters {
   readonly id: string;
   readonly tenantId: string;
+  readonly eventId: string;
 }
 
 type Route = (
@@ -44,7 +47,10 @@ type Route = (
   parameters: RouteParameters,
   routeKey: ManagementRoute,
 ) => Promise<HttpResponse>;
-type OperatorRoute = Exclude<ManagementRoute, (typeof TENANT_SUBSCRIPTION_ROUTES)[number]>;
+type OperatorRoute = Exclude<
+  ManagementRoute,
+  (typeof TENANT_SUBSCRIPTION_ROUTES)[number] | EventRoute
+>;
 
 /**
  * The management API (`/v1/subscriptions…`, `/v1/tenants…`) as a middy handler over the
@@ -56,10 +62,11 @@ export interface ManagementComponents {
   readonly tenants: TenantService;
   readonly attempts: AttemptLog;
   readonly lanes: LaneOperations;
+  readonly messages: MessageApi;
 }
 
 export function createManagementHandler(components: ManagementComponents, logger: Logger) {
-  const { service, tenants, attempts, lanes } = components;
+  const { service, tenants, attempts, lanes, messages } = components;
   const operatorRoutes: Record<OperatorRoute, Route> = {
     'POST /v1/subscriptions': async (request) => {
       const input = parseBody(createSubscriptionSchema, readJsonBody(request));
@@ -184,9 +191,9 @@ export function createManagementHandler(components: ManagementComponents, logger
     });
   }
 
-  /** A subscription whose lane exists (so its queues can be used). */
-  async function activeSubscription(id: string) {
-    const subscription = await service.get(id);
+  /** A subscription whose lane exists (so its queues can be used); a tenant's own when named. */
+  async function activeSubscription(id: string, tenantId?: string) {
+    const subscription = await service.get(id, tenantId);
     if (!['active', 'paused', 'disabled'].includes(subscription.status)) {
       throw new ConflictError(
         'subscription_not_ready',
@@ -196,7 +203,11 @@ export function createManagementHandler(components: ManagementComponents, logger
     return subscription;
   }
 
-  const routes: Record<ManagementRoute, Route> = { ...operatorRoutes, ...tenantRoutes };
+  const routes: Record<ManagementRoute, Route> = {
+    ...operatorRoutes,
+    ...tenantRoutes,
+    ...eventRoutes({ messages, tenants, service, lanes, activeSubscription }),
+  };
 
   async function managementHandler(request: HttpRequest): Promise<HttpResponse> {
     const { routeKey, parameters } = matchRoute(request);
@@ -231,6 +242,7 @@ function matchRoute(request: HttpRequest): { routeKey: string; parameters: Route
       parameters: {
         id: request.pathParameters?.id ?? '',
         tenantId: request.pathParameters?.tenantId ?? '',
+        eventId: request.pathParameters?.eventId ?? '',
       },
     };
   }
@@ -242,10 +254,14 @@ function matchRoute(request: HttpRequest): { routeKey: string; parameters: Route
     const values = Object.fromEntries(route.names.map((name, i) => [name, decode(found[i + 1])]));
     return {
       routeKey: route.routeKey,
-      parameters: { id: values.id ?? '', tenantId: values.tenantId ?? '' },
+      parameters: {
+        id: values.id ?? '',
+        tenantId: values.tenantId ?? '',
+        eventId: values.eventId ?? '',
+      },
     };
   }
-  return { routeKey: `${method} ${path}`, parameters: { id: '', tenantId: '' } };
+  return { routeKey: `${method} ${path}`, parameters: { id: '', tenantId: '', eventId: '' } };
 }
 
 /** A malformed escape is kept as it came: no subscription or tenant has such an id (404, not 500). */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { integerSetting } from '../config.js';
+import { integerSetting, readConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 
 /** The longest retention Hookbridge accepts, in days: a year of events is already a large table. */
@@ -41,4 +41,14 @@ export function eventStoreConfig(env: {
     );
   }
   return { tableName: table, retentionDays: days };
+}
+
+/**
+ * The message store's configuration from the environment, read once at load by the functions
+ * that use the store (the management API; ingest reads it with its own settings).
+ */
+export function readEventStoreConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): EventStoreConfig | undefined {
+  return eventStoreConfig(readConfig(z.object(eventStoreSettings), env));
 }

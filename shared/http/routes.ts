@@ -71,6 +71,7 @@ export const MANAGEMENT_ROUTES = [
   'PATCH /v1/tenants/{tenantId}',
   'DELETE /v1/tenants/{tenantId}',
   ...TENANT_SUBSCRIPTION_ROUTES,
+  ...EVENT_ROUTES,
 ] as const;
 
 export type IngestRoute = (typeof INGEST_ROUTES)[number];
