@@ -6,6 +6,7 @@ import {
   operatorListQuerySchema,
 } from '../subscriptions/subscription-schema.js';
 import { MAX_WILDCARD_RULES_PER_BUS } from '../subscriptions/wildcard-quota.js';
+import { withEventPaths } from './openapi-events-paths.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -76,7 +77,7 @@ const ENTRY_LIMIT =
 /** The `paths` of the document: every route, every status it can answer. */
 export function apiPaths() {
   const operator = operatorPaths();
-  return { ...operator, ...tenantPaths(operator) };
+  return withEventPaths({ ...operator, ...tenantPaths(operator) });
 }
 
 const TENANT_NOT_FOUND = failure('No tenant has this id (`not_found`).');

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { MAX_ATTEMPTS, MAX_RETRY_DELAY_SECONDS } from '../delivery/retry-policy.js';
+import { resendSchema } from '../events/event-queries.js';
 import { batchInputSchema, eventInputSchema, MAX_BATCH_EVENTS } from '../events/event-schema.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../idempotency/idempotent-requests.js';
 import { MAX_FIELD_DEPTH } from '../json-depth.js';
@@ -82,6 +83,7 @@ export function buildOpenApiDocument(version: string): object {
     tags: [
       { name: 'Events', description: 'Ingest: what producers send.' },
       { name: 'Subscriptions', description: 'Management: who receives what, and how.' },
+      { name: 'Messages', description: 'Stored events, where each went, and resending one.' },
       {
         name: 'Tenants',
         description:
@@ -161,6 +163,7 @@ function componentSchemas(): Record<string, JsonSchema> {
     UpdateTenantRequest: updateTenantSchema,
     RotateSecretRequest: rotateSecretSchema,
     ReplayRequest: replaySchema,
+    ResendRequest: resendSchema,
   });
   const responses = convert('output', {
     AcceptedEvent: acceptedEventSchema,
