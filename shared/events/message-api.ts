@@ -5,8 +5,8 @@ import type { Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionQueries } from '../subscriptions/subscription-queries.js';
 import { BROADCAST_TENANT, tenantMayReceive } from '../tenants/tenant.js';
 import { decodeEventCursor } from './event-cursor.js';
-import { isEventId } from './event-id.js';
 import { type EventDelivery, eventDestinations } from './event-destinations.js';
+import { isEventId } from './event-id.js';
 import {
   dayGroups,
   type EventListPage,

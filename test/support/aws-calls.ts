@@ -1,4 +1,9 @@
 import type { LambdaName } from '../../infra/lambda-bundling.js';
+import {
+  EVENTS_BY_TENANT_INDEX,
+  EVENTS_BY_TIME_INDEX,
+  SUBSCRIPTIONS_BY_TENANT_INDEX,
+} from '../../shared/aws/table-indexes.js';
 import { ATTEMPTS_BY_TIME_INDEX } from '../../shared/delivery/attempt-keys.js';
 import { laneNames } from '../../shared/provisioning/lane-names.js';
 import { arn } from './template-resolver.js';
@@ -58,6 +63,7 @@ export const COMMAND_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   PutItem: ['dynamodb:PutItem'],
   UpdateItem: ['dynamodb:UpdateItem'],
   DeleteItem: ['dynamodb:DeleteItem'],
+  BatchWriteItem: ['dynamodb:BatchWriteItem'],
   // SQS: a batch is authorized as its single form; CreateQueue with tags also needs TagQueue.
   CreateQueue: ['sqs:CreateQueue', 'sqs:TagQueue'],
   DeleteQueue: ['sqs:DeleteQueue'],
@@ -169,6 +175,13 @@ const LANE_PROVISIONING: AwsCall[] = [
 ];
 
 const SUBSCRIPTIONS = table('HOOKBRIDGE_SUBSCRIPTIONS_TABLE');
+const EVENT_STORE = table('HOOKBRIDGE_EVENT_STORE_TABLE');
+const EVENT_STORE_WRITER = 'shared/events/event-store.ts';
+const EVENT_STORE_READER = 'shared/events/event-store-reader.ts';
+const SUBSCRIPTION_QUERIES = 'shared/subscriptions/subscription-queries.ts';
+const tableIndex = (variable: string, index: string) => (scope: CallScope) => [
+  arn('dynamodb', `table/${need(scope.env, variable)}/index/${index}`),
+];
 
 /** The calls of each function. */
 export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
@@ -182,6 +195,11 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       sentBy: IDEMPOTENCY,
       on: table('HOOKBRIDGE_IDEMPOTENCY_TABLE'),
     })),
+    // The message store: one event's item, a batch's items (and their removal when the
+    // publish failed).
+    { command: 'PutItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE },
+    { command: 'BatchWriteItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE },
+    { command: 'DeleteItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE },
   ],
   management: [
     ...LOGS,
@@ -210,7 +228,25 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       ],
     },
     { command: 'PutEvents', sentBy: OPERATIONAL, on: (s) => [bus(s)] },
-    // Test event, redrive (DLQ → queue) and replay.
+    // The message API: one stored event, the lists from the store's two indexes, and the
+    // subscriptions an event may have gone to (a tenant's from the byTenant index; the
+    // operator's own, or all for a broadcast, by a scan).
+    { command: 'GetItem', sentBy: EVENT_STORE_READER, on: EVENT_STORE },
+    {
+      command: 'Query',
+      sentBy: EVENT_STORE_READER,
+      on: (s) => [
+        ...tableIndex('HOOKBRIDGE_EVENT_STORE_TABLE', EVENTS_BY_TENANT_INDEX)(s),
+        ...tableIndex('HOOKBRIDGE_EVENT_STORE_TABLE', EVENTS_BY_TIME_INDEX)(s),
+      ],
+    },
+    {
+      command: 'Query',
+      sentBy: SUBSCRIPTION_QUERIES,
+      on: tableIndex('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', SUBSCRIPTIONS_BY_TENANT_INDEX),
+    },
+    { command: 'Scan', sentBy: SUBSCRIPTION_QUERIES, on: SUBSCRIPTIONS },
+    // Test event, resend, redrive (DLQ → queue) and replay.
     { command: 'GetQueueUrl', sentBy: LANE_OPERATIONS, on: bothQueues },
     { command: 'SendMessage', sentBy: LANE_OPERATIONS, on: queue },
     { command: 'ReceiveMessage', sentBy: LANE_OPERATIONS, on: deadLetterQueue },
