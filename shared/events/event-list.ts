@@ -65,7 +65,10 @@ export const LIST_READ_BUDGET = 32;
 export function dayGroups(lower: string, upper: string): PartitionGroup[] {
   const groups: PartitionGroup[] = [];
   const first = Date.parse(lower.slice(0, 10));
-  for (let day = Date.parse(upper.slice(0, 10)); day >= first; day -= 86_400_000) {
+  let newest = Date.parse(upper.slice(0, 10));
+  // A position at midnight (a cursor left between days) holds nothing of its own day.
+  if (upper <= new Date(newest).toISOString()) newest -= 86_400_000;
+  for (let day = newest; day >= first; day -= 86_400_000) {
     const date = new Date(day).toISOString().slice(0, 10);
     groups.push({
       index: 'byTime',
