@@ -112,7 +112,9 @@ export async function eventDestinations(
     };
     return delivery;
   });
-  const deliveries = found.filter((d): d is EventDelivery => d !== undefined);
+  const deliveries = found
+    .filter((d): d is EventDelivery => d !== undefined)
+    .sort((a, b) => (a.subscriptionId < b.subscriptionId ? -1 : 1));
   return { deliveries, truncated: chosen.length > MAX_DESTINATIONS };
 }
 
