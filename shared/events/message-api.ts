@@ -208,8 +208,9 @@ export class MessageApi {
       ]);
       found = [...own, ...operator];
     }
-    // Never another tenant's subscription, whatever an index returned.
-    const allowed = found.filter(
+    // Never another tenant's subscription, whatever an index returned, and each one once.
+    const unique = [...new Map(found.map((s) => [s.id, s])).values()];
+    const allowed = unique.filter(
       (s) =>
         tenantMayReceive(s.tenantId, eventTenant) &&
         (viewer === undefined || s.tenantId === viewer),

@@ -74,12 +74,14 @@ async function deliveriesOf(eventId: string, path = `/v1/events/${eventId}`) {
   );
 }
 
+const sorted = (states: Record<string, string>) => Object.entries(states).sort();
+
 async function settle(eventId: string, expected: Record<string, string>, path?: string) {
   let seen: Record<string, string> = {};
   await waitFor(
     async () => {
       seen = await deliveriesOf(eventId, path);
-      return JSON.stringify(seen) === JSON.stringify(expected);
+      return JSON.stringify(sorted(seen)) === JSON.stringify(sorted(expected));
     },
     30_000,
     () => `deliveries ${JSON.stringify(expected)} (last seen ${JSON.stringify(seen)})`,
