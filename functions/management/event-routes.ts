@@ -47,9 +47,8 @@ export function eventRoutes(components: EventRouteComponents): Record<EventRoute
 
   async function resend(request: HttpRequest, id: string, tenantId?: string) {
     const { eventId } = parseBody(resendSchema, readJsonBody(request));
-    // The store first: with it off, every resend is the same 409 whatever the subscription.
-    if (!messages.enabled) throw new EventStoreDisabledError(409);
     const subscription = await activeSubscription(id, tenantId);
+    if (!messages.enabled) throw new EventStoreDisabledError(409);
     const envelope = await messages.forResend(eventId, subscription);
     await lanes.resend(subscription, envelope);
     return jsonResponse(202, { eventId, subscriptionId: subscription.id });

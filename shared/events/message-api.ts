@@ -16,6 +16,7 @@ import {
   type TypeCondition,
 } from './event-list.js';
 import type { EventListQuery } from './event-queries.js';
+import { MAX_EVENT_RETENTION_DAYS } from './event-store-config.js';
 import type { DynamoEventStoreReader } from './event-store-reader.js';
 import type { StoredEvent } from './stored-event.js';
 
@@ -140,9 +141,14 @@ export class MessageApi {
         { field: 'from', message: 'must not be after to' },
       ]);
     }
-    const lower = from.toISOString();
+    // No stored event is older than the longest retention, nor newer than now (ingest sets the
+    // timestamp; a day of clock skew allowed): the days walked stay bounded whatever is asked.
+    const oldest = now.getTime() - (MAX_EVENT_RETENTION_DAYS + 1) * 86_400_000;
+    const newest = now.getTime() + 86_400_000;
+    const lower = new Date(Math.max(from.getTime(), oldest)).toISOString();
     // `to` is inclusive: every id sorts below `~`.
-    let upper = `${to.toISOString()}#~`;
+    let upper = `${new Date(Math.min(to.getTime(), newest)).toISOString()}#~`;
+    if (upper < lower) return { data: [] };
     if (query.cursor !== undefined) {
       const position = decodeEventCursor(query.cursor);
       if (position < upper) upper = position;

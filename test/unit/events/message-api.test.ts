@@ -111,6 +111,38 @@ describe('MessageApi', () => {
     });
   });
 
+  it('bounds the days a list walks to what can be stored, whatever from and to say', async () => {
+    const reads: string[] = [];
+    const reader = {
+      read: async (request: { partition: string }) => {
+        reads.push(request.partition);
+        return { items: [] };
+      },
+    } as unknown as DynamoEventStoreReader;
+    const messages = new MessageApi({
+      reader,
+      retentionDays: 30,
+      subscriptions: { ofTenant: async () => [], scan: async () => [] },
+      attempts: { list: async () => ({ items: [] }) },
+      source: 'hookbridge',
+      now: () => new Date('2026-12-03T10:00:00.000Z'),
+    });
+    const future = await messages.list({
+      limit: 10,
+      from: new Date('2099-01-01T00:00:00Z'),
+      to: new Date('2099-01-02T00:00:00Z'),
+    });
+    expect(future).toEqual({ data: [] });
+    expect(reads).toEqual([]);
+    const everything = await messages.list({
+      limit: 10,
+      from: new Date('1970-01-01T00:00:00Z'),
+      to: new Date('9999-01-01T00:00:00Z'),
+    });
+    expect(reads[0]).toBe('2026-12-04#0');
+    expect(everything.nextCursor).toBeDefined();
+  });
+
   it('answers an id of another shape as missing without reading', async () => {
     await expect(api(stored('acme'), everyone).get('x'.repeat(5000))).rejects.toMatchObject({
       status: 404,
