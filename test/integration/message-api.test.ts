@@ -138,6 +138,43 @@ describe('one event and where it went', () => {
     await settle(failing, { fail: 'dead-lettered', ok: 'delivered', paused: 'pending' });
   });
 
+  it('keeps a large event (gzipped) and a deeply nested one exactly as delivered, and resends it', async () => {
+    let deep: Record<string, unknown> = { leaf: 'é' };
+    for (let i = 0; i < 30; i++) deep = { d: deep };
+    const data = {
+      n: 3,
+      blob: 'lorem ipsum '.repeat(15_000),
+      deep,
+      big: 1e21,
+      tiny: 1e-7,
+    };
+    const eventId = await publish(`${T}.large`, data);
+    await settle(eventId, { ok: 'delivered', paused: 'pending' });
+    const first = receiver.received.find(
+      (r) => r.path === '/ok' && r.headers['webhook-id'] === eventId,
+    );
+    const got = await api('GET', `/v1/events/${eventId}`);
+    expect(got.body.payloadRetained).toBe(true);
+    expect(JSON.stringify(got.body.data)).toBe(
+      JSON.stringify(JSON.parse(first?.body ?? '{}').data),
+    );
+
+    expect((await api('POST', `/v1/subscriptions/${id('ok')}/resend`, { eventId })).status).toBe(
+      202,
+    );
+    await waitFor(
+      () =>
+        receiver.received.filter((r) => r.path === '/ok' && r.headers['webhook-id'] === eventId)
+          .length === 2,
+      15_000,
+      'the resent large event',
+    );
+    const again = receiver.received.filter(
+      (r) => r.path === '/ok' && r.headers['webhook-id'] === eventId,
+    )[1];
+    expect(again?.body).toBe(first?.body);
+  });
+
   it('answers a missing or malformed event id with 404, never a 5xx', async () => {
     for (const bad of [
       'evt_01JD5Z8Q4X9V2M7K3T6N0R1B8C',
