@@ -206,7 +206,7 @@ export function createManagementHandler(components: ManagementComponents, logger
   const routes: Record<ManagementRoute, Route> = {
     ...operatorRoutes,
     ...tenantRoutes,
-    ...eventRoutes({ messages, tenants, service, lanes, activeSubscription }),
+    ...eventRoutes({ messages, tenants, lanes, activeSubscription }),
   };
 
   async function managementHandler(request: HttpRequest): Promise<HttpResponse> {

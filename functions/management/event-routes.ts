@@ -14,7 +14,6 @@ import type { EVENT_ROUTES } from '../../shared/http/routes.js';
 import type { LaneOperations } from '../../shared/subscriptions/lane-operations.js';
 import type { Subscription } from '../../shared/subscriptions/subscription.js';
 import { parseBody, parseQuery } from '../../shared/subscriptions/subscription-schema.js';
-import type { SubscriptionService } from '../../shared/subscriptions/subscription-service.js';
 import type { TenantService } from '../../shared/tenants/tenant-service.js';
 
 export type EventRoute = (typeof EVENT_ROUTES)[number];
@@ -31,7 +30,6 @@ type Handler = (request: HttpRequest, parameters: EventRouteParameters) => Promi
 export interface EventRouteComponents {
   readonly messages: MessageApi;
   readonly tenants: TenantService;
-  readonly service: SubscriptionService;
   readonly lanes: LaneOperations;
   /** A subscription whose lane exists (409 `subscription_not_ready` otherwise). */
   readonly activeSubscription: (id: string, tenantId?: string) => Promise<Subscription>;
