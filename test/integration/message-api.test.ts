@@ -333,6 +333,54 @@ describe('lists', () => {
     }
   });
 
+  it('answers hostile input on every message route with a 4xx, never a 5xx', async () => {
+    const long = 'x'.repeat(4000);
+    const paths = [
+      `/v1/events?type=${encodeURIComponent('a.*.*')}`,
+      `/v1/events?type=${long}`,
+      `/v1/events?cursor=${long}`,
+      '/v1/events?limit=',
+      '/v1/events?from=2026-12-01T00:00:00%2B05:00&to=2026-11-01T00:00:00Z',
+      '/v1/events?tenantId=%E0%A4%A',
+      '/v1/events?tenantId=a&tenantId=b',
+      `/v1/events/${long}`,
+      '/v1/events/evt_01JD5Z8Q4X9V2M7K3T6N0R1B8C%2F..',
+      '/v1/tenants/*/events',
+      '/v1/tenants/-/events',
+      `/v1/tenants/${A}/events?cursor=%00`,
+      `/v1/tenants/${A}/events/${long}`,
+      `/v1/tenants/*/events/evt_01JD5Z8Q4X9V2M7K3T6N0R1B8C`,
+    ];
+    for (const path of paths) {
+      const answer = await api('GET', path);
+      expect(answer.status, path).toBeGreaterThanOrEqual(400);
+      expect(answer.status, path).toBeLessThan(500);
+    }
+    const bodies: unknown[] = [
+      null,
+      'evt',
+      { eventId: long },
+      { eventId: ['evt_01JD5Z8Q4X9V2M7K3T6N0R1B8C'] },
+    ];
+    for (const body of bodies) {
+      for (const path of [
+        `/v1/subscriptions/${id('ok')}/resend`,
+        `/v1/tenants/${A}/subscriptions/${id('a')}/resend`,
+        `/v1/subscriptions/${long}/resend`,
+      ]) {
+        const answer = await api('POST', path, body);
+        expect(answer.status, `${path} ${JSON.stringify(body)}`).toBeGreaterThanOrEqual(400);
+        expect(answer.status, path).toBeLessThan(500);
+      }
+    }
+    const notJson = await fetch(`${dev.apiUrl}/v1/subscriptions/${id('ok')}/resend`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'evt_01JD5Z8Q4X9V2M7K3T6N0R1B8C',
+    });
+    expect(notJson.status).toBe(415);
+  });
+
   it("never lets a cursor from the operator's list show a tenant another tenant's events", async () => {
     const operatorPage = await api('GET', `/v1/events?type=${T}.list.*&limit=1`);
     const cursor = operatorPage.body.nextCursor as string;
