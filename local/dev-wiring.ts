@@ -10,6 +10,7 @@ import { awsClientConfig, dynamoClientConfig } from '../shared/aws/client-config
 import { integerSetting, readConfig } from '../shared/config.js';
 import { readDeliveryConfig } from '../shared/delivery/delivery-config.js';
 import { createDeliveryComponents } from '../shared/delivery/delivery-wiring.js';
+import { readEventStoreConfig } from '../shared/events/event-store-config.js';
 import { INGEST_ROUTES, MANAGEMENT_ROUTES } from '../shared/http/routes.js';
 import { logger, metrics } from '../shared/observability.js';
 import { reconcile } from '../shared/provisioning/reconciler.js';
@@ -46,6 +47,7 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
   const mappings = new LocalEventSourceMappings();
   const subscriptions = createSubscriptionComponents(config, clientConfig, mappings, {
     logger,
+    eventStore: readEventStoreConfig(),
     archive: new LocalReplay(sqs, events, archive, {
       prefix: config.prefix,
       busName: config.busName,

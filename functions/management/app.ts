@@ -5,6 +5,7 @@ import type { AccessService } from '../../shared/access/access-service.js';
 import { authorizeRoute, principalOf } from '../../shared/access/principal.js';
 import type { AttemptLog } from '../../shared/delivery/attempt-log.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
+import type { MessageApi } from '../../shared/events/message-api.js';
 import { apiErrorHandler } from '../../shared/http/api-error-handler.js';
 import {
   type HttpRequest,
@@ -35,16 +36,21 @@ import { toTenantView } from '../../shared/tenants/tenant.js';
 import { createTenantSchema, updateTenantSchema } from '../../shared/tenants/tenant-schema.js';
 import type { TenantService } from '../../shared/tenants/tenant-service.js';
 import { type AccessRoute, accessRoutes } from './access-routes.js';
+import { type EventRoute, eventRoutes } from './event-routes.js';
 
-/** The path parameters of a route: `id` (a subscription), `tenantId`, `tokenId`, `keyId`; empty when absent. */
+/**
+ * The path parameters of a route: `id` (a subscription), `tenantId`, `tokenId`, `keyId`,
+ * `eventId`; empty when absent.
+ */
 export interface RouteParameters {
   readonly id: string;
   readonly tenantId: string;
   readonly tokenId: string;
   readonly keyId: string;
+  readonly eventId: string;
 }
 
-const PARAMETER_NAMES = ['id', 'tenantId', 'tokenId', 'keyId'] as const;
+const PARAMETER_NAMES = ['id', 'tenantId', 'tokenId', 'keyId', 'eventId'] as const;
 
 export type Route = (
   request: HttpRequest,
@@ -53,7 +59,7 @@ export type Route = (
 ) => Promise<HttpResponse>;
 type OperatorRoute = Exclude<
   ManagementRoute,
-  (typeof TENANT_SUBSCRIPTION_ROUTES)[number] | AccessRoute
+  (typeof TENANT_SUBSCRIPTION_ROUTES)[number] | AccessRoute | EventRoute
 >;
 
 /**
@@ -69,10 +75,11 @@ export interface ManagementComponents {
   readonly attempts: AttemptLog;
   readonly lanes: LaneOperations;
   readonly access: AccessService;
+  readonly messages: MessageApi;
 }
 
 export function createManagementHandler(components: ManagementComponents, logger: Logger) {
-  const { service, tenants, attempts, lanes, access } = components;
+  const { service, tenants, attempts, lanes, access, messages } = components;
   const operatorRoutes: Record<OperatorRoute, Route> = {
     'POST /v1/subscriptions': async (request) => {
       const input = parseBody(createSubscriptionSchema, readJsonBody(request));
@@ -197,9 +204,9 @@ export function createManagementHandler(components: ManagementComponents, logger
     });
   }
 
-  /** A subscription whose lane exists (so its queues can be used). */
-  async function activeSubscription(id: string) {
-    const subscription = await service.get(id);
+  /** A subscription whose lane exists (so its queues can be used); a tenant's own when named. */
+  async function activeSubscription(id: string, tenantId?: string) {
+    const subscription = await service.get(id, tenantId);
     if (!['active', 'paused', 'disabled'].includes(subscription.status)) {
       throw new ConflictError(
         'subscription_not_ready',
@@ -213,6 +220,7 @@ export function createManagementHandler(components: ManagementComponents, logger
     ...operatorRoutes,
     ...tenantRoutes,
     ...accessRoutes(access),
+    ...eventRoutes({ messages, tenants, lanes, activeSubscription }),
   };
 
   async function managementHandler(request: HttpRequest): Promise<HttpResponse> {

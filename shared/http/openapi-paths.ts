@@ -7,6 +7,7 @@ import {
 } from '../subscriptions/subscription-schema.js';
 import { MAX_WILDCARD_RULES_PER_BUS } from '../subscriptions/wildcard-quota.js';
 import { accessPaths, withBearerSecurity } from './openapi-access-paths.js';
+import { withEventPaths } from './openapi-events-paths.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -78,7 +79,9 @@ const ENTRY_LIMIT =
 /** The `paths` of the document: every route, every status it can answer. */
 export function apiPaths() {
   const operator = operatorPaths();
-  return withBearerSecurity({ ...operator, ...tenantPaths(operator), ...accessPaths() });
+  return withBearerSecurity(
+    withEventPaths({ ...operator, ...tenantPaths(operator), ...accessPaths() }),
+  );
 }
 
 const TENANT_NOT_FOUND = failure('No tenant has this id (`not_found`).');

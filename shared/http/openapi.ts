@@ -9,6 +9,7 @@ import {
 } from '../access/access-responses.js';
 import { createApiKeySchema, createTokenSchema } from '../access/access-schema.js';
 import { MAX_ATTEMPTS, MAX_RETRY_DELAY_SECONDS } from '../delivery/retry-policy.js';
+import { resendSchema } from '../events/event-queries.js';
 import { batchInputSchema, eventInputSchema, MAX_BATCH_EVENTS } from '../events/event-schema.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../idempotency/idempotent-requests.js';
 import { MAX_FIELD_DEPTH } from '../json-depth.js';
@@ -94,6 +95,7 @@ export function buildOpenApiDocument(version: string): object {
     tags: [
       { name: 'Events', description: 'Ingest: what producers send.' },
       { name: 'Subscriptions', description: 'Management: who receives what, and how.' },
+      { name: 'Messages', description: 'Stored events, where each went, and resending one.' },
       {
         name: 'Access',
         description:
@@ -207,6 +209,7 @@ function componentSchemas(): Record<string, JsonSchema> {
     ReplayRequest: replaySchema,
     CreateTokenRequest: createTokenSchema,
     CreateApiKeyRequest: createApiKeySchema,
+    ResendRequest: resendSchema,
   });
   const responses = convert('output', {
     AcceptedEvent: acceptedEventSchema,

@@ -72,6 +72,7 @@ export const MANAGEMENT_ROUTES = [
   ...TENANT_SUBSCRIPTION_ROUTES,
   ...TOKEN_ROUTES,
   ...API_KEY_ROUTES,
+  ...EVENT_ROUTES,
 ] as const;
 
 export type IngestRoute = (typeof INGEST_ROUTES)[number];

@@ -50,6 +50,8 @@ const NOT_EXERCISED: Record<string, string> = {
     'read back only when a conditional put returns no item (the stored answer comes with the failed put)',
   'DeleteItem node_modules/@aws-lambda-powertools/idempotency/lib/esm/persistence/DynamoDBPersistenceLayer.js':
     'only when the request fails while holding the key (a publish that throws)',
+  'DeleteItem shared/events/event-store.ts':
+    'only when an event failed to publish: its stored item is removed again',
 };
 
 beforeAll(async () => {
@@ -139,6 +141,22 @@ async function exercise(): Promise<void> {
   expect((await publish('calls.ok', 'calls-key-1')).statusCode).toBe(202);
   await publish('calls.gone');
   await publish('calls.fail');
+  // A batch is stored with BatchWriteItem; one event of a tenant, for the message API below.
+  const batch = await recorder.as('ingest', () =>
+    ingest(
+      apiGatewayEvent('POST /v1/events/batch', {
+        body: {
+          events: [
+            { type: 'calls.ok', data: {}, tenantId: 'calls-tenant' },
+            { type: 'calls.none', data: {} },
+          ],
+        },
+      }),
+      lambdaContext(),
+    ),
+  );
+  expect(batch.statusCode).toBe(202);
+  const [tenantEvent] = JSON.parse(batch.body ?? '{}').events as { id: string }[];
 
   // Delivered; disabled on 410; retried, then dead-lettered by the redrive policy.
   await waitFor(async () => (await attemptsOf(ok)).some((a) => a.result === 'delivered'));
@@ -167,6 +185,16 @@ async function exercise(): Promise<void> {
   const from = new Date(Date.now() - 3_600_000).toISOString();
   const replay = await manage('POST /v1/subscriptions/{id}/replay', { id: ok, body: { from, to } });
   expect(replay.status, JSON.stringify(replay.body)).toBe(202);
+  // The message API: one event (its tenant's and the operator's subscriptions), both lists,
+  // and a resend.
+  const eventId = tenantEvent?.id as string;
+  expect((await manage('GET /v1/events/{eventId}', { eventId })).status).toBe(200);
+  expect((await manage('GET /v1/events', { query: { limit: '5' } })).status).toBe(200);
+  expect((await manage('GET /v1/events', { query: { tenantId: 'calls-tenant' } })).status).toBe(
+    200,
+  );
+  const resent = await manage('POST /v1/subscriptions/{id}/resend', { id: ok, body: { eventId } });
+  expect(resent.status, JSON.stringify(resent.body)).toBe(202);
 
   // A reconciler pass with drift (a queue deleted), an interrupted deletion, and an orphan
   // lane (a queue and a rule of no subscription).

@@ -210,9 +210,11 @@ describe('the management API answers as openapi.json says', () => {
       )) {
       const body = routeKey.includes('replay')
         ? { from: '2024-01-01T00:00:00Z', to: '2024-01-02T00:00:00Z' }
-        : routeKey.startsWith('PATCH')
-          ? { status: 'paused' }
-          : undefined;
+        : routeKey.includes('resend')
+          ? { eventId: 'evt_01JD5Z8Q4X9V2M7K3T6N0R1B8C' }
+          : routeKey.startsWith('PATCH')
+            ? { status: 'paused' }
+            : undefined;
       await manage(routeKey, 404, { id: missing, ...(body && { body }) });
     }
     await manage('GET /v1/subscriptions/{id}', 404, { id: 'not-an-id' });
@@ -450,9 +452,70 @@ describe('the tenant routes answer as openapi.json says', () => {
   });
 });
 
+describe('the message API answers as openapi.json says', () => {
+  const tenantId = `conform-msg-${Date.now()}`;
+  const missingEvent = 'evt_01JD5Z8Q4X9V2M7K3T6N0R1B8C';
+
+  it('lists (200, 400), gets (200, 404) and resends (202, 400, 404, 409), for the operator and a tenant', async () => {
+    await manage('POST /v1/tenants', 201, { body: { id: tenantId, name: 'Messages' } });
+    const sub = await manage('POST /v1/tenants/{tenantId}/subscriptions', 201, {
+      tenantId,
+      body: { url: hook, eventTypes: ['conform.msg'] },
+    });
+    const { id: eventId } = await send('POST /v1/events', 202, {
+      body: { type: 'conform.msg', data: { n: 1 }, tenantId },
+    });
+    await manage('GET /v1/events', 200, { query: { type: 'conform.*', limit: '1' } });
+    await manage('GET /v1/events', 400, { query: { limit: 'many' } });
+    await manage('GET /v1/events/{eventId}', 200, { eventId });
+    await manage('GET /v1/events/{eventId}', 404, { eventId: missingEvent });
+    await manage('GET /v1/tenants/{tenantId}/events', 200, { tenantId });
+    await manage('GET /v1/tenants/{tenantId}/events', 400, { tenantId, query: { cursor: 'x' } });
+    await manage('GET /v1/tenants/{tenantId}/events', 404, { tenantId: 'nobody' });
+    await manage('GET /v1/tenants/{tenantId}/events/{eventId}', 200, { tenantId, eventId });
+    await manage('GET /v1/tenants/{tenantId}/events/{eventId}', 404, {
+      tenantId,
+      eventId: missingEvent,
+    });
+    for (const route of [
+      'POST /v1/subscriptions/{id}/resend',
+      'POST /v1/tenants/{tenantId}/subscriptions/{id}/resend',
+    ]) {
+      await manage(route, 202, { tenantId, id: sub.id, body: { eventId } });
+      await manage(route, 400, { tenantId, id: sub.id, body: { eventId: 'nope' } });
+      await manage(route, 404, { tenantId, id: sub.id, body: { eventId: missingEvent } });
+    }
+    const failed = await manage(
+      'POST /v1/tenants/{tenantId}/subscriptions',
+      201,
+      { tenantId, body: { url: hook, eventTypes: ['conform.msg'] } },
+      broken,
+    );
+    await manage('POST /v1/subscriptions/{id}/resend', 409, { id: failed.id, body: { eventId } });
+    await manage('POST /v1/tenants/{tenantId}/subscriptions/{id}/resend', 409, {
+      tenantId,
+      id: failed.id,
+      body: { eventId },
+    });
+  });
+});
+
 afterAll(() => {
   // Keeps the list above honest: a route or status dropped from these tests shows up here.
   const expected = [
+    'GET /v1/events 200',
+    'GET /v1/events 400',
+    'GET /v1/events/{eventId} 200',
+    'GET /v1/events/{eventId} 404',
+    'GET /v1/tenants/{tenantId}/events 200',
+    'GET /v1/tenants/{tenantId}/events 400',
+    'GET /v1/tenants/{tenantId}/events 404',
+    'GET /v1/tenants/{tenantId}/events/{eventId} 200',
+    'GET /v1/tenants/{tenantId}/events/{eventId} 404',
+    ...['202', '400', '404', '409'].flatMap((status) => [
+      `POST /v1/subscriptions/{id}/resend ${status}`,
+      `POST /v1/tenants/{tenantId}/subscriptions/{id}/resend ${status}`,
+    ]),
     'POST /v1/events 202',
     'POST /v1/events 400',
     'POST /v1/events 413',

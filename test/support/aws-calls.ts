@@ -64,7 +64,6 @@ export const COMMAND_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   PutItem: ['dynamodb:PutItem'],
   UpdateItem: ['dynamodb:UpdateItem'],
   DeleteItem: ['dynamodb:DeleteItem'],
-  BatchWrite: ['dynamodb:BatchWriteItem'],
   BatchWriteItem: ['dynamodb:BatchWriteItem'],
   // SQS: a batch is authorized as its single form; CreateQueue with tags also needs TagQueue.
   CreateQueue: ['sqs:CreateQueue', 'sqs:TagQueue'],
@@ -191,7 +190,9 @@ const SUBSCRIPTIONS_BY_TENANT = index(
 );
 const ACCESS_STORE = 'shared/access/access-store.ts';
 const CREDENTIAL_CHECK = 'shared/access/credential-check.ts';
-const EVENT_STORE = 'shared/events/event-store.ts';
+const EVENT_STORE_WRITER = 'shared/events/event-store.ts';
+const EVENT_STORE_READER = 'shared/events/event-store-reader.ts';
+const SUBSCRIPTION_QUERIES = 'shared/subscriptions/subscription-queries.ts';
 
 /** The calls of each function. */
 export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
@@ -205,12 +206,11 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       sentBy: IDEMPOTENCY,
       on: table('HOOKBRIDGE_IDEMPOTENCY_TABLE'),
     })),
-    // The message store: a single event, a batch, and the removal of what the bus refused.
-    ...['Put', 'BatchWrite', 'Delete'].map((command) => ({
-      command,
-      sentBy: EVENT_STORE,
-      on: EVENT_STORE_TABLE,
-    })),
+    // The message store: one event's item, a batch's items (and their removal when the
+    // publish failed).
+    { command: 'PutItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
+    { command: 'BatchWriteItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
+    { command: 'DeleteItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
   ],
   management: [
     ...LOGS,
@@ -257,16 +257,24 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       ],
     },
     { command: 'PutEvents', sentBy: OPERATIONAL, on: (s) => [bus(s)] },
-    // The message API: one event, and the lists by tenant and by time.
-    { command: 'Get', sentBy: EVENT_STORE, on: EVENT_STORE_TABLE },
+    // The message API: one stored event, the lists from the store's two indexes, and the
+    // subscriptions an event may have gone to (a tenant's from the byTenant index; the
+    // operator's own, or all for a broadcast, by a scan).
+    { command: 'GetItem', sentBy: EVENT_STORE_READER, on: EVENT_STORE_TABLE },
     {
       command: 'Query',
-      sentBy: EVENT_STORE,
+      sentBy: EVENT_STORE_READER,
       on: (s) => [
         ...index('HOOKBRIDGE_EVENT_STORE_TABLE', EVENTS_BY_TENANT_INDEX)(s),
         ...index('HOOKBRIDGE_EVENT_STORE_TABLE', EVENTS_BY_TIME_INDEX)(s),
       ],
     },
+    {
+      command: 'Query',
+      sentBy: SUBSCRIPTION_QUERIES,
+      on: index('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', SUBSCRIPTIONS_BY_TENANT_INDEX),
+    },
+    { command: 'Scan', sentBy: SUBSCRIPTION_QUERIES, on: SUBSCRIPTIONS },
     // Test event, resend, redrive (DLQ → queue) and replay.
     { command: 'GetQueueUrl', sentBy: LANE_OPERATIONS, on: bothQueues },
     { command: 'SendMessage', sentBy: LANE_OPERATIONS, on: queue },

@@ -76,6 +76,7 @@ describe('the OpenAPI document', () => {
       ...routesIn('functions/ingest/handler.ts'),
       ...routesIn('functions/management/app.ts'),
       ...routesIn('functions/management/access-routes.ts'),
+      ...routesIn('functions/management/event-routes.ts'),
     ].sort();
     // The one list of route keys the stack and the local gateway also use (shared/http/routes.ts).
     expect(served).toEqual([...INGEST_ROUTES, ...MANAGEMENT_ROUTES].sort());
@@ -146,7 +147,7 @@ describe('the OpenAPI document', () => {
         route,
       ).toEqual(inPath);
       const idempotency = declared.find((p) => p.name === 'Idempotency-Key');
-      if (route.includes('/v1/events')) {
+      if ((INGEST_ROUTES as readonly string[]).includes(route)) {
         expect(idempotency, route).toMatchObject({
           in: 'header',
           required: false,
@@ -185,6 +186,8 @@ describe('the OpenAPI document', () => {
       'POST /v1/tenants/{tenantId}/subscriptions/{id}/replay': [ref('ReplayRequest'), true],
       'POST /v1/tenants/{tenantId}/tokens': [ref('CreateTokenRequest'), false],
       'POST /v1/api-keys': [ref('CreateApiKeyRequest'), true],
+      'POST /v1/subscriptions/{id}/resend': [ref('ResendRequest'), true],
+      'POST /v1/tenants/{tenantId}/subscriptions/{id}/resend': [ref('ResendRequest'), true],
     });
   });
 
