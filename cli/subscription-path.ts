@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { RouteAccess } from './cli-context.js';
 
 /**
  * The API path of the subscriptions the command addresses: the tenant's own routes when
@@ -12,4 +13,14 @@ export function subscriptionsPath(command: Command, id?: string, rest = ''): str
       ? '/v1/subscriptions'
       : `/v1/tenants/${encodeURIComponent(tenant)}/subscriptions`;
   return id === undefined ? base : `${base}/${encodeURIComponent(id)}${rest}`;
+}
+
+/**
+ * Who may call the routes subscriptionsPath chose: with `--tenant`, the tenant's own routes,
+ * which its token reaches; without, the operator's.
+ */
+export function subscriptionsAccess(command: Command): RouteAccess {
+  return command.optsWithGlobals<{ tenant?: string }>().tenant === undefined
+    ? 'operator'
+    : 'tenant';
 }

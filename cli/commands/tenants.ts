@@ -68,7 +68,8 @@ export function registerTenants(program: Command, io: CliIo): void {
     .argument('<id>', 'tenant id')
     .action(async (id: string, _options: object, command: Command) => {
       const ctx = contextOf(io, command);
-      const { body } = await (await ctx.client()).request<TenantView>('GET', path(id));
+      // The one tenant route outside subscriptions and events that the tenant's token reaches.
+      const { body } = await (await ctx.client('tenant')).request<TenantView>('GET', path(id));
       ctx.result(body, () => formatTenant(body));
     });
 
