@@ -25,24 +25,18 @@ interface RawGlobals {
   readonly sigv4?: boolean;
   readonly apiKey?: string;
   readonly token?: string;
-  readonly tenant?: string;
 }
 
 /**
  * Who may call the routes a command is about to use, so that a credential that cannot is
  * refused here, with the reason, instead of as a bare 403:
  * - `tenant`: a tenant's own routes (`/v1/tenants/{id}` and below), reachable with its token;
+ * - `tenant-omitted`: the operator's routes of a command that takes the tenant's with `--tenant`,
+ *   run without it (a token needs `--tenant`);
  * - `operator`: operator or ingest routes: AWS credentials or an API key, never a token;
  * - `iam`: routes the API for token and key callers does not carry (managing API keys).
  */
-export type RouteAccess = 'tenant' | 'operator' | 'iam';
-
-/** What messages say about the command running. */
-interface CommandShape {
-  readonly name: string;
-  /** Whether it has a `--tenant` option, its own or its group's. */
-  readonly takesTenant: boolean;
-}
+export type RouteAccess = 'tenant' | 'tenant-omitted' | 'operator' | 'iam';
 
 /** What one command invocation works with: its output mode and a client for the API. */
 export class CommandContext {
@@ -53,8 +47,8 @@ export class CommandContext {
   constructor(
     readonly io: CliIo,
     globals: RawGlobals,
-    /** The command as typed (`hookbridge subscriptions list`) and whether it has `--tenant`. */
-    private readonly command: CommandShape = { name: 'hookbridge', takesTenant: false },
+    /** The command as typed, for messages: `hookbridge subscriptions list`. */
+    private readonly commandName = 'hookbridge',
   ) {
     this.json = globals.json === true;
     this.globals = globals;
@@ -133,16 +127,20 @@ export class CommandContext {
   /** Refuses, before anything is sent, a credential the routes about to be called never take. */
   private checkAccess(credential: BearerCredential | undefined, access: RouteAccess): void {
     if (!credential || access === 'tenant') return;
+    // A credential from the environment is easy to forget: say how to run without it.
+    const without = credential.source.startsWith('--')
+      ? ''
+      : ` (to run it without ${credential.source}: ${credential.source}= ${this.commandName} …)`;
     if (access === 'iam') {
       throw new UsageError(
-        `${this.command.name} needs the operator's AWS credentials (or, locally, none): API keys are managed through the IAM API only, never with an API key or a tenant token (${credential.source})`,
+        `${this.commandName} needs the operator's AWS credentials (or, locally, none): API keys are managed through the IAM API only, never with an API key or a tenant token (${credential.source})${without}`,
       );
     }
     if (credential.kind !== 'token') return;
     throw new UsageError(
-      this.globals.tenant === undefined && this.command.takesTenant
-        ? `${this.command.name} with a tenant token (${credential.source}) needs --tenant <id>: a token reaches only its own tenant's routes`
-        : `${this.command.name} cannot be used with a tenant token (${credential.source}): a token reaches only its tenant's routes (subscriptions, deliveries and events with --tenant, tenants get); use an API key or AWS credentials`,
+      access === 'tenant-omitted'
+        ? `${this.commandName} with a tenant token (${credential.source}) needs --tenant <id>: a token reaches only its own tenant's routes`
+        : `${this.commandName} cannot be used with a tenant token (${credential.source}): a token reaches only its tenant's routes (subscriptions, deliveries and events with --tenant, tenants get); use an API key or AWS credentials${without}`,
     );
   }
 }
@@ -150,15 +148,8 @@ export class CommandContext {
 /** The context of the command whose action is running (its options merged with the globals). */
 export function contextOf(io: CliIo, command: Command): CommandContext {
   const names: string[] = [];
-  let takesTenant = false;
-  for (let at: Command | null = command; at; at = at.parent) {
-    names.unshift(at.name());
-    takesTenant ||= at.options.some((option) => option.long === '--tenant');
-  }
-  return new CommandContext(io, command.optsWithGlobals<RawGlobals>(), {
-    name: names.join(' '),
-    takesTenant,
-  });
+  for (let at: Command | null = command; at; at = at.parent) names.unshift(at.name());
+  return new CommandContext(io, command.optsWithGlobals<RawGlobals>(), names.join(' '));
 }
 
 /** Resolves when the signal is aborted (at once if it already is): the first Ctrl-C. */

@@ -21,6 +21,6 @@ export function subscriptionsPath(command: Command, id?: string, rest = ''): str
  */
 export function subscriptionsAccess(command: Command): RouteAccess {
   return command.optsWithGlobals<{ tenant?: string }>().tenant === undefined
-    ? 'operator'
+    ? 'tenant-omitted'
     : 'tenant';
 }

@@ -27,7 +27,7 @@ function eventsRoute(command: Command, id?: string): { path: string; access: Rou
     tenant === undefined ? '/v1/events' : `/v1/tenants/${encodeURIComponent(tenant)}/events`;
   return {
     path: id === undefined ? base : `${base}/${encodeURIComponent(id)}`,
-    access: tenant === undefined ? 'operator' : 'tenant',
+    access: tenant === undefined ? 'tenant-omitted' : 'tenant',
   };
 }
 

@@ -183,7 +183,16 @@ describe('exit codes', () => {
     expect(result.stdout).toMatch(/Exit codes:\n\s+0\s+success/);
     for (const code of ['1', '2', '3', '4'])
       expect(result.stdout).toMatch(new RegExp(`\\n\\s+${code}\\s+\\S`));
-    for (const command of ['dev', 'listen', 'subscriptions', 'send', 'deliveries']) {
+    for (const command of [
+      'dev',
+      'listen',
+      'subscriptions',
+      'send',
+      'deliveries',
+      'events',
+      'tokens',
+      'api-keys',
+    ]) {
       expect((await cli([command, '--help'])).code).toBe(0);
     }
   });

@@ -191,6 +191,17 @@ describe('what a tenant token can call', () => {
     }
     expect(api.requests).toHaveLength(1);
   });
+
+  it('says how to run without a credential that came from the environment', async () => {
+    const keys = await cli(['api-keys', 'list'], { HOOKBRIDGE_API_KEY: KEY });
+    expect(keys.stderr).toContain(
+      '(to run it without HOOKBRIDGE_API_KEY: HOOKBRIDGE_API_KEY= hookbridge api-keys list …)',
+    );
+    const send = await cli(['send', 'x'], { HOOKBRIDGE_TOKEN: TOKEN });
+    expect(send.stderr).toContain('HOOKBRIDGE_TOKEN= hookbridge send …');
+    const flag = await cli(['send', 'x', '--token', TOKEN]);
+    expect(flag.stderr).not.toContain('to run it without');
+  });
 });
 
 describe('refusals', () => {
