@@ -48,8 +48,14 @@ export async function listPages<T>(
     data.push(...page.data);
     cursor = page.nextCursor;
   } while (options.all && cursor);
+  // A page may be short, even empty, and still have a cursor (the API reads a bounded amount
+  // per page): "none" would be wrong then.
   ctx.result({ data, ...(cursor && { nextCursor: cursor }) }, () =>
-    data.length === 0 ? show.empty : show.table(data),
+    data.length > 0
+      ? show.table(data)
+      : cursor
+        ? 'nothing on this page; more may follow'
+        : show.empty,
   );
   if (cursor && !ctx.json) ctx.note(`more: --cursor ${cursor} (or --all)`);
 }

@@ -183,9 +183,15 @@ describe('events list', () => {
     });
   });
 
-  it('says so when nothing matches', async () => {
-    api.answers['GET /v1/events?limit=50'] = { status: 200, body: { data: [] } };
+  it('says so when nothing matches, but not while a cursor says more may follow', async () => {
+    api.answers['GET /v1/events?limit=50'] = [
+      { status: 200, body: { data: [] } },
+      { status: 200, body: { data: [], nextCursor: 'day-before' } },
+    ];
     expect((await cli(['events', 'list'])).stdout).toBe('no stored events match\n');
+    const early = await cli(['events', 'list']);
+    expect(early.stdout).toBe('nothing on this page; more may follow\n');
+    expect(early.stderr).toContain('more: --cursor day-before (or --all)');
   });
 
   it.each([
