@@ -13,6 +13,8 @@ export interface ApiKeyView {
   readonly createdAt: string;
   readonly lastUsedAt?: string;
   readonly revokedAt?: string;
+  /** `active` or `revoked`, when the API says it. */
+  readonly status?: string;
   readonly key?: string;
 }
 
@@ -22,6 +24,8 @@ const keyPath = (id?: string) =>
 /** `publish (acme)`: what the key may do, and for whom. */
 const scopeOf = (key: ApiKeyView) => (key.tenantId ? `${key.scope} (${key.tenantId})` : key.scope);
 
+const statusOf = (key: ApiKeyView) => key.status ?? (key.revokedAt ? 'revoked' : 'active');
+
 function formatApiKey(key: ApiKeyView): string {
   return formatFields([
     ['key', key.key],
@@ -29,7 +33,7 @@ function formatApiKey(key: ApiKeyView): string {
     ['name', key.name],
     ['scope', key.scope],
     ['tenant', key.tenantId],
-    ['status', key.revokedAt ? 'revoked' : 'active'],
+    ['status', statusOf(key)],
     ['created', formatTimestamp(key.createdAt)],
     ['last used', key.key ? undefined : key.lastUsedAt ? formatTimestamp(key.lastUsedAt) : 'never'],
     ['revoked', key.revokedAt && formatTimestamp(key.revokedAt)],
@@ -104,7 +108,7 @@ Examples:
             k.id,
             truncate(k.name, 40),
             scopeOf(k),
-            k.revokedAt ? 'revoked' : 'active',
+            statusOf(k),
             k.lastUsedAt ? formatTimestamp(k.lastUsedAt) : 'never',
             formatTimestamp(k.createdAt),
           ]),

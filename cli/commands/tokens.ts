@@ -21,6 +21,8 @@ export interface TokenView {
   readonly description?: string;
   readonly revokedAt?: string;
   readonly expired?: boolean;
+  /** `active`, `expired`, `revoked`, when the API says it. */
+  readonly status?: string;
   readonly token?: string;
 }
 
@@ -59,8 +61,9 @@ export function parseTokenTtl(value: string): number {
   return seconds;
 }
 
-/** `revoked`, `expired` or `active`: the API's flags first, the clock only when it sent none. */
+/** The API's status, else `revoked`, `expired` or `active` from its flags, the clock last. */
 function tokenStatus(token: TokenView, now = Date.now()): string {
+  if (token.status) return token.status;
   if (token.revokedAt) return 'revoked';
   if (token.expired ?? Date.parse(token.expiresAt) <= now) return 'expired';
   return 'active';

@@ -113,6 +113,7 @@ describe('tokens list, revoke, revoke-all', () => {
           token({ id: 'tok_revoked', revokedAt: '2024-05-01T12:30:00Z' }),
           token({ id: 'tok_expired', expired: true, expiresAt: '2999-01-01T00:00:00Z' }),
           token({ id: 'tok_active', expired: false, expiresAt: '2999-01-01T00:00:00Z' }),
+          token({ id: 'tok_said', status: 'expired', expiresAt: '2999-01-01T00:00:00Z' }),
         ],
         nextCursor: 'next',
       },
@@ -124,6 +125,7 @@ describe('tokens list, revoke, revoke-all', () => {
     expect(lines[1]).toMatch(/^tok_revoked +revoked +read/);
     expect(lines[2]).toMatch(/^tok_expired +expired +read/);
     expect(lines[3]).toMatch(/^tok_active +active +read +2999-01-01 00:00:00/);
+    expect(lines[4]).toMatch(/^tok_said +expired /); // the API's own word first
     expect(result.stderr).toContain('--cursor next');
   });
 
