@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { RouteAccess } from './cli-context.js';
+import { pathSegment } from './path-segment.js';
 
 /**
  * The API path of the subscriptions the command addresses: the tenant's own routes when
@@ -11,8 +12,8 @@ export function subscriptionsPath(command: Command, id?: string, rest = ''): str
   const base =
     tenant === undefined
       ? '/v1/subscriptions'
-      : `/v1/tenants/${encodeURIComponent(tenant)}/subscriptions`;
-  return id === undefined ? base : `${base}/${encodeURIComponent(id)}${rest}`;
+      : `/v1/tenants/${pathSegment(tenant, '--tenant')}/subscriptions`;
+  return id === undefined ? base : `${base}/${pathSegment(id, 'subscription id')}${rest}`;
 }
 
 /**

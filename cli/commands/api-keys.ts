@@ -3,6 +3,7 @@ import { type CliIo, contextOf } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { formatFields, formatTable, formatTimestamp, truncate } from '../output.js';
 import { listPages, type PageOptions, withPageOptions } from '../pages.js';
+import { pathSegment } from '../path-segment.js';
 
 /** An API key as the API answers it; `key` only in the answer to create. */
 export interface ApiKeyView {
@@ -19,7 +20,7 @@ export interface ApiKeyView {
 }
 
 const keyPath = (id?: string) =>
-  id === undefined ? '/v1/api-keys' : `/v1/api-keys/${encodeURIComponent(id)}`;
+  id === undefined ? '/v1/api-keys' : `/v1/api-keys/${pathSegment(id, 'key id')}`;
 
 /** `publish (acme)`: what the key may do, and for whom. */
 const scopeOf = (key: ApiKeyView) => (key.tenantId ? `${key.scope} (${key.tenantId})` : key.scope);

@@ -9,6 +9,7 @@ import {
   formatEventTable,
 } from '../event-view.js';
 import { listPages, type PageOptions, withPageOptions } from '../pages.js';
+import { pathSegment } from '../path-segment.js';
 
 interface ListOptions extends PageOptions {
   readonly type?: string;
@@ -24,9 +25,9 @@ interface ListOptions extends PageOptions {
 function eventsRoute(command: Command, id?: string): { path: string; access: RouteAccess } {
   const { tenant } = command.optsWithGlobals<{ tenant?: string }>();
   const base =
-    tenant === undefined ? '/v1/events' : `/v1/tenants/${encodeURIComponent(tenant)}/events`;
+    tenant === undefined ? '/v1/events' : `/v1/tenants/${pathSegment(tenant, '--tenant')}/events`;
   return {
-    path: id === undefined ? base : `${base}/${encodeURIComponent(id)}`,
+    path: id === undefined ? base : `${base}/${pathSegment(id, 'event id')}`,
     access: tenant === undefined ? 'tenant-omitted' : 'tenant',
   };
 }

@@ -5,8 +5,9 @@ import { type CliIo, contextOf } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { formatFields, formatTable, formatTimestamp } from '../output.js';
 import { listPages, type PageOptions, withPageOptions } from '../pages.js';
+import { pathSegment } from '../path-segment.js';
 
-const path = (id: string) => `/v1/tenants/${encodeURIComponent(id)}`;
+const path = (id: string) => `/v1/tenants/${pathSegment(id, 'tenant id')}`;
 
 function formatTenant(tenant: TenantView): string {
   const metadata = Object.entries(tenant.metadata ?? {})

@@ -3,6 +3,7 @@ import { parseSeconds } from '../arguments.js';
 import { type CliIo, contextOf } from '../cli-context.js';
 import { formatFields, formatSeconds, formatTable, formatTimestamp, truncate } from '../output.js';
 import { listPages, type PageOptions, withPageOptions } from '../pages.js';
+import { pathSegment } from '../path-segment.js';
 
 /** What a tenant token may do besides nothing; the API's names. */
 export const CAPABILITIES = ['read', 'write', 'secrets', 'resend'] as const;
@@ -84,7 +85,7 @@ function formatToken(token: TokenView): string {
 }
 
 const tokensPath = (tenant: string, id?: string) =>
-  `/v1/tenants/${encodeURIComponent(tenant)}/tokens${id === undefined ? '' : `/${encodeURIComponent(id)}`}`;
+  `/v1/tenants/${pathSegment(tenant, '--tenant')}/tokens${id === undefined ? '' : `/${pathSegment(id, 'token id')}`}`;
 
 // Revocation is checked by the authorizer, whose answers API Gateway caches (30 s by default,
 // never more than 60 s): say so, or a caller will think the revoke did not work.

@@ -215,3 +215,44 @@ describe('refusals', () => {
     });
   });
 });
+
+describe('ids that would name another resource', () => {
+  // A URL resolves dot segments before sending: `delete .. --tenant acme` would be
+  // DELETE /v1/tenants/acme/ — the tenant, not a subscription.
+  it.each([
+    [
+      ['subscriptions', 'delete', '..', '--tenant', 'acme'],
+      'subscription id: ".." cannot be an id',
+    ],
+    [['subscriptions', 'get', '.'], 'subscription id: "." cannot be an id'],
+    [['subscriptions', 'list', '--tenant', '..'], '--tenant: ".." cannot be an id'],
+    [['subscriptions', 'resend', '..', '--event', 'evt_1'], 'subscription id'],
+    [['deliveries', '..', '--tenant', 'acme'], 'subscription id'],
+    [['tenants', 'delete', '..'], 'tenant id: ".." cannot be an id'],
+    [['tenants', 'get', ''], 'tenant id: "" cannot be an id'],
+    [['tokens', 'revoke', '..', '--tenant', 'acme'], 'token id: ".." cannot be an id'],
+    [['tokens', 'revoke-all', '--tenant', '..'], '--tenant: ".." cannot be an id'],
+    [['api-keys', 'revoke', '..'], 'key id: ".." cannot be an id'],
+    [['events', 'get', '..', '--tenant', 'acme'], 'event id: ".." cannot be an id'],
+    [['events', 'list', '--tenant', '.'], '--tenant: "." cannot be an id'],
+    [['listen', '--port', '0', '--subscription', '..'], '--subscription: ".." cannot be an id'],
+  ])('%j is refused (exit 2), nothing sent', async (args, message) => {
+    const result = await cli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('anything else is one encoded segment: / ? # and %2e%2e stay inside it', async () => {
+    for (const id of ['a/b', 'x?y=1', 'h#f', '%2e%2e', '...']) {
+      await cli(['subscriptions', 'get', id, '--tenant', 'acme']);
+    }
+    expect(api.requests.map((r) => r.url)).toEqual([
+      '/v1/tenants/acme/subscriptions/a%2Fb',
+      '/v1/tenants/acme/subscriptions/x%3Fy%3D1',
+      '/v1/tenants/acme/subscriptions/h%23f',
+      '/v1/tenants/acme/subscriptions/%252e%252e',
+      '/v1/tenants/acme/subscriptions/...',
+    ]);
+  });
+});
