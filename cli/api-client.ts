@@ -79,7 +79,9 @@ export class ApiClient {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, { method, headers, body, signal });
+      // The API never redirects; a key or token must not follow one to another host.
+      const redirect = this.options.bearer ? 'error' : 'follow';
+      response = await fetch(url, { method, headers, body, signal, redirect });
       text = await response.text();
     } catch (error) {
       throw this.networkError(error, timeout);
@@ -170,6 +172,13 @@ export class ApiClient {
     const reason = timeout.aborted
       ? `no answer within ${Math.round((this.options.timeoutMs ?? 35_000) / 1000)} s`
       : networkReason(error);
+    if (reason === 'unexpected redirect') {
+      return new CliError(
+        ExitCode.failed,
+        `${this.options.endpoint} answered with a redirect, which the CLI does not follow with ${this.options.bearer ? describeCredential(this.options.bearer) : 'a credential'} — is --endpoint the Hookbridge API?`,
+        { cause: error },
+      );
+    }
     const hint = isLoopback(this.base.hostname)
       ? ' — is `hookbridge dev` running?'
       : ' — check --endpoint (or HOOKBRIDGE_ENDPOINT)';

@@ -10,8 +10,13 @@ export interface RecordedRequest {
   readonly body: unknown;
 }
 
-/** A canned answer: a JSON body, or `raw` text as it is. */
-export type CannedAnswer = { status: number; body?: unknown; raw?: string };
+/** A canned answer: a JSON body, or `raw` text as it is, with extra headers if any. */
+export type CannedAnswer = {
+  status: number;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+};
 
 /**
  * A stand-in for the Hookbridge API on loopback, over real HTTP: canned answers by
@@ -49,7 +54,7 @@ export async function startFakeApi(): Promise<FakeApi> {
         res.end(JSON.stringify({ error: { code: 'not_found', message: `no route for ${key}` } }));
         return;
       }
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
     });
   });

@@ -40,6 +40,23 @@ describe('calling with an API key or a tenant token', () => {
     expect(Object.keys(headers).filter((name) => name.startsWith('x-amz'))).toEqual([]);
   });
 
+  it('never follows a redirect with the key (it would carry it to another host)', async () => {
+    const elsewhere = await startFakeApi();
+    try {
+      elsewhere.answers['POST /v1/events'] = { status: 202, body: { id: 'evt_1' } };
+      const location = `${elsewhere.endpoint}/v1/events`;
+      api.answers['POST /v1/events'] = { status: 307, raw: '', headers: { location } };
+      const result = await cli(['send', 'x', '--api-key', KEY]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'answered with a redirect, which the CLI does not follow with the API key (--api-key)',
+      );
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('takes the key and the token from the environment, and the flag after the subcommand too', async () => {
     api.answers['GET /v1/subscriptions?limit=50'] = page;
     api.answers['GET /v1/tenants/acme/subscriptions?limit=50'] = page;
