@@ -60,7 +60,7 @@ export class CommandContext {
    * key, `HOOKBRIDGE_TOKEN_ENDPOINT` first: a deployed stack takes those on its second API
    * (the `TokenApiUrl` output), so one shell can hold both URLs.
    */
-  endpointFor(credential: BearerCredential | undefined): string {
+  private endpointFor(credential: BearerCredential | undefined): string {
     const env = this.io.env;
     const fromEnv = (credential && env.HOOKBRIDGE_TOKEN_ENDPOINT) || env.HOOKBRIDGE_ENDPOINT;
     return (this.globals.endpoint ?? (fromEnv || DEFAULT_ENDPOINT)).replace(/\/+$/, '');
