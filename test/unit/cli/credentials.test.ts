@@ -130,6 +130,9 @@ describe('calling with an API key or a tenant token', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(leaks(result.stderr + result.stdout)).toBe(false);
+    const json = await cli([...flags, 'send', 'x', '--json'], env);
+    expect(JSON.parse(json.stderr).error).toMatchObject({ code: 'usage_error', exitCode: 2 });
+    expect(leaks(json.stderr + json.stdout)).toBe(false);
     expect(api.requests).toHaveLength(0);
   });
 });
