@@ -115,10 +115,15 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
   };
 }
 
-/** `HOOKBRIDGE_AUTHORIZER_CACHE_SECONDS`: how long an authorizer result is reused (0: never). */
+/**
+ * `HOOKBRIDGE_AUTHORIZER_CACHE_SECONDS`: how long an authorizer result is reused (0: never).
+ * Locally it is 0 unless set: a revoked credential is refused at once, which is what a
+ * developer trying revocation expects; the checks themselves are the deployed ones. Set it to
+ * the stack's `authorizerCacheTtl` (30) to see the deployed delay.
+ */
 function readAuthorizerCacheSeconds(): number {
   return readConfig(
-    z.object({ HOOKBRIDGE_AUTHORIZER_CACHE_SECONDS: integerSetting(30, 0, 3600) }),
+    z.object({ HOOKBRIDGE_AUTHORIZER_CACHE_SECONDS: integerSetting(0, 0, 60) }),
     process.env,
   ).HOOKBRIDGE_AUTHORIZER_CACHE_SECONDS;
 }
