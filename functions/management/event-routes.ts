@@ -44,8 +44,10 @@ export function eventRoutes(components: EventRouteComponents): Record<EventRoute
   const { messages, tenants, lanes, activeSubscription } = components;
 
   async function resend(request: HttpRequest, id: string, tenantId?: string) {
-    const { eventId } = parseBody(resendSchema, readJsonBody(request));
+    // The subscription first, as on every scoped route: another tenant's id answers the same
+    // 404 whatever the body holds.
     const subscription = await activeSubscription(id, tenantId);
+    const { eventId } = parseBody(resendSchema, readJsonBody(request));
     if (!messages.enabled) throw new EventStoreDisabledError(409);
     const envelope = await messages.forResend(eventId, subscription);
     await lanes.resend(subscription, envelope);
