@@ -109,7 +109,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevRuntime> {
     if (state) {
       log(
         snapshots
-          ? `state in ${state.dir} (subscriptions, attempt log, idempotency keys, event archive)`
+          ? `state in ${state.dir} (tenants, subscriptions, tokens and API keys, attempt log, stored events, idempotency keys, event archive)`
           : `state in ${state.dir} (event archive only: ${aws.url} keeps the tables)`,
       );
     }
