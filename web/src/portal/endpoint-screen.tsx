@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/api-error.js';
 import type { DeliveryAttempt } from '../api/types.js';
 import { formatTime } from '../ui/format.js';
@@ -16,6 +16,7 @@ import { TestEventPanel } from './test-event-panel.js';
 
 /** How many attempts the chart reads at most (four pages of the log). */
 const CHART_PAGES = 4;
+const SETTLE_POLL_MS = 1000;
 
 /** One endpoint: its settings and state, and everything done to it, as the session allows. */
 export function EndpointScreen(props: { context: PortalContext; id: string }) {
@@ -36,6 +37,13 @@ export function EndpointScreen(props: { context: PortalContext; id: string }) {
     return attempts;
   }, [api, props.id, version]);
   const refresh = useCallback(() => setVersion((n) => n + 1), []);
+  const settling = endpoint.data?.status === 'provisioning' || endpoint.data?.status === 'deleting';
+  // A new endpoint is provisioned in the background: follow it until it is active.
+  useEffect(() => {
+    if (!settling || endpoint.loading) return;
+    const timer = setTimeout(endpoint.reload, SETTLE_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [settling, endpoint.loading, endpoint.reload]);
 
   if (endpoint.error instanceof ApiError && endpoint.error.status === 404) {
     return (
