@@ -86,7 +86,7 @@ export function TenantScreen(props: { context: ConsoleContext; tenantId: string 
       </section>
 
       <section aria-labelledby="mint-heading">
-        <h2 id="mint-heading">Portal link</h2>
+        <h2 id="mint-heading">New portal link</h2>
         <form onSubmit={mint}>
           <div class="field">
             <label for="token-ttl">Valid for</label>
