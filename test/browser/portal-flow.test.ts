@@ -64,7 +64,7 @@ describe('the console and a portal link, end to end', () => {
       await console_.getByLabel(capability).check();
     }
     await console_.getByRole('button', { name: 'Create portal link' }).click();
-    portalLink = await console_.getByLabel('Portal link').inputValue();
+    portalLink = await console_.getByLabel('Portal link', { exact: true }).inputValue();
     expect(portalLink).toMatch(
       new RegExp(`^${dev.apiUrl}/portal#token=hbt_[0-9a-f]{24}\\.[\\w-]{43}&tenant=${TENANT}&`),
     );
