@@ -82,7 +82,7 @@ describe('the console and a portal link, end to end', () => {
     portal.on('request', (request) => {
       apiRequests.push(request.url());
       const referer = request.headers().referer;
-      if (referer !== undefined) referers.push(referer);
+      if (referer) referers.push(referer);
     });
     await portal.goto(portalLink);
     await portal.getByRole('heading', { name: 'Endpoints' }).waitFor();
