@@ -91,10 +91,18 @@ describe('the console and a portal link, end to end', () => {
     const token = new URLSearchParams(new URL(portalLink).hash.slice(1)).get('token') ?? '';
     expect(apiRequests.some((url) => url.includes(token) || url.includes('token='))).toBe(false);
     expect(referers).toEqual([]);
-    expect(await portal.evaluate('history.length')).toBe(1);
-    // A reload keeps the session (the token is in this tab's sessionStorage only).
-    await portal.reload();
+    // No history entry keeps the token: back is the blank tab, forward the bare portal.
+    await portal.goBack();
+    expect(portal.url()).toBe('about:blank');
+    await portal.goForward();
+    expect(portal.url()).toBe(`${dev.apiUrl}/portal`);
+    // The session lives on in this tab (sessionStorage), and only there.
     await portal.getByText('No endpoints yet').waitFor();
+    const elsewhere = await browser.newContext();
+    const other = await elsewhere.newPage();
+    await other.goto(`${dev.apiUrl}/portal`);
+    await other.getByRole('heading', { name: 'Your session has ended' }).waitFor();
+    await elsewhere.close();
     await expectAccessible(portal);
   });
 
