@@ -155,10 +155,12 @@ describe("a tenant's portal", () => {
 
     // A truncated token never even reaches the API.
     const truncated = link.replace(/(token=hbt_[0-9a-f]{24}\.[\w-]{10})[\w-]+/, '$1');
+    // A fresh tab: on the same page, a new fragment alone would not load the app again.
+    const { page: fresh } = await openPage(await browser.newContext());
     const requests: string[] = [];
-    page.on('request', (request) => requests.push(request.url()));
-    await page.goto(truncated);
-    await page.getByText(/incomplete or malformed/).waitFor();
+    fresh.on('request', (request) => requests.push(request.url()));
+    await fresh.goto(truncated);
+    await fresh.getByText(/incomplete or malformed/).waitFor();
     expect(requests.filter((url) => url.includes('/v1/'))).toEqual([]);
   });
 
@@ -174,8 +176,9 @@ describe("a tenant's portal", () => {
     // Claiming a later expiry than the token's does not extend it either: the API decides.
     const later = link.replace(/expires=[^&]+/, 'expires=2099-01-01T00%3A00%3A00.000Z');
     await api('DELETE', `/v1/tenants/${A}/tokens`);
-    await page.goto(later);
-    await page.getByRole('heading', { name: 'Your session has ended' }).waitFor();
-    await page.getByText(/revoked or has expired/).waitFor();
+    const { page: fresh } = await openPage(await browser.newContext());
+    await fresh.goto(later);
+    await fresh.getByRole('heading', { name: 'Your session has ended' }).waitFor();
+    await fresh.getByText(/revoked or has expired/).waitFor();
   });
 });
