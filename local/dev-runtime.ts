@@ -150,12 +150,22 @@ export async function startDev(options: DevOptions = {}): Promise<DevRuntime> {
       stops.push(async () => clearInterval(saving));
     }
 
-    const web = await ensureWebBuilt();
-    if (web.built) log(`built the web app into ${WEB_DIST}`);
+    // The API does not depend on the app: an installed package without the app's sources (or
+    // its libraries, which are devDependencies) still runs, and says why there is no console.
+    const web = await ensureWebBuilt().then(
+      ({ built }) => {
+        if (built) log(`built the web app into ${WEB_DIST}`);
+        return webStatic({ frameAncestors });
+      },
+      (error: unknown) => {
+        log(`the console and portal are not served: the web app could not be built (${error})`);
+        return undefined;
+      },
+    );
     const { startHttpGateway } = await import('./http-gateway.js');
     const gateway = await startHttpGateway(app.routes, {
       port: options.port ?? 4000,
-      web: webStatic({ frameAncestors }),
+      ...(web && { web }),
     }).catch((error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') {
@@ -167,7 +177,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevRuntime> {
     });
     stops.push(() => gateway.close());
     log(`HTTP API on ${gateway.url}`);
-    log(`console on ${gateway.url}/console (portal links: ${gateway.url}/portal#token=…)`);
+    if (web) log(`console on ${gateway.url}/console (portal links: ${gateway.url}/portal#token=…)`);
     return {
       apiUrl: gateway.url,
       consoleUrl: `${gateway.url}/console`,
