@@ -123,6 +123,8 @@ describe("a tenant's portal", () => {
     await page.getByRole('link', { name: ids[B]?.url }).click();
     await page.getByRole('heading', { name: 'Attempt log' }).waitFor();
     await page.getByRole('cell', { name: 'delivered' }).first().waitFor();
+    // The response excerpt the receiver answered.
+    await page.getByText('ok', { exact: true }).first().waitFor();
     for (const name of [
       'Edit',
       'Pause',
