@@ -71,7 +71,7 @@ describe('the console', () => {
     const tenantRow = table.getByRole('row').filter({ hasText: `${receiver.url}/tenant` });
     const operatorRow = table.getByRole('row').filter({ hasText: `${receiver.url}/operator` });
     await tenantRow.getByRole('link', { name: TENANT }).waitFor();
-    await operatorRow.getByText('operator').waitFor();
+    await operatorRow.getByText('operator', { exact: true }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
   });
 

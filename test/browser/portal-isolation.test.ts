@@ -36,7 +36,12 @@ async function portalLink(tenantId: string, capabilities: string[]): Promise<str
 
 beforeAll(async () => {
   dev = await startDev({ port: 0, awsEndpointUrl: inject('awsEndpoint'), reconcileEveryMs: 1000 });
-  receiver = await startReceiver(() => ({ status: 200, body: 'ok' }));
+  // B's receiver is down: its log has failures with the response excerpt to show.
+  receiver = await startReceiver((request) =>
+    request.path.startsWith(`/${B}`)
+      ? { status: 500, body: 'receiver down for maintenance' }
+      : { status: 200 },
+  );
   browser = await launchBrowser();
   for (const tenant of [A, B]) {
     expect(
@@ -122,9 +127,10 @@ describe("a tenant's portal", () => {
     expect(await page.getByRole('link', { name: 'Add endpoint' }).count()).toBe(0);
     await page.getByRole('link', { name: ids[B]?.url }).click();
     await page.getByRole('heading', { name: 'Attempt log' }).waitFor();
-    await page.getByRole('cell', { name: 'delivered' }).first().waitFor();
-    // The response excerpt the receiver answered.
-    await page.getByText('ok', { exact: true }).first().waitFor();
+    await page.getByRole('cell', { name: 'failed' }).first().waitFor();
+    // The status and the start of what the receiver answered.
+    await page.getByRole('cell', { name: '500', exact: true }).first().waitFor();
+    await page.getByText('receiver down for maintenance').first().waitFor();
     for (const name of [
       'Edit',
       'Pause',
