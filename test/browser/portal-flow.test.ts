@@ -196,6 +196,56 @@ describe('the console and a portal link, end to end', () => {
     );
   });
 
+  it('edits, pauses, resumes and deletes an endpoint', async () => {
+    await portal.goto(`${dev.apiUrl}/portal/endpoints/new`);
+    await portal.getByLabel('URL', { exact: true }).fill(`${receiver.url}/hooks/spare`);
+    await portal.getByLabel('Event types').fill('invoice.*');
+    await portal.getByRole('button', { name: 'Create endpoint' }).click();
+    await portal.getByRole('heading', { name: `${receiver.url}/hooks/spare` }).waitFor();
+    await portal.getByText('active', { exact: true }).first().waitFor({ timeout: 30_000 });
+
+    await portal.getByRole('link', { name: 'Edit' }).click();
+    await portal.getByRole('heading', { name: 'Edit endpoint' }).waitFor();
+    const types = portal.getByLabel('Event types');
+    await expect.poll(() => types.inputValue()).toBe('invoice.*');
+    await types.fill('invoice.paid, not a type!');
+    await portal.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => types.getAttribute('aria-invalid')).toBe('true');
+    await portal.locator('#endpoint-types-error').waitFor();
+    await portal.getByLabel('Filter (optional)').fill('{"amount": ');
+    await types.fill('invoice.paid');
+    await portal.getByRole('button', { name: 'Save changes' }).click();
+    await portal
+      .locator('#endpoint-filter-error')
+      .getByText(/Not valid JSON/)
+      .waitFor();
+    await portal.getByLabel('Filter (optional)').fill('{"amount": [{"numeric": [">", 100]}]}');
+    await portal.getByRole('button', { name: 'Save changes' }).click();
+    await portal.getByRole('heading', { name: `${receiver.url}/hooks/spare` }).waitFor();
+    await portal.getByText('invoice.paid', { exact: true }).waitFor();
+    await portal.getByText('{"amount":[{"numeric":[">",100]}]}').waitFor();
+
+    await portal.getByRole('button', { name: 'Pause' }).click();
+    await portal.getByRole('button', { name: 'Resume' }).waitFor();
+    await portal.getByText('paused', { exact: true }).waitFor();
+    await portal.getByRole('button', { name: 'Resume' }).click();
+    await portal.getByRole('button', { name: 'Pause' }).waitFor();
+
+    await portal.getByRole('button', { name: 'Delete' }).click();
+    await portal.getByRole('button', { name: 'Keep it' }).click();
+    await portal.getByRole('button', { name: 'Delete' }).click();
+    await portal.getByRole('button', { name: 'Delete for good' }).click();
+    await portal.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    await portal.getByRole('link', { name: `${receiver.url}/hooks/acme` }).waitFor();
+    await expect
+      .poll(async () => {
+        await portal.reload();
+        await portal.getByRole('link', { name: `${receiver.url}/hooks/acme` }).waitFor();
+        return portal.getByRole('link', { name: `${receiver.url}/hooks/spare` }).count();
+      })
+      .toBe(0);
+  });
+
   it('works on a 375 px wide screen without sideways scrolling', async () => {
     await portal.setViewportSize({ width: 375, height: 800 });
     for (const path of ['/portal', endpointPath]) {
