@@ -23,7 +23,15 @@ function api(method: string, path: string, body?: unknown) {
 
 beforeAll(async () => {
   dev = await startDev({ port: 0, awsEndpointUrl: inject('awsEndpoint'), reconcileEveryMs: 1000 });
-  receiver = await startReceiver(() => ({ status: 503, body: 'try later' }));
+  receiver = await startReceiver((request) =>
+    request.path === '/embed'
+      ? {
+          status: 200,
+          headers: { 'content-type': 'text/html' },
+          body: `<!doctype html><title>Another site</title><iframe title="framed" src="${dev.apiUrl}/console"></iframe>`,
+        }
+      : { status: 503, body: 'try later' },
+  );
   browser = await launchBrowser();
   ({ page, problems } = await openPage(
     await browser.newContext({ viewport: { width: 1000, height: 800 } }),
@@ -103,5 +111,18 @@ describe('the console', () => {
       .waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
+  });
+
+  it('cannot be framed by another site by default (frame-ancestors)', async () => {
+    const { page: other, problems: refusals } = await openPage(await browser.newContext());
+    await other.goto(`${receiver.url}/embed`);
+    await expect
+      .poll(() => refusals.some((line) => line.includes('frame-ancestors')), { timeout: 15_000 })
+      .toBe(true);
+    const framed = other.frames().find((frame) => frame !== other.mainFrame());
+    expect(framed?.url()).not.toBe(`${dev.apiUrl}/console`);
+    expect(
+      await other.frameLocator('iframe').getByRole('heading', { name: 'Tenants' }).count(),
+    ).toBe(0);
   });
 });
