@@ -178,6 +178,19 @@ const DEFAULTS = {
   /** One reconciler pass: fixed part, and per subscription (≈ 6 sequential API calls). */
   reconcilerBaseMs: 500,
   reconcilerPerSubscriptionMs: 150,
+  /** Days each event is kept in the message store (the construct's default; 0 = off). */
+  eventRetentionDays: 30,
+  /**
+   * Stored payload size over the event's JSON: 1 = stored as sent. (gzip usually takes a JSON
+   * webhook to 0.3–0.5; pass that if the store compresses.)
+   */
+  storedPayloadRatio: 1,
+  /** Share of ingest requests sent through the token API (an API key) instead of IAM. */
+  tokenApiShare: 0,
+  /** Share of token-API requests answered from API Gateway's authorizer cache (30 s TTL). */
+  authorizerCacheHitRatio: 0.9,
+  /** One authorizer invocation (256 MB): two GetItem and one UpdateItem, plus hashing. */
+  authorizerMs: 30,
 };
 type Assumptions = typeof DEFAULTS;
 
@@ -189,10 +202,16 @@ const SQS_RECORD_OVERHEAD_BYTES = 700;
 const DYNAMO_ITEM_OVERHEAD_BYTES = 100;
 /** A subscription record (secrets, filter, resource ARNs), read by the reconciler's scan. */
 const SUBSCRIPTION_ITEM_BYTES = 1500;
-/** Metric names the functions emit (delivery 9, ingest 3, reconciler 4), `service` dimension. */
-const CUSTOM_METRICS = 16;
-/** The alarms of infra/constructs/observability.ts: five, one over two metrics. */
-const ALARM_METRICS = 6;
+/**
+ * Metric names the functions emit (delivery 9, ingest 5 with EventsStored and
+ * EventStoreFailures, reconciler 4, authorizer 2), `service` dimension.
+ */
+const CUSTOM_METRICS = 20;
+/**
+ * The alarms of infra/constructs/observability.ts: eight on one metric each (with the token
+ * API's 5xx, the authorizer's errors and EventStoreFailures), one over two metrics.
+ */
+const ALARM_METRICS = 10;
 
 const chunks = (bytes: number, size: number) => Math.max(1, Math.ceil(bytes / size));
 const utf8 = (text: string) => Buffer.byteLength(text);
@@ -259,6 +278,26 @@ function sizes(a: Assumptions) {
     status: 'accepted',
   }));
   const requestBytes = utf8(JSON.stringify({ type: envelope.type, data }));
+  // The message store's item (infra/base-resources.ts eventStoreTable) and its two index
+  // items, which copy the keys and the listed attributes only.
+  const storedPayloadBytes = Math.ceil(utf8(JSON.stringify(data)) * a.storedPayloadRatio);
+  const listed = { type: envelope.type, timestamp, tenantId: 'acme-customer-0042' };
+  const keys = {
+    id: envelope.id,
+    tenantKey: listed.tenantId,
+    timeKey: `${timestamp}#${envelope.id}`,
+    bucket: `${timestamp.slice(0, 10)}#3`,
+  };
+  const storedEventBytes =
+    itemBytes({ ...keys, ...listed, expiresAt: 1_800_000_000 }) +
+    utf8('payload') +
+    storedPayloadBytes;
+  const { bucket: _bucket, ...byTenantKeys } = keys;
+  const { tenantKey: _tenantKey, ...byTimeKeys } = keys;
+  const storedIndexBytes = [
+    itemBytes({ ...byTenantKeys, ...listed }),
+    itemBytes({ ...byTimeKeys, ...listed, tenantKey: keys.tenantKey }),
+  ];
   // One delivery on the wire: request line, the headers the delivery function sends, the body.
   const body = JSON.stringify(envelope);
   const headers = {
@@ -282,6 +321,9 @@ function sizes(a: Assumptions) {
     requestBytes,
     batchRequestBytes: a.batchEvents * (requestBytes + 1) + 12,
     attemptBytes: itemBytes(attempt),
+    storedPayloadBytes,
+    storedEventBytes,
+    storedIndexBytes,
     idempotencySingleBytes: idempotencyRecord(jsonResponse(202, { id: envelope.id })),
     idempotencyBatchBytes: idempotencyRecord(jsonResponse(202, { events: ids })),
     logs: logBytes(a),
@@ -350,6 +392,9 @@ function logBytes(a: Assumptions) {
         m.addMetric('Delivered', MetricUnit.Count, 1);
         m.addMetric('DeliveryLatency', MetricUnit.Milliseconds, 1234 + i);
       }
+    }),
+    emfAuthorizer: emf((m) => {
+      m.addMetric('CredentialsAccepted', MetricUnit.Count, 1);
     }),
     emfReconciler: emf((m) => {
       for (const name of ['LanesProvisioned', 'LanesRepaired', 'OrphansRemoved', 'ReconcileErrors'])
@@ -427,6 +472,20 @@ function perMillion(a: Assumptions, s: Sizes, mode: Mode): Line[] {
     GB;
   const keyGb = (keyed * (idempotencyBytes + DYNAMO_ITEM_OVERHEAD_BYTES)) / DAYS_PER_MONTH / GB;
   const platform = s.logs.platform * a.platformLogs;
+  // The message store: the item and its two index items, each billed per 1 KB written, held
+  // for the retention (with PITR, which the stack enables on every table).
+  const storing = a.eventRetentionDays > 0;
+  const storeWru = storing
+    ? chunks(s.storedEventBytes, KB) + s.storedIndexBytes.reduce((t, b) => t + chunks(b, KB), 0)
+    : 0;
+  const storedBytes =
+    s.storedEventBytes +
+    s.storedIndexBytes.reduce((t, b) => t + b, 0) +
+    3 * DYNAMO_ITEM_OVERHEAD_BYTES;
+  const storeGb = storing ? (events * storedBytes * a.eventRetentionDays) / DAYS_PER_MONTH / GB : 0;
+  // The authorizer runs on the token API's requests the cache does not answer: two
+  // strongly consistent GetItem (credential, tenant) and an UpdateItem (last use) each.
+  const authorized = requests * a.tokenApiShare * (1 - a.authorizerCacheHitRatio);
   const archiveGb = (events * s.busBytes) / GB;
   // Subscribers are on the internet; answers coming back are inbound, which is free.
   const egressGb = (attempts * s.deliveryWireBytes + requests * 300) / GB;
@@ -493,6 +552,30 @@ function perMillion(a: Assumptions, s: Sizes, mode: Mode): Line[] {
         (attemptGb + keyGb) * PRICES.dynamoStorage.usd +
         (attemptGb * a.attemptLogPitr + keyGb) * PRICES.dynamoPitr.usd,
       basis: `${(attemptGb + keyGb).toFixed(3)} GB held (attempts for ${a.attemptLogTtlDays} days, keys for 1 day)`,
+    },
+    {
+      component: 'DynamoDB event store (writes)',
+      usd: events * storeWru * PRICES.dynamoWrite.usd,
+      basis: storing
+        ? `${n(events)} events × ${storeWru} WRU: the ${n(s.storedEventBytes)} B item (payload stored as ${n(s.storedPayloadBytes)} B, ${a.storedPayloadRatio} × its JSON) + 2 index items of ${s.storedIndexBytes.map(n).join(' and ')} B`
+        : 'the store is off (eventRetentionDays 0)',
+    },
+    {
+      component: 'DynamoDB event store (storage + PITR)',
+      usd: storeGb * (PRICES.dynamoStorage.usd + PRICES.dynamoPitr.usd),
+      basis: storing
+        ? `${storeGb.toFixed(3)} GB held: ${n(storedBytes)} B per event with its index items, kept ${a.eventRetentionDays} days`
+        : 'the store is off',
+    },
+    {
+      component: 'Token API authorizer',
+      usd:
+        lambdaUsd(authorized, 0.25, a.authorizerMs) +
+        authorized *
+          (2 * PRICES.dynamoRead.usd +
+            PRICES.dynamoWrite.usd +
+            ((platform + s.logs.emfAuthorizer) / GB) * PRICES.logsIngestion.usd),
+      basis: `${n(authorized)} invocations × ${a.authorizerMs} ms + 2 RRU + 1 WRU: ${a.tokenApiShare * 100} % of requests through the token API, ${a.authorizerCacheHitRatio * 100} % answered from the authorizer cache`,
     },
     {
       component: 'Data transfer out',
@@ -564,6 +647,34 @@ const DIVISORS = new Set<keyof Assumptions>([
   'reconcileMinutes',
 ]);
 
+/** Assumptions that are shares of a whole (0 to 1). */
+const SHARES = new Set<keyof Assumptions>([
+  'idempotencyShare',
+  'tokenApiShare',
+  'authorizerCacheHitRatio',
+]);
+
+/**
+ * The message store on its own, per million events: the writes, and each month of retention
+ * (storage and PITR), so either can be scaled to a retention or a traffic.
+ */
+function eventStorePerMillionEvents(a: Assumptions, s: Sizes) {
+  const line = (name: string) =>
+    perMillion({ ...a, fanOut: 1 }, s, 'single').find((l) => l.component === name)?.usd ?? 0;
+  const writes = line('DynamoDB event store (writes)');
+  const storage = line('DynamoDB event store (storage + PITR)');
+  return {
+    writes,
+    perMonthOfRetention: a.eventRetentionDays > 0 ? (storage * 30) / a.eventRetentionDays : 0,
+  };
+}
+
+/** The authorizer per million token-API requests, at the assumed cache hit ratio. */
+function authorizerPerMillionRequests(a: Assumptions, s: Sizes): number {
+  const lines = perMillion({ ...a, fanOut: 1, tokenApiShare: 1 }, s, 'single');
+  return lines.find((l) => l.component === 'Token API authorizer')?.usd ?? 0;
+}
+
 function readAssumptions(): Assumptions {
   const options = Object.fromEntries(
     Object.keys(DEFAULTS).map((key) => [kebab(key), { type: 'string' as const }]),
@@ -577,6 +688,10 @@ function readAssumptions(): Assumptions {
     const least = DIVISORS.has(key) ? 'a number > 0' : 'a number ≥ 0';
     if (!Number.isFinite(value) || value < 0 || (value === 0 && DIVISORS.has(key))) {
       process.stderr.write(`--${kebab(key)} must be ${least}\n`);
+      process.exit(2);
+    }
+    if (SHARES.has(key) && value > 1) {
+      process.stderr.write(`--${kebab(key)} must be a share from 0 to 1\n`);
       process.exit(2);
     }
     a[key] = value;
@@ -637,6 +752,15 @@ async function main(): Promise<void> {
     ['10 KB events', { eventBytes: 10 * KB }],
     ['no failed attempts', { retryRate: 0 }],
     ['fan-out 1', { fanOut: 1 }],
+    ['event store off (retention 0)', { eventRetentionDays: 0 }],
+    ['event store kept 7 days', { eventRetentionDays: 7 }],
+    ['event store kept 365 days', { eventRetentionDays: 365 }],
+    ['event store payload compressed to 40 %', { storedPayloadRatio: 0.4 }],
+    ['every request through the token API, 90 % cached', { tokenApiShare: 1 }],
+    [
+      'every request through the token API, never cached',
+      { tokenApiShare: 1, authorizerCacheHitRatio: 0 },
+    ],
     ['strongly consistent duplicate guard', { guardRru: 1 }],
     ['subscription read per attempt, not per batch', { subscriptionReadPerAttempt: 1 }],
     ['no PITR on the attempt log', { attemptLogPitr: 0 }],
@@ -658,11 +782,15 @@ async function main(): Promise<void> {
     '| --- | ---: | ---: |',
     ...sensitivity.map((v) => `| ${v.name} | ${usd(v.single)} | ${usd(v.batch)} |`),
   ];
+  const store = eventStorePerMillionEvents(a, s);
+  const authorizerPerMillion = authorizerPerMillionRequests(a, s);
   const verdict = (lines: readonly Line[]) =>
     sum(lines) <= TARGET_PER_MILLION ? 'meets ≤ $2' : 'MISSES ≤ $2';
   const verdicts = [
     `Single ingest: ${usd(sum(single))} per million deliveries (traffic only): ${verdict(single)}.`,
     `Batch ingest (${a.batchEvents} a request): ${usd(sum(batch))} per million deliveries (traffic only): ${verdict(batch)}.`,
+    `Message store: ${usd(store.writes)} per million events written (item + 2 index items; payload stored as ${n(s.storedPayloadBytes)} B, ${a.storedPayloadRatio} × its JSON), ${usd(store.perMonthOfRetention)} per million events per 30 days kept (storage + PITR); at ${a.eventRetentionDays} days it is in the totals above.`,
+    `Token API authorizer: ${usd(authorizerPerMillion)} per million token-API requests at ${a.authorizerCacheHitRatio * 100} % authorizer-cache hits (${usd(authorizerPerMillionRequests({ ...a, authorizerCacheHitRatio: 0 }, s))} with none); ${a.tokenApiShare * 100} % of ingest requests are assumed to use it in the totals (IAM is the default).`,
     `Fixed floor: ${usd(perQueueIdle)} per subscriber queue-month of idle polling (${usd(twoPollers)} if Lambda could drop to 2 pollers, which it does not while MaximumConcurrency is set); ${SUBSCRIBERS.map((c, i) => `${usd(sum(floors[i] ?? []))} a month at N = ${c}`).join(', ')}.`,
   ];
   const priceTable = [
@@ -728,6 +856,8 @@ async function main(): Promise<void> {
       SUBSCRIBERS.map((c, i) => [c, { lines: floors[i], total: sum(floors[i] ?? []) }]),
     ),
     perQueueIdleMonthly: perQueueIdle,
+    eventStorePerMillionEvents: store,
+    authorizerPerMillionRequests: authorizerPerMillion,
     sensitivity,
     target: { perMillion: TARGET_PER_MILLION, single: verdict(single), batch: verdict(batch) },
   };

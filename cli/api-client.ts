@@ -1,4 +1,5 @@
 import { ApiResponseError, CliError, ExitCode, UnreachableError } from './cli-error.js';
+import { type BearerCredential, describeCredential, redact } from './credentials.js';
 import type { RequestSigner } from './sigv4-signer.js';
 
 export interface ApiClientOptions {
@@ -6,6 +7,8 @@ export interface ApiClientOptions {
   readonly endpoint: string;
   /** Signs each request (a deployed stack); none for the local runtime. */
   readonly sign?: RequestSigner;
+  /** Sent as `Authorization: Bearer …` instead of a signature (tenant tokens, API keys). */
+  readonly bearer?: BearerCredential;
   /** Aborts every request: the first Ctrl-C. */
   readonly signal?: AbortSignal;
   /** Per-request limit; API Gateway's own integration timeout is 30 s. @default 35000 */
@@ -67,6 +70,7 @@ export class ApiClient {
       'user-agent': this.options.userAgent ?? 'hookbridge-cli',
       ...(body !== undefined && { 'content-type': 'application/json' }),
       ...options.headers,
+      ...(this.options.bearer && { authorization: `Bearer ${this.options.bearer.value}` }),
     };
     if (this.options.sign) headers = await this.options.sign({ method, url, headers, body });
 
@@ -75,7 +79,9 @@ export class ApiClient {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, { method, headers, body, signal });
+      // The API never redirects; a key or token must not follow one to another host.
+      const redirect = this.options.bearer ? 'error' : 'follow';
+      response = await fetch(url, { method, headers, body, signal, redirect });
       text = await response.text();
     } catch (error) {
       throw this.networkError(error, timeout);
@@ -85,12 +91,68 @@ export class ApiClient {
       if (response.status !== 204 && json === undefined) {
         throw new CliError(
           ExitCode.failed,
-          `${this.options.endpoint} answered ${response.status} with something that is not JSON: ${text.slice(0, 200)} — is --endpoint the Hookbridge API?`,
+          `${this.options.endpoint} answered ${response.status} with something that is not JSON: ${this.scrub(text.slice(0, 200))} — is --endpoint the Hookbridge API?`,
         );
       }
       return { status: response.status, body: json as T };
     }
-    throw errorFromAnswer(response.status, json, text);
+    throw this.errorFromAnswer(response.status, json, text);
+  }
+
+  /** The API's `{error: {code, message, details?}}`, API Gateway's `{message}`, or raw text. */
+  private errorFromAnswer(status: number, json: unknown, text: string): ApiResponseError {
+    const body = json as
+      | { error?: { code?: unknown; message?: unknown; details?: unknown }; message?: unknown }
+      | undefined;
+    const error = body?.error;
+    if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+      const details = Array.isArray(error.details)
+        ? (error.details as { field: string; message: string }[])
+        : undefined;
+      const hint =
+        status === 403 && this.options.bearer
+          ? `${describeCredential(this.options.bearer)} does not allow this`
+          : undefined;
+      return new ApiResponseError(status, error.code, this.scrub(error.message), details, hint);
+    }
+    const message =
+      typeof body?.message === 'string' ? body.message : text.trim().slice(0, 200) || 'no details';
+    return new ApiResponseError(
+      status,
+      `http_${status}`,
+      this.scrub(message),
+      undefined,
+      this.gatewayHint(status, message),
+    );
+  }
+
+  /**
+   * What an answer of API Gateway itself (or the local gateway standing in for it) means for
+   * the caller: 401 when no credential reached the authorizer, 403 when it refused the one
+   * given, 404 for a route this API does not have (the IAM API and the API for token and key
+   * callers do not carry the same routes).
+   */
+  private gatewayHint(status: number, message: string): string | undefined {
+    const bearer = this.options.bearer;
+    const remote = !isLoopback(this.base.hostname);
+    if (status === 401) {
+      return bearer
+        ? `no credential reached the API; check ${bearer.source}`
+        : 'this API takes a tenant token or an API key: pass --token or --api-key';
+    }
+    if (status === 403 && bearer) {
+      return `the API refused ${describeCredential(bearer)}: it is unknown, expired or revoked, its tenant is gone, or it was cut short when copied${remote ? " (with a token or key, --endpoint must be the stack's TokenApiUrl, not its ApiUrl)" : ''}`;
+    }
+    if (status === 403 && remote && message === 'Forbidden' && !this.options.sign) {
+      return 'this API may need a tenant token or an API key (--token, --api-key)';
+    }
+    if (status === 404) return `no such route at ${this.options.endpoint}`;
+    return undefined;
+  }
+
+  /** Never echo the credential, whatever an answer or an error message contains. */
+  private scrub(text: string): string {
+    return this.options.bearer ? redact(text, [this.options.bearer.value]) : text;
   }
 
   /** The base URL may carry a stage path (`…/prod`): API paths are appended to it. */
@@ -110,31 +172,21 @@ export class ApiClient {
     const reason = timeout.aborted
       ? `no answer within ${Math.round((this.options.timeoutMs ?? 35_000) / 1000)} s`
       : networkReason(error);
+    if (reason === 'unexpected redirect') {
+      return new CliError(
+        ExitCode.failed,
+        `${this.options.endpoint} answered with a redirect, which the CLI does not follow with ${this.options.bearer ? describeCredential(this.options.bearer) : 'a credential'} — is --endpoint the Hookbridge API?`,
+        { cause: error },
+      );
+    }
     const hint = isLoopback(this.base.hostname)
       ? ' — is `hookbridge dev` running?'
       : ' — check --endpoint (or HOOKBRIDGE_ENDPOINT)';
     return new UnreachableError(
-      `cannot reach the Hookbridge API at ${this.options.endpoint}: ${reason}${hint}`,
+      `cannot reach the Hookbridge API at ${this.options.endpoint}: ${this.scrub(reason)}${hint}`,
       { cause: error },
     );
   }
-}
-
-/** The API's `{error: {code, message, details?}}`, API Gateway's `{message}`, or raw text. */
-function errorFromAnswer(status: number, json: unknown, text: string): ApiResponseError {
-  const body = json as
-    | { error?: { code?: unknown; message?: unknown; details?: unknown }; message?: unknown }
-    | undefined;
-  const error = body?.error;
-  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
-    const details = Array.isArray(error.details)
-      ? (error.details as { field: string; message: string }[])
-      : undefined;
-    return new ApiResponseError(status, error.code, error.message, details);
-  }
-  const message =
-    typeof body?.message === 'string' ? body.message : text.trim().slice(0, 200) || 'no details';
-  return new ApiResponseError(status, `http_${status}`, message);
 }
 
 /** Node's fetch wraps the socket error in `cause`, an AggregateError when both ::1 and 127.0.0.1 were tried. */

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ApiClient, isLoopback } from './api-client.js';
 import type { FileReader } from './arguments.js';
 import { UsageError } from './cli-error.js';
+import { type BearerCredential, resolveCredential } from './credentials.js';
 import { createSigV4Signer, defaultCredentials, regionFromHost } from './sigv4-signer.js';
 
 /** The local runtime's default address (`hookbridge dev`). */
@@ -22,26 +23,47 @@ interface RawGlobals {
   readonly json?: boolean;
   readonly region?: string;
   readonly sigv4?: boolean;
+  readonly apiKey?: string;
+  readonly token?: string;
 }
+
+/**
+ * Who may call the routes a command is about to use, so that a credential that cannot is
+ * refused here, with the reason, instead of as a bare 403:
+ * - `tenant`: a tenant's own routes (`/v1/tenants/{id}` and below), reachable with its token;
+ * - `tenant-omitted`: the operator's routes of a command that takes the tenant's with `--tenant`,
+ *   run without it (a token needs `--tenant`);
+ * - `operator`: operator or ingest routes: AWS credentials or an API key, never a token;
+ * - `iam`: routes the API for token and key callers does not carry (managing API keys).
+ */
+export type RouteAccess = 'tenant' | 'tenant-omitted' | 'operator' | 'iam';
 
 /** What one command invocation works with: its output mode and a client for the API. */
 export class CommandContext {
   readonly json: boolean;
-  readonly endpoint: string;
+  private readonly globals: RawGlobals;
   private readonly region: string | undefined;
-  private readonly sigv4: boolean | undefined;
 
   constructor(
     readonly io: CliIo,
     globals: RawGlobals,
+    /** The command as typed, for messages: `hookbridge subscriptions list`. */
+    private readonly commandName = 'hookbridge',
   ) {
     this.json = globals.json === true;
-    this.endpoint = (globals.endpoint ?? io.env.HOOKBRIDGE_ENDPOINT ?? DEFAULT_ENDPOINT).replace(
-      /\/+$/,
-      '',
-    );
+    this.globals = globals;
     this.region = globals.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
-    this.sigv4 = globals.sigv4;
+  }
+
+  /**
+   * The API URL: `--endpoint`, else `HOOKBRIDGE_ENDPOINT` — or, when calling with a token or
+   * key, `HOOKBRIDGE_TOKEN_ENDPOINT` first: a deployed stack takes those on its second API
+   * (the `TokenApiUrl` output), so one shell can hold both URLs.
+   */
+  private endpointFor(credential: BearerCredential | undefined): string {
+    const env = this.io.env;
+    const fromEnv = (credential && env.HOOKBRIDGE_TOKEN_ENDPOINT) || env.HOOKBRIDGE_ENDPOINT;
+    return (this.globals.endpoint ?? (fromEnv || DEFAULT_ENDPOINT)).replace(/\/+$/, '');
   }
 
   /** A line on stdout. */
@@ -60,25 +82,32 @@ export class CommandContext {
   }
 
   /**
-   * A client for `--endpoint`. Requests are signed with SigV4 when the endpoint is not this
-   * machine (a deployed stack authorizes with IAM) or `--sigv4` says so; `--no-sigv4` turns
-   * signing off for a runtime reached through another host name.
+   * A client for the API. With a tenant token or an API key (`--token`, `--api-key`, or their
+   * environment variables) every request carries it as `Authorization: Bearer …` and is never
+   * signed. Otherwise requests are signed with SigV4 when the endpoint is not this machine (a
+   * deployed stack authorizes with IAM) or `--sigv4` says so; `--no-sigv4` turns signing off
+   * for a runtime reached through another host name. `access` says which credentials the
+   * routes about to be called accept (see RouteAccess).
    */
-  async client(): Promise<ApiClient> {
+  async client(access: RouteAccess = 'operator'): Promise<ApiClient> {
+    const credential = resolveCredential(this.globals, this.io.env);
+    this.checkAccess(credential, access);
+    const endpoint = this.endpointFor(credential);
     let url: URL;
     try {
-      url = new URL(this.endpoint);
+      url = new URL(endpoint);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
     } catch {
-      throw new UsageError(`--endpoint must be an http(s) URL, got "${this.endpoint}"`);
+      throw new UsageError(`--endpoint must be an http(s) URL, got "${endpoint}"`);
     }
-    const options = { endpoint: this.endpoint, signal: this.io.signal };
-    if (!(this.sigv4 ?? !isLoopback(url.hostname))) return new ApiClient(options);
+    const options = { endpoint, signal: this.io.signal };
+    if (credential) return new ApiClient({ ...options, bearer: credential });
+    if (!(this.globals.sigv4 ?? !isLoopback(url.hostname))) return new ApiClient(options);
 
     const region = this.region ?? regionFromHost(url.hostname);
     if (!region) {
       throw new UsageError(
-        `requests to ${this.endpoint} are signed with SigV4 and need a region: pass --region or set AWS_REGION`,
+        `requests to ${endpoint} are signed with SigV4 and need a region: pass --region or set AWS_REGION`,
       );
     }
     const provider = await defaultCredentials();
@@ -86,7 +115,7 @@ export class CommandContext {
       await provider();
     } catch (error) {
       throw new UsageError(
-        `no AWS credentials to sign requests to ${this.endpoint}: ${(error as Error).message} (set AWS_PROFILE, run \`aws sso login\`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)`,
+        `no AWS credentials to sign requests to ${endpoint}: ${(error as Error).message} (set AWS_PROFILE, run \`aws sso login\`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)`,
       );
     }
     return new ApiClient({
@@ -94,11 +123,33 @@ export class CommandContext {
       sign: createSigV4Signer({ region, credentials: provider }),
     });
   }
+
+  /** Refuses, before anything is sent, a credential the routes about to be called never take. */
+  private checkAccess(credential: BearerCredential | undefined, access: RouteAccess): void {
+    if (!credential || access === 'tenant') return;
+    // A credential from the environment is easy to forget: say how to run without it.
+    const without = credential.source.startsWith('--')
+      ? ''
+      : ` (to run it without ${credential.source}: ${credential.source}= ${this.commandName} …)`;
+    if (access === 'iam') {
+      throw new UsageError(
+        `${this.commandName} needs the operator's AWS credentials (or, locally, none): API keys are managed through the IAM API only, never with an API key or a tenant token (${credential.source})${without}`,
+      );
+    }
+    if (credential.kind !== 'token') return;
+    throw new UsageError(
+      access === 'tenant-omitted'
+        ? `${this.commandName} with a tenant token (${credential.source}) needs --tenant <id>: a token reaches only its own tenant's routes`
+        : `${this.commandName} cannot be used with a tenant token (${credential.source}): a token reaches only its tenant's routes (subscriptions, deliveries and events with --tenant, tenants get); use an API key or AWS credentials${without}`,
+    );
+  }
 }
 
 /** The context of the command whose action is running (its options merged with the globals). */
 export function contextOf(io: CliIo, command: Command): CommandContext {
-  return new CommandContext(io, command.optsWithGlobals<RawGlobals>());
+  const names: string[] = [];
+  for (let at: Command | null = command; at; at = at.parent) names.unshift(at.name());
+  return new CommandContext(io, command.optsWithGlobals<RawGlobals>(), names.join(' '));
 }
 
 /** Resolves when the signal is aborted (at once if it already is): the first Ctrl-C. */

@@ -9,7 +9,7 @@ export const ExitCode = {
   usage: 2,
   /** Nothing answered at the endpoint (refused, unknown host, timeout). */
   unreachable: 3,
-  /** The API answered 404: the subscription (or route) does not exist. */
+  /** The API answered 404: the subscription, tenant, event… (or route) does not exist. */
   notFound: 4,
   /** Interrupted by a second Ctrl-C, as shells report SIGINT. */
   interrupted: 130,
@@ -50,12 +50,15 @@ export class ApiResponseError extends CliError {
     /** The server's message, without the code. */
     readonly apiMessage: string,
     readonly details?: readonly { field: string; message: string }[],
+    /** What the CLI can add: which credential was refused, which API lacks the route. */
+    readonly hint?: string,
   ) {
     // A 404 carries the server's own words ("subscription sub_… does not exist"); every
     // other error is prefixed with its code so it can be searched for.
+    const message = status === 404 ? apiMessage : `${code}: ${apiMessage}`;
     super(
       status === 404 ? ExitCode.notFound : ExitCode.failed,
-      status === 404 ? apiMessage : `${code}: ${apiMessage}`,
+      hint ? `${message} — ${hint}` : message,
     );
   }
 }

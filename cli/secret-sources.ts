@@ -1,5 +1,6 @@
 import { type ApiClient, isLoopback } from './api-client.js';
 import type { SecretSource } from './listen.js';
+import { pathSegment } from './path-segment.js';
 import type { SecretView, SubscriptionPage } from './subscription-view.js';
 
 /** A refresh at most this often, so a flood of forged requests cannot flood the API. */
@@ -44,7 +45,7 @@ function cached(description: string, load: () => Promise<readonly string[]>): Se
 async function secretsOf(client: ApiClient, id: string): Promise<string[]> {
   const { body } = await client.request<SecretView>(
     'GET',
-    `/v1/subscriptions/${encodeURIComponent(id)}/secret`,
+    `/v1/subscriptions/${pathSegment(id, '--subscription')}/secret`,
   );
   return [body.secret, ...body.previous.map((old) => old.secret)];
 }

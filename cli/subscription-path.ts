@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { RouteAccess } from './cli-context.js';
+import { pathSegment } from './path-segment.js';
 
 /**
  * The API path of the subscriptions the command addresses: the tenant's own routes when
@@ -10,6 +12,16 @@ export function subscriptionsPath(command: Command, id?: string, rest = ''): str
   const base =
     tenant === undefined
       ? '/v1/subscriptions'
-      : `/v1/tenants/${encodeURIComponent(tenant)}/subscriptions`;
-  return id === undefined ? base : `${base}/${encodeURIComponent(id)}${rest}`;
+      : `/v1/tenants/${pathSegment(tenant, '--tenant')}/subscriptions`;
+  return id === undefined ? base : `${base}/${pathSegment(id, 'subscription id')}${rest}`;
+}
+
+/**
+ * Who may call the routes subscriptionsPath chose: with `--tenant`, the tenant's own routes,
+ * which its token reaches; without, the operator's.
+ */
+export function subscriptionsAccess(command: Command): RouteAccess {
+  return command.optsWithGlobals<{ tenant?: string }>().tenant === undefined
+    ? 'tenant-omitted'
+    : 'tenant';
 }

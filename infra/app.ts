@@ -37,6 +37,8 @@ export function hookbridgeSettings(node: Node, stage = text(node, 'stage')): Hoo
   const autoDisableHours = integer(node, 'autoDisableAfterHours');
   const reconcileMinutes = integer(node, 'reconcileIntervalMinutes');
   const messageAgeMinutes = integer(node, 'messageAgeThresholdMinutes');
+  const eventRetentionDays = integer(node, 'eventRetentionDays');
+  const cacheSeconds = integer(node, 'authorizerCacheTtlSeconds');
   return {
     prefix: text(node, 'prefix') ?? (stage ? `hookbridge-${stage}` : undefined),
     eventSource: text(node, 'eventSource'),
@@ -57,6 +59,10 @@ export function hookbridgeSettings(node: Node, stage = text(node, 'stage')): Hoo
     messageAgeThreshold:
       messageAgeMinutes === undefined ? undefined : Duration.minutes(messageAgeMinutes),
     perSubscriptionMetrics: boolean(node, 'perSubscriptionMetrics'),
+    eventRetention:
+      eventRetentionDays === undefined ? undefined : Duration.days(eventRetentionDays),
+    tokenApi: boolean(node, 'tokenApi'),
+    authorizerCacheTtl: cacheSeconds === undefined ? undefined : Duration.seconds(cacheSeconds),
     logRetention: logRetention(node),
   };
 }

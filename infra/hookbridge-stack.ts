@@ -41,6 +41,13 @@ export class HookbridgeStack extends Stack {
         'Base URL of the API: /v1/events for producers, /v1/subscriptions for operators (requests are signed with SigV4, service execute-api)',
       value: hookbridge.apiUrl,
     });
+    if (hookbridge.tokenApiUrl) {
+      new CfnOutput(this, 'TokenApiUrl', {
+        description:
+          'Base URL of the token API: the same routes as ApiUrl but /v1/api-keys, for Authorization: Bearer <tenant token or API key>',
+        value: hookbridge.tokenApiUrl,
+      });
+    }
     new CfnOutput(this, 'EventBusName', {
       description:
         'The EventBridge bus every ingested event is published on, with the operational events (source <eventSource>.system)',
@@ -59,6 +66,14 @@ export class HookbridgeStack extends Stack {
       description: 'DynamoDB table of the delivery attempt log',
       value: hookbridge.deliveriesTable.tableName,
     });
+    new CfnOutput(this, 'AccessTableName', {
+      description: 'DynamoDB table of tenant tokens and API keys (hashes only)',
+      value: hookbridge.accessTable.tableName,
+    });
+    new CfnOutput(this, 'EventStoreTableName', {
+      description: 'DynamoDB table of the stored events the message API reads',
+      value: hookbridge.eventStoreTable.tableName,
+    });
     new CfnOutput(this, 'DeliveryFunctionName', {
       description: 'The function that sends webhooks (its logs hold every attempt)',
       value: hookbridge.deliveryFunction.functionName,
@@ -71,6 +86,12 @@ export class HookbridgeStack extends Stack {
       description: 'The scheduled function that repairs subscription lanes',
       value: hookbridge.reconcilerFunction.functionName,
     });
+    if (hookbridge.authorizerFunction) {
+      new CfnOutput(this, 'AuthorizerFunctionName', {
+        description: 'The Lambda authorizer of the token API (tenant tokens and API keys)',
+        value: hookbridge.authorizerFunction.functionName,
+      });
+    }
     new CfnOutput(this, 'DashboardUrl', {
       description: 'The CloudWatch dashboard of this installation',
       value: hookbridge.dashboardUrl,

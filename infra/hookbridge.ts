@@ -1,4 +1,4 @@
-import { type Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,114 +7,20 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { MAX_PREFIX_LENGTH } from '../shared/provisioning/lane-names.js';
+import { AccessStore } from './constructs/access-store.js';
 import { Delivery } from './constructs/delivery.js';
 import { EventBus } from './constructs/event-bus.js';
+import { EventStore } from './constructs/event-store.js';
 import { IdempotencyStore } from './constructs/idempotency-store.js';
 import { IngestApi } from './constructs/ingest-api.js';
 import { ManagementApi } from './constructs/management-api.js';
 import { Observability } from './constructs/observability.js';
 import { SubscriptionStore } from './constructs/subscription-store.js';
+import { TokenApi } from './constructs/token-api.js';
+import type { HookbridgeProps } from './hookbridge-props.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
 
-export interface HookbridgeProps {
-  /**
-   * Names the API and the resources Hookbridge creates at run time for each subscription
-   * (queues, rules). Two installations in one account and region need different prefixes.
-   * @default 'hookbridge'
-   */
-  readonly prefix?: string;
-  /**
-   * EventBridge `Source` of ingested events; subscription rules match on it.
-   * @default 'hookbridge'
-   */
-  readonly eventSource?: string;
-  /**
-   * How long the bus archive keeps events, i.e. how far back a replay can reach.
-   * @default Duration.days(30)
-   */
-  readonly archiveRetention?: Duration;
-  /**
-   * Steady-state requests per second the ingest API accepts before answering 429.
-   * @default 1000
-   */
-  readonly throttlingRateLimit?: number;
-  /**
-   * Requests the ingest API accepts in a burst above the steady rate.
-   * @default 500
-   */
-  readonly throttlingBurstLimit?: number;
-  /**
-   * The largest event accepted, in bytes (the whole EventBridge entry); at most 1 MB, and
-   * above 256 KB only where the account's PutEvents quota allows it.
-   * @default 262144
-   */
-  readonly maxEventBytes?: number;
-  /**
-   * What happens to the tables and log groups when they leave the stack. `DESTROY` suits
-   * throw-away installations; the bus and its archive are always deleted with the stack.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-  /**
-   * How long one delivery attempt may take (connect, headers and body), 1 to 30 s.
-   * @default Duration.seconds(15)
-   */
-  readonly deliveryAttemptTimeout?: Duration;
-  /**
-   * How long delivery attempts stay in the attempt log, 1 to 365 days.
-   * @default Duration.days(30)
-   */
-  readonly deliveryLogTtl?: Duration;
-  /**
-   * A subscription failing without a single success this long is disabled when a message
-   * exhausts its retries (whole hours, at most 90 days).
-   * @default Duration.hours(120)
-   */
-  readonly autoDisableAfter?: Duration;
-  /**
-   * CIDRs subscriber URLs may resolve into despite the SSRF guard, e.g. a peered VPC.
-   * @default [] - only public addresses
-   */
-  readonly allowedDestinationCidrs?: readonly string[];
-  /**
-   * Whether plain `http:` subscriber URLs are allowed.
-   * @default false
-   */
-  readonly allowHttpDestinations?: boolean;
-  /**
-   * How often the reconciler repairs lanes and retries failed provisioning (whole minutes).
-   * @default Duration.minutes(5)
-   */
-  readonly reconcileInterval?: Duration;
-  /**
-   * Whether delivery metrics are also published per subscription (a `SubscriptionId`
-   * dimension), and shown by subscription on the dashboard. Each subscriber then costs one
-   * custom metric per metric name.
-   * @default false
-   */
-  readonly perSubscriptionMetrics?: boolean;
-  /**
-   * The topic the alarms notify (on ALARM and back to OK).
-   * @default - a new encrypted topic if `alarmEmail` is given; otherwise alarms notify nobody
-   */
-  readonly alarmTopic?: sns.ITopic;
-  /**
-   * An address subscribed to the alarm topic; AWS asks it to confirm first.
-   * @default - no subscription
-   */
-  readonly alarmEmail?: string;
-  /**
-   * A delivery reaching its subscriber later than this after it was queued raises the
-   * message-age alarm.
-   * @default Duration.hours(1)
-   */
-  readonly messageAgeThreshold?: Duration;
-  /**
-   * How long the functions' log groups and the API access log keep their lines.
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-}
+export type { HookbridgeProps } from './hookbridge-props.js';
 
 // Run-time names are `<prefix>-sub_<ULID>[-dlq]`; the functions accept exactly this prefix
 // (letters, digits, '-'; the SQS and rule name limits leave room for 20 characters).
@@ -144,6 +50,15 @@ export class Hookbridge extends Construct {
   public readonly delivery: Delivery;
   /** The `/v1/subscriptions…` routes, their function and the reconciler. */
   public readonly managementApi: ManagementApi;
+  /** The tenant tokens and API keys, as a construct. */
+  public readonly accessStore: AccessStore;
+  /** The stored events of the message API, as a construct. */
+  public readonly eventStore: EventStore;
+  /**
+   * The second HTTP API, for tenant tokens and API keys, with its Lambda authorizer;
+   * undefined when `tokenApi` is false.
+   */
+  public readonly tokenApi?: TokenApi;
   /** The dashboard, the alarms and their topic. */
   public readonly observability: Observability;
 
@@ -152,6 +67,12 @@ export class Hookbridge extends Construct {
    * (SigV4-signed requests, service `execute-api`). The stack's `ApiUrl` output.
    */
   public readonly apiUrl: string;
+  /**
+   * Base URL of the token API: the same routes as `apiUrl` but the API-key routes, for
+   * `Authorization: Bearer <tenant token or API key>` (the stack's `TokenApiUrl` output);
+   * undefined when `tokenApi` is false.
+   */
+  public readonly tokenApiUrl?: string;
   /**
    * The bus every ingested event is published on, with the operational events; a rule of
    * yours on it sees every event (the stack's `EventBusName` output is its name).
@@ -170,6 +91,16 @@ export class Hookbridge extends Construct {
   public readonly deliveriesTable: dynamodb.ITable;
   /** Idempotency keys of the ingest API, kept for a day. */
   public readonly idempotencyTable: dynamodb.ITable;
+  /**
+   * Tenant tokens and API keys, as hashes, with its index `byTenant` (the stack's
+   * `AccessTableName` output).
+   */
+  public readonly accessTable: dynamodb.ITable;
+  /**
+   * Ingested events, kept `eventRetention` long, with its indexes `byTenant` and `byTime` (the
+   * stack's `EventStoreTableName` output).
+   */
+  public readonly eventStoreTable: dynamodb.ITable;
   /** The function behind `/v1/events` and `/v1/events/batch`. */
   public readonly ingestFunction: lambda.IFunction;
   /** The function that sends webhooks (the stack's `DeliveryFunctionName` output). */
@@ -178,6 +109,11 @@ export class Hookbridge extends Construct {
   public readonly managementFunction: lambda.IFunction;
   /** The scheduled function that repairs lanes (the stack's `ReconcilerFunctionName` output). */
   public readonly reconcilerFunction: lambda.IFunction;
+  /**
+   * The token API's Lambda authorizer (the stack's `AuthorizerFunctionName` output); undefined
+   * when `tokenApi` is false.
+   */
+  public readonly authorizerFunction?: lambda.IFunction;
   /** The CloudWatch dashboard's name: `<prefix>-<region>`. */
   public readonly dashboardName: string;
   /** The CloudWatch console URL of the dashboard (the stack's `DashboardUrl` output). */
@@ -244,6 +180,30 @@ export class Hookbridge extends Construct {
       logRetention,
       logRemovalPolicy: this.removalPolicy,
     });
+    this.accessStore = new AccessStore(this, 'AccessStore', {
+      removalPolicy: this.removalPolicy,
+    });
+    this.eventStore = new EventStore(this, 'EventStore', {
+      retention: props.eventRetention,
+      removalPolicy: this.removalPolicy,
+    });
+    this.eventStore.grantStore(this.ingestApi.function);
+    this.eventStore.grantRead(this.managementApi.function);
+    this.accessStore.grantAdmin(this.managementApi.function);
+    if (props.tokenApi ?? true) {
+      this.tokenApi = new TokenApi(this, 'TokenApi', {
+        ingestFunction: this.ingestApi.function,
+        managementFunction: this.managementApi.function,
+        accessStore: this.accessStore,
+        subscriptionsTable: this.subscriptionStore.subscriptionsTable,
+        throttle: this.ingestApi.throttle,
+        authorizerCacheTtl: props.authorizerCacheTtl,
+        apiName: `${this.prefix}-token-api`,
+        serviceName: this.prefix,
+        logRetention,
+        logRemovalPolicy: this.removalPolicy,
+      });
+    }
     this.observability = new Observability(this, 'Observability', {
       prefix: this.prefix,
       serviceName: this.delivery.serviceName,
@@ -256,6 +216,11 @@ export class Hookbridge extends Construct {
       alarmEmail: props.alarmEmail,
       messageAgeThreshold: props.messageAgeThreshold,
       perSubscriptionMetrics: props.perSubscriptionMetrics,
+      tokenApi: this.tokenApi && {
+        httpApi: this.tokenApi.api,
+        authorizerFunction: this.tokenApi.authorizerFunction,
+      },
+      eventStoreEnabled: this.eventStore.enabled,
     });
     this.apiUrl = this.ingestApi.apiUrl;
     this.bus = this.eventBus.bus;
@@ -264,6 +229,10 @@ export class Hookbridge extends Construct {
     this.subscriptionsTable = this.subscriptionStore.subscriptionsTable;
     this.deliveriesTable = this.subscriptionStore.deliveriesTable;
     this.idempotencyTable = this.idempotencyStore.table;
+    this.accessTable = this.accessStore.table;
+    this.eventStoreTable = this.eventStore.table;
+    this.tokenApiUrl = this.tokenApi?.apiUrl;
+    this.authorizerFunction = this.tokenApi?.authorizerFunction;
     this.ingestFunction = this.ingestApi.function;
     this.deliveryFunction = this.delivery.function;
     this.managementFunction = this.managementApi.function;
@@ -276,12 +245,15 @@ export class Hookbridge extends Construct {
     acknowledgeNagFindings(this);
   }
 
-  /** Allows a producer (a role, a user) to send events to the ingest API. */
+  /** Allows a producer (a role, a user) to send events to the IAM API. */
   grantPublish(grantee: iam.IGrantable): iam.Grant {
     return this.ingestApi.grantPublish(grantee);
   }
 
-  /** Allows an operator (a role, a user) to call every `/v1/subscriptions…` route. */
+  /**
+   * Allows an operator (a role, a user) to call every management route of the IAM API:
+   * subscriptions, tenants (with their tokens and events), API keys and `GET /v1/events…`.
+   */
   grantManage(grantee: iam.IGrantable): iam.Grant {
     return this.managementApi.grantManage(grantee);
   }

@@ -8,9 +8,11 @@ const constructs = await tsImport('./index.ts', import.meta.url);
 
 export const {
   acknowledgeNagFindings,
+  AccessStore,
   bundledFunction,
   Delivery,
   EventBus,
+  EventStore,
   Hookbridge,
   HookbridgeStack,
   IdempotencyStore,
@@ -18,7 +20,11 @@ export const {
   IngestApi,
   MANAGEMENT_ROUTES,
   ManagementApi,
+  MAX_AUTHORIZER_CACHE_SECONDS,
+  MAX_EVENT_RETENTION_DAYS,
   METRICS_NAMESPACE,
   Observability,
   SubscriptionStore,
+  TOKEN_API_ROUTES,
+  TokenApi,
 } = constructs;

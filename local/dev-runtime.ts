@@ -165,6 +165,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevRuntime> {
     const { startHttpGateway } = await import('./http-gateway.js');
     const gateway = await startHttpGateway(app.routes, {
       port: options.port ?? 4000,
+      authorize: app.authorize,
       ...(web && { web }),
     }).catch((error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;

@@ -1,11 +1,16 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import * as z from 'zod/mini';
+import { createAuthorizerHandler } from '../functions/authorizer/app.js';
 import { createDeliveryHandler } from '../functions/delivery/app.js';
 import { handler as ingestHandler } from '../functions/ingest/handler.js';
 import { createManagementHandler } from '../functions/management/app.js';
-import { awsClientConfig } from '../shared/aws/client-config.js';
+import { awsClientConfig, dynamoClientConfig } from '../shared/aws/client-config.js';
+import { integerSetting, readConfig } from '../shared/config.js';
 import { readDeliveryConfig } from '../shared/delivery/delivery-config.js';
 import { createDeliveryComponents } from '../shared/delivery/delivery-wiring.js';
+import { readEventStoreConfig } from '../shared/events/event-store-config.js';
 import { INGEST_ROUTES, MANAGEMENT_ROUTES } from '../shared/http/routes.js';
 import { logger, metrics } from '../shared/observability.js';
 import { reconcile } from '../shared/provisioning/reconciler.js';
@@ -15,6 +20,7 @@ import { createBaseResources } from './base-resources.js';
 import { EsmPoller } from './esm-poller.js';
 import type { GatewayRoute } from './http-gateway.js';
 import { LocalArchive } from './local-archive.js';
+import { localAuthorizer } from './local-authorizer.js';
 import { LocalEventSourceMappings } from './local-event-source-mappings.js';
 import { LocalReplay } from './local-replay.js';
 
@@ -41,6 +47,7 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
   const mappings = new LocalEventSourceMappings();
   const subscriptions = createSubscriptionComponents(config, clientConfig, mappings, {
     logger,
+    eventStore: readEventStoreConfig(),
     archive: new LocalReplay(sqs, events, archive, {
       prefix: config.prefix,
       busName: config.busName,
@@ -63,9 +70,23 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
     ...MANAGEMENT_ROUTES.map((routeKey) => ({ routeKey, handler: management })),
   ];
 
+  // The token/key API's authorizer, with API Gateway's result cache (the stack sets the same TTL).
+  const dynamo = new DynamoDBClient(dynamoClientConfig(clientConfig));
+  const authorize = localAuthorizer(
+    createAuthorizerHandler({
+      client: dynamo,
+      accessTable: config.accessTable ?? base.accessTable,
+      subscriptionsTable: config.subscriptionsTable,
+      logger,
+    }),
+    { cacheSeconds: readAuthorizerCacheSeconds() },
+  );
+
   let running: Promise<unknown> | undefined;
   return {
     routes,
+    /** What the gateway does with a request's `Authorization` header. */
+    authorize,
     /** How many events the local archive brought back from its file. */
     archivedEvents: archived.loaded,
     /** One reconciler pass (also registers the mappings of subscriptions made in earlier runs). */
@@ -89,6 +110,20 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
       await delivery.close();
       sqs.destroy();
       events.destroy();
+      dynamo.destroy();
     },
   };
+}
+
+/**
+ * `HOOKBRIDGE_AUTHORIZER_CACHE_SECONDS`: how long an authorizer result is reused (0: never).
+ * Locally it is 0 unless set: a revoked credential is refused at once, which is what a
+ * developer trying revocation expects; the checks themselves are the deployed ones. Set it to
+ * the stack's `authorizerCacheTtl` (30) to see the deployed delay.
+ */
+function readAuthorizerCacheSeconds(): number {
+  return readConfig(
+    z.object({ HOOKBRIDGE_AUTHORIZER_CACHE_SECONDS: integerSetting(0, 0, 60) }),
+    process.env,
+  ).HOOKBRIDGE_AUTHORIZER_CACHE_SECONDS;
 }

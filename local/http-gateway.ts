@@ -8,6 +8,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.js';
+import type { GatewayAuthorization } from './local-authorizer.js';
 import type { StaticHandler } from './web-static.js';
 
 /** A Lambda handler for API Gateway HTTP API (payload format 2.0) events. */
@@ -31,7 +32,8 @@ const TIMEOUT_MS = 30_000;
  * The local runtime's stand-in for API Gateway: an HTTP server on loopback that matches each
  * request to a route key, turns it into the payload-2.0 event API Gateway would send, invokes
  * the same handler the Lambda runs, and writes its answer back. There is no IAM check: it
- * listens on 127.0.0.1 only.
+ * listens on 127.0.0.1 only. With `authorize`, a bearer credential is checked as the token/key
+ * API checks it, and its authorizer context reaches the handler as `authorizer.lambda`.
  */
 export async function startHttpGateway(
   routes: readonly GatewayRoute[],
@@ -39,6 +41,7 @@ export async function startHttpGateway(
     port: number;
     host?: string;
     functionName?: string;
+    authorize?: (authorization: string | undefined) => Promise<GatewayAuthorization>;
     /** Serves every path outside `/v1` (the web app); without it they are 404s. */
     web?: StaticHandler;
   },
@@ -74,6 +77,15 @@ export async function startHttpGateway(
       });
       return;
     }
+    // API Gateway runs the authorizer before it reads the body, and answers its refusal so.
+    const authorization = options.authorize
+      ? await options.authorize(req.headers.authorization)
+      : ({ outcome: 'operator' } as const);
+    if (authorization.outcome === 'refused') {
+      await readBody(req);
+      writeJson(res, authorization.status, { message: authorization.message });
+      return;
+    }
     const body = await readBody(req);
     if (body === undefined) {
       writeJson(res, 413, {
@@ -85,6 +97,8 @@ export async function startHttpGateway(
       return;
     }
     const event = toEvent(req, url, match.route.routeKey, match.params, body);
+    if (authorization.outcome === 'authorized')
+      Object.assign(event.requestContext, { authorizer: { lambda: authorization.context } });
     const result = await match.route.handler(
       event,
       lambdaContext({

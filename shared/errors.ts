@@ -44,6 +44,22 @@ export class PayloadTooLargeError extends ApiError {
   }
 }
 
+/** A credential that is no longer valid (a token past its expiry, seen through a cached authorization). */
+export class UnauthorizedError extends ApiError {
+  override readonly name = 'UnauthorizedError';
+  constructor(code: string, message: string) {
+    super(401, code, message);
+  }
+}
+
+/** A caller whose credential does not allow the route (or the data) it asked for. */
+export class ForbiddenError extends ApiError {
+  override readonly name = 'ForbiddenError';
+  constructor(message: string, details?: readonly ErrorDetail[], code = 'forbidden') {
+    super(403, code, message, details);
+  }
+}
+
 export class NotFoundError extends ApiError {
   override readonly name = 'NotFoundError';
   constructor(message: string) {

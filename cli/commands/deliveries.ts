@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { integerIn } from '../arguments.js';
 import { type CliIo, contextOf } from '../cli-context.js';
 import { formatDuration, formatTable, formatTimestamp, truncate } from '../output.js';
-import { subscriptionsPath } from '../subscription-path.js';
+import { subscriptionsAccess, subscriptionsPath } from '../subscription-path.js';
 
 /** One attempt, as `GET /v1/subscriptions/{id}/deliveries` lists it. */
 export interface DeliveryAttemptView {
@@ -54,7 +54,7 @@ export function registerDeliveries(program: Command, io: CliIo): void {
         command: Command,
       ) => {
         const ctx = contextOf(io, command);
-        const client = await ctx.client();
+        const client = await ctx.client(subscriptionsAccess(command));
         const { body } = await client.request<{
           data: DeliveryAttemptView[];
           nextCursor?: string;

@@ -3,10 +3,10 @@ import { parseInstant, parseSeconds } from '../arguments.js';
 import { type CliIo, contextOf } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { formatTimestamp } from '../output.js';
-import { subscriptionsPath } from '../subscription-path.js';
+import { subscriptionsAccess, subscriptionsPath } from '../subscription-path.js';
 import type { SecretView } from '../subscription-view.js';
 
-/** `secret`, `test`, `redrive`, `replay`: operations on one subscription's lane. */
+/** `secret`, `test`, `redrive`, `replay`, `resend`: operations on one subscription's lane. */
 export function registerSubscriptionOperations(subscriptions: Command, io: CliIo): void {
   subscriptions
     .command('secret')
@@ -23,7 +23,7 @@ export function registerSubscriptionOperations(subscriptions: Command, io: CliIo
       if (options.grace !== undefined && !options.rotate) {
         throw new UsageError('--grace only applies with --rotate');
       }
-      const client = await ctx.client();
+      const client = await ctx.client(subscriptionsAccess(command));
       const { body } = options.rotate
         ? await client.request<SecretView>(
             'POST',
@@ -53,7 +53,7 @@ export function registerSubscriptionOperations(subscriptions: Command, io: CliIo
     .argument('<id>', 'subscription id (sub_…)')
     .action(async (id: string, _options: object, command: Command) => {
       const ctx = contextOf(io, command);
-      const client = await ctx.client();
+      const client = await ctx.client(subscriptionsAccess(command));
       const { body } = await client.request<{ id: string }>(
         'POST',
         subscriptionsPath(command, id, '/test'),
@@ -67,7 +67,7 @@ export function registerSubscriptionOperations(subscriptions: Command, io: CliIo
     .argument('<id>', 'subscription id (sub_…)')
     .action(async (id: string, _options: object, command: Command) => {
       const ctx = contextOf(io, command);
-      const client = await ctx.client();
+      const client = await ctx.client(subscriptionsAccess(command));
       const { body } = await client.request<{ moved: number; more: boolean }>(
         'POST',
         subscriptionsPath(command, id, '/redrive'),
@@ -91,7 +91,7 @@ export function registerSubscriptionOperations(subscriptions: Command, io: CliIo
       const from = parseInstant(options.from, '--from');
       const to = parseInstant(options.to, '--to');
       if (from >= to) throw new UsageError('--from must be before --to');
-      const client = await ctx.client();
+      const client = await ctx.client(subscriptionsAccess(command));
       const { body } = await client.request<{ replayName: string }>(
         'POST',
         subscriptionsPath(command, id, '/replay'),
@@ -103,6 +103,27 @@ export function registerSubscriptionOperations(subscriptions: Command, io: CliIo
         body,
         () =>
           `replaying events from ${from} to ${to} to ${id} (EventBridge replay ${body.replayName})`,
+      );
+    });
+
+  subscriptions
+    .command('resend')
+    .description('deliver one stored event again, to this subscription only, signed afresh')
+    .argument('<id>', 'subscription id (sub_…)')
+    .requiredOption('--event <id>', 'the event to resend (evt_…), as hookbridge events list shows')
+    .action(async (id: string, options: { event: string }, command: Command) => {
+      const ctx = contextOf(io, command);
+      const client = await ctx.client(subscriptionsAccess(command));
+      const { body } = await client.request<{ eventId: string; subscriptionId: string }>(
+        'POST',
+        subscriptionsPath(command, id, '/resend'),
+        { body: { eventId: options.event } },
+      );
+      const { tenant } = command.optsWithGlobals<{ tenant?: string }>();
+      ctx.result(
+        body,
+        () =>
+          `resending ${body.eventId} to ${body.subscriptionId}: a new attempt, signed afresh (follow it: hookbridge deliveries ${body.subscriptionId}${tenant === undefined ? '' : ` --tenant ${tenant}`} --event ${body.eventId})`,
       );
     });
 }

@@ -9,7 +9,7 @@ import {
 import { type CliIo, contextOf } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { listPages, type PageOptions, withPageOptions } from '../pages.js';
-import { subscriptionsPath } from '../subscription-path.js';
+import { subscriptionsAccess, subscriptionsPath } from '../subscription-path.js';
 import {
   formatSubscription,
   formatSubscriptionTable,
@@ -106,7 +106,7 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
     .action(async (options: FieldOptions, command: Command) => {
       const ctx = contextOf(io, command);
       const body = fieldsBody(options, io);
-      const client = await ctx.client();
+      const client = await ctx.client(subscriptionsAccess(command));
       const { body: created } = await client.request<SubscriptionView>(
         'POST',
         subscriptionsPath(command),
@@ -124,11 +124,16 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
     subscriptions.command('list').description('list subscriptions, oldest first'),
     'subscriptions',
   ).action((options: PageOptions, command: Command) =>
-    listPages<SubscriptionView>(contextOf(io, command), subscriptionsPath(command), options, {
-      empty:
-        "no subscriptions — create one: hookbridge subscriptions create --url <url> --event-types '*'",
-      table: formatSubscriptionTable,
-    }),
+    listPages<SubscriptionView>(
+      contextOf(io, command),
+      { path: subscriptionsPath(command), access: subscriptionsAccess(command) },
+      options,
+      {
+        empty:
+          "no subscriptions — create one: hookbridge subscriptions create --url <url> --event-types '*'",
+        table: formatSubscriptionTable,
+      },
+    ),
   );
 
   subscriptions
@@ -137,10 +142,9 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
     .argument('<id>', 'subscription id (sub_…)')
     .action(async (id: string, _options: object, command: Command) => {
       const ctx = contextOf(io, command);
-      const { body } = await (await ctx.client()).request<SubscriptionView>(
-        'GET',
-        subscriptionsPath(command, id),
-      );
+      const { body } = await (
+        await ctx.client(subscriptionsAccess(command))
+      ).request<SubscriptionView>('GET', subscriptionsPath(command, id));
       ctx.result(body, () => formatSubscription(body));
     });
 
@@ -162,7 +166,7 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
           'nothing to update: pass at least one of --url, --event-types, --filter, --description, --max-concurrency, --retry-schedule, --header, --metadata, --clear',
         );
       }
-      const client = await ctx.client();
+      const client = await ctx.client(subscriptionsAccess(command));
       const { body: updated } = await client.request<SubscriptionView>(
         'PATCH',
         subscriptionsPath(command, id),
@@ -177,7 +181,7 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
     .argument('<id>', 'subscription id (sub_…)')
     .action(async (id: string, _options: object, command: Command) => {
       const ctx = contextOf(io, command);
-      const client = await ctx.client();
+      const client = await ctx.client(subscriptionsAccess(command));
       const answer = await client.request<SubscriptionView | undefined>(
         'DELETE',
         subscriptionsPath(command, id),
@@ -195,7 +199,7 @@ export function registerSubscriptions(program: Command, io: CliIo): void {
     (status: 'paused' | 'active', done: (id: string) => string) =>
     async (id: string, _options: object, command: Command) => {
       const ctx = contextOf(io, command);
-      const client = await ctx.client();
+      const client = await ctx.client(subscriptionsAccess(command));
       const { body } = await client.request<SubscriptionView>(
         'PATCH',
         subscriptionsPath(command, id),

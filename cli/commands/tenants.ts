@@ -5,8 +5,9 @@ import { type CliIo, contextOf } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { formatFields, formatTable, formatTimestamp } from '../output.js';
 import { listPages, type PageOptions, withPageOptions } from '../pages.js';
+import { pathSegment } from '../path-segment.js';
 
-const path = (id: string) => `/v1/tenants/${encodeURIComponent(id)}`;
+const path = (id: string) => `/v1/tenants/${pathSegment(id, 'tenant id')}`;
 
 function formatTenant(tenant: TenantView): string {
   const metadata = Object.entries(tenant.metadata ?? {})
@@ -68,7 +69,8 @@ export function registerTenants(program: Command, io: CliIo): void {
     .argument('<id>', 'tenant id')
     .action(async (id: string, _options: object, command: Command) => {
       const ctx = contextOf(io, command);
-      const { body } = await (await ctx.client()).request<TenantView>('GET', path(id));
+      // The one tenant route outside subscriptions and events that the tenant's token reaches.
+      const { body } = await (await ctx.client('tenant')).request<TenantView>('GET', path(id));
       ctx.result(body, () => formatTenant(body));
     });
 

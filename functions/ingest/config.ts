@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { integerSetting, readConfig, requiredString, stringSetting } from '../../shared/config.js';
+import { eventStoreConfig, eventStoreSettings } from '../../shared/events/event-store-config.js';
 
 const schema = z.pipe(
   z.object({
@@ -13,6 +14,7 @@ const schema = z.pipe(
     HOOKBRIDGE_MAX_EVENT_BYTES: integerSetting(262_144, 1024, 1_048_576),
     /** How long an Idempotency-Key is remembered, in seconds. */
     HOOKBRIDGE_IDEMPOTENCY_TTL_SECONDS: integerSetting(86_400, 60, 7 * 86_400),
+    ...eventStoreSettings,
   }),
   z.transform((env) => ({
     busName: env.HOOKBRIDGE_EVENT_BUS_NAME,
@@ -20,6 +22,8 @@ const schema = z.pipe(
     source: env.HOOKBRIDGE_EVENT_SOURCE,
     maxEntryBytes: env.HOOKBRIDGE_MAX_EVENT_BYTES,
     idempotencyTtlSeconds: env.HOOKBRIDGE_IDEMPOTENCY_TTL_SECONDS,
+    /** The message store, or undefined when retention is 0. */
+    eventStore: eventStoreConfig(env),
   })),
 );
 

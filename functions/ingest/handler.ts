@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { assertMayPublish, authorizeRoute, principalOf } from '../../shared/access/principal.js';
 import { awsClientConfig, dynamoClientConfig } from '../../shared/aws/client-config.js';
 import {
   ApiError,
@@ -15,7 +16,12 @@ import {
 } from '../../shared/errors.js';
 import { EventBridgePublisher } from '../../shared/events/event-publisher.js';
 import { parseBatchInput, parseEventInput } from '../../shared/events/event-schema.js';
-import { type IngestResult, ingestEvents } from '../../shared/events/ingest-events.js';
+import { DynamoEventStore } from '../../shared/events/event-store.js';
+import {
+  type IngestResult,
+  ingestEvents,
+  type StoreOutcome,
+} from '../../shared/events/ingest-events.js';
 import { apiErrorHandler } from '../../shared/http/api-error-handler.js';
 import {
   assertWellFormed,
@@ -37,11 +43,13 @@ const config = readIngestConfig();
 const publisher = new EventBridgePublisher(new EventBridgeClient(awsClientConfig()), {
   maxRequestBytes: config.maxEntryBytes,
 });
+const dynamo = new DynamoDBClient(dynamoClientConfig(awsClientConfig()));
 const idempotency = new IdempotentRequests({
   tableName: config.idempotencyTable,
-  client: new DynamoDBClient(dynamoClientConfig(awsClientConfig())),
+  client: dynamo,
   ttlSeconds: config.idempotencyTtlSeconds,
 });
+const store = config.eventStore && new DynamoEventStore(dynamo, config.eventStore);
 
 const ROUTES: Record<IngestRoute, 'single' | 'batch'> = {
   'POST /v1/events': 'single',
@@ -51,17 +59,25 @@ const ROUTES: Record<IngestRoute, 'single' | 'batch'> = {
 async function lambdaHandler(request: HttpRequest, context: Context): Promise<HttpResponse> {
   const route = ROUTES[routeKeyOf(request) as IngestRoute];
   if (!route) throw new NotFoundError(`no route for ${routeKeyOf(request)}`);
+  const principal = principalOf(request);
+  authorizeRoute(principal, routeKeyOf(request), undefined);
   const body = readJsonBody(request);
   const inputs = route === 'batch' ? parseBatchInput(body) : [parseEventInput(body)];
+  assertMayPublish(principal, inputs, route === 'batch');
   const key = idempotencyKey(request);
 
   const ingest = async () => {
-    const results = await ingestEvents(inputs, publisher, config, { batch: route === 'batch' });
+    const results = await ingestEvents(inputs, publisher, config, {
+      batch: route === 'batch',
+      ...(store && { store, onStored: recordStore }),
+    });
     recordMetrics(results);
     return route === 'batch' ? batchResponse(results) : singleResponse(results[0]);
   };
   if (key === undefined) return ingest();
-  return idempotency.run({ scope: route, key, payload: body }, context, ingest);
+  // An API key's Idempotency-Keys are its own: another caller reusing one learns nothing of it.
+  const scope = principal.kind === 'operator' ? route : `${route}#${principal.credentialId}`;
+  return idempotency.run({ scope, key, payload: body }, context, ingest);
 }
 
 function routeKeyOf(request: HttpRequest): string {
@@ -143,6 +159,25 @@ function recordMetrics(results: readonly IngestResult[]): void {
     metrics.addMetric('PublishFailures', MetricUnit.Count, failed);
     logger.warn('events not published', {
       failures: results.filter((r) => r.status === 'failed'),
+    });
+  }
+}
+
+/**
+ * A store failure is logged with the ids and counted, never answered: the events were
+ * published, and an error would make the producer publish them again.
+ */
+function recordStore(outcome: StoreOutcome): void {
+  if (outcome.stored > 0) metrics.addMetric('EventsStored', MetricUnit.Count, outcome.stored);
+  if (outcome.failed.length > 0) {
+    metrics.addMetric('EventStoreFailures', MetricUnit.Count, outcome.failed.length);
+    logger.error('published events could not be stored in the message store', {
+      failures: outcome.failed,
+    });
+  }
+  if (outcome.notDiscarded.length > 0) {
+    logger.error('events that failed to publish could not be removed from the message store', {
+      eventIds: outcome.notDiscarded,
     });
   }
 }

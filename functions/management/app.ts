@@ -1,8 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import type { AccessService } from '../../shared/access/access-service.js';
+import { authorizeRoute, principalOf } from '../../shared/access/principal.js';
 import type { AttemptLog } from '../../shared/delivery/attempt-log.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
+import type { MessageApi } from '../../shared/events/message-api.js';
 import { apiErrorHandler } from '../../shared/http/api-error-handler.js';
 import {
   type HttpRequest,
@@ -32,34 +35,51 @@ import type { SubscriptionService } from '../../shared/subscriptions/subscriptio
 import { toTenantView } from '../../shared/tenants/tenant.js';
 import { createTenantSchema, updateTenantSchema } from '../../shared/tenants/tenant-schema.js';
 import type { TenantService } from '../../shared/tenants/tenant-service.js';
+import { type AccessRoute, accessRoutes } from './access-routes.js';
+import { type EventRoute, eventRoutes } from './event-routes.js';
 
-/** The path parameters of a route: `id` (a subscription) and `tenantId`, empty when absent. */
-interface RouteParameters {
+/**
+ * The path parameters of a route: `id` (a subscription), `tenantId`, `tokenId`, `keyId`,
+ * `eventId`; empty when absent.
+ */
+export interface RouteParameters {
   readonly id: string;
   readonly tenantId: string;
+  readonly tokenId: string;
+  readonly keyId: string;
+  readonly eventId: string;
 }
 
-type Route = (
+const PARAMETER_NAMES = ['id', 'tenantId', 'tokenId', 'keyId', 'eventId'] as const;
+
+export type Route = (
   request: HttpRequest,
   parameters: RouteParameters,
   routeKey: ManagementRoute,
 ) => Promise<HttpResponse>;
-type OperatorRoute = Exclude<ManagementRoute, (typeof TENANT_SUBSCRIPTION_ROUTES)[number]>;
+type OperatorRoute = Exclude<
+  ManagementRoute,
+  (typeof TENANT_SUBSCRIPTION_ROUTES)[number] | AccessRoute | EventRoute
+>;
 
 /**
- * The management API (`/v1/subscriptions…`, `/v1/tenants…`) as a middy handler over the
- * subscription and tenant services. The Lambda entry wires it to AWS; the local runtime wires
- * it to its own mapping registry.
+ * The management API (`/v1/subscriptions…`, `/v1/tenants…`, tokens, `/v1/api-keys…`) as a
+ * middy handler over the subscription, tenant and access services. Every request is first
+ * authorized for its principal (the operator, an API key or a tenant token: see
+ * shared/access/principal.ts). The Lambda entry wires it to AWS; the local runtime wires it to
+ * its own mapping registry.
  */
 export interface ManagementComponents {
   readonly service: SubscriptionService;
   readonly tenants: TenantService;
   readonly attempts: AttemptLog;
   readonly lanes: LaneOperations;
+  readonly access: AccessService;
+  readonly messages: MessageApi;
 }
 
 export function createManagementHandler(components: ManagementComponents, logger: Logger) {
-  const { service, tenants, attempts, lanes } = components;
+  const { service, tenants, attempts, lanes, access, messages } = components;
   const operatorRoutes: Record<OperatorRoute, Route> = {
     'POST /v1/subscriptions': async (request) => {
       const input = parseBody(createSubscriptionSchema, readJsonBody(request));
@@ -184,9 +204,9 @@ export function createManagementHandler(components: ManagementComponents, logger
     });
   }
 
-  /** A subscription whose lane exists (so its queues can be used). */
-  async function activeSubscription(id: string) {
-    const subscription = await service.get(id);
+  /** A subscription whose lane exists (so its queues can be used); a tenant's own when named. */
+  async function activeSubscription(id: string, tenantId?: string) {
+    const subscription = await service.get(id, tenantId);
     if (!['active', 'paused', 'disabled'].includes(subscription.status)) {
       throw new ConflictError(
         'subscription_not_ready',
@@ -196,10 +216,16 @@ export function createManagementHandler(components: ManagementComponents, logger
     return subscription;
   }
 
-  const routes: Record<ManagementRoute, Route> = { ...operatorRoutes, ...tenantRoutes };
+  const routes: Record<ManagementRoute, Route> = {
+    ...operatorRoutes,
+    ...tenantRoutes,
+    ...accessRoutes(access),
+    ...eventRoutes({ messages, tenants, lanes, activeSubscription }),
+  };
 
   async function managementHandler(request: HttpRequest): Promise<HttpResponse> {
     const { routeKey, parameters } = matchRoute(request);
+    authorizeRoute(principalOf(request), routeKey, parameters.tenantId || undefined);
     const route = routes[routeKey as ManagementRoute];
     if (!route)
       throw new NotFoundError(
@@ -228,10 +254,7 @@ function matchRoute(request: HttpRequest): { routeKey: string; parameters: Route
   if (request.routeKey && request.routeKey !== '$default') {
     return {
       routeKey: request.routeKey,
-      parameters: {
-        id: request.pathParameters?.id ?? '',
-        tenantId: request.pathParameters?.tenantId ?? '',
-      },
+      parameters: parametersOf((name) => request.pathParameters?.[name]),
     };
   }
   const method = request.requestContext.http.method;
@@ -240,12 +263,14 @@ function matchRoute(request: HttpRequest): { routeKey: string; parameters: Route
     const found = route.method === method ? route.regex.exec(path) : null;
     if (!found) continue;
     const values = Object.fromEntries(route.names.map((name, i) => [name, decode(found[i + 1])]));
-    return {
-      routeKey: route.routeKey,
-      parameters: { id: values.id ?? '', tenantId: values.tenantId ?? '' },
-    };
+    return { routeKey: route.routeKey, parameters: parametersOf((name) => values[name]) };
   }
-  return { routeKey: `${method} ${path}`, parameters: { id: '', tenantId: '' } };
+  return { routeKey: `${method} ${path}`, parameters: parametersOf(() => undefined) };
+}
+
+function parametersOf(value: (name: string) => string | undefined): RouteParameters {
+  const entries = PARAMETER_NAMES.map((name) => [name, value(name) ?? '']);
+  return Object.fromEntries(entries) as Record<(typeof PARAMETER_NAMES)[number], string>;
 }
 
 /** A malformed escape is kept as it came: no subscription or tenant has such an id (404, not 500). */

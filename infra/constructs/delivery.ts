@@ -9,6 +9,7 @@ import { AddressPolicy } from '../../shared/net/address-policy.js';
 import { lanePrefix } from '../../shared/provisioning/lane-names.js';
 import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
 import { bundledFunction } from './bundled-function.js';
+import { grantOnTable } from './hookbridge-table.js';
 
 export interface DeliveryProps {
   /** The subscriptions table (layout: `subscriptionsTable` in base-resources.ts). */
@@ -168,15 +169,10 @@ export class Delivery extends Construct {
     // Each setting is given together with the permission it needs.
     const fn = this.function;
     fn.addEnvironment('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', props.subscriptionsTable.tableName);
-    props.subscriptionsTable.grant(fn, ...SUBSCRIPTIONS_TABLE_ACTIONS);
+    grantOnTable(fn, props.subscriptionsTable, SUBSCRIPTIONS_TABLE_ACTIONS);
     fn.addEnvironment('HOOKBRIDGE_DELIVERIES_TABLE', props.deliveriesTable.tableName);
-    // The table alone: Table.grant would add its indexes, which the delivery path never reads.
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: DELIVERIES_TABLE_ACTIONS,
-        resources: [props.deliveriesTable.tableArn],
-      }),
-    );
+    // The tables alone, not their indexes, which the delivery path never reads.
+    grantOnTable(fn, props.deliveriesTable, DELIVERIES_TABLE_ACTIONS);
     fn.addEnvironment('HOOKBRIDGE_EVENT_BUS_NAME', props.eventBus.eventBusName);
     props.eventBus.grantPutEventsTo(fn);
     fn.addEnvironment('HOOKBRIDGE_RESOURCE_PREFIX', this.prefix);

@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -11,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { INGEST_ROUTES as SHARED_INGEST_ROUTES } from '../../shared/http/routes.js';
 import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
+import { apiStage } from './api-stage.js';
 import { bundledFunction } from './bundled-function.js';
 
 export interface IngestApiProps {
@@ -91,6 +91,8 @@ const IDEMPOTENCY_TABLE_ACTIONS = [
 export class IngestApi extends Construct {
   public readonly api: apigw.HttpApi;
   public readonly stage: apigw.HttpStage;
+  /** The stage's throttle (the token API gets the same one). */
+  public readonly throttle: apigw.ThrottleSettings;
   /** The base URL producers send to, ending in `/`. */
   public readonly apiUrl: string;
   public readonly function: lambda.Function;
@@ -167,20 +169,11 @@ export class IngestApi extends Construct {
       });
     }
 
-    this.stage = new apigw.HttpStage(this, 'Stage', {
-      httpApi: this.api,
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit, burstLimit },
-      accessLogSettings: {
-        destination: new apigw.LogGroupLogDestination(
-          new logs.LogGroup(this, 'AccessLogs', {
-            retention: logRetention,
-            removalPolicy: logRemovalPolicy,
-          }),
-        ),
-        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
-      },
+    this.throttle = { rateLimit, burstLimit };
+    this.stage = apiStage(this, 'Stage', this.api, {
+      throttle: this.throttle,
+      logRetention,
+      logRemovalPolicy,
     });
     this.apiUrl = this.stage.url;
   }
@@ -194,24 +187,6 @@ export class IngestApi extends Construct {
     });
   }
 }
-
-// HTTP API context variables ($context.resourcePath and other REST-only ones are invalid here).
-const ACCESS_LOG_FIELDS = {
-  requestId: '$context.requestId',
-  requestTime: '$context.requestTime',
-  routeKey: '$context.routeKey',
-  status: '$context.status',
-  protocol: '$context.protocol',
-  sourceIp: '$context.identity.sourceIp',
-  caller: '$context.identity.userArn',
-  userAgent: '$context.identity.userAgent',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationLatency: '$context.integration.latency',
-  integrationStatus: '$context.integration.status',
-  errorMessage: '$context.error.message',
-  integrationError: '$context.integrationErrorMessage',
-};
 
 function checkedInteger(
   scope: Construct,

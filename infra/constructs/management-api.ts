@@ -9,12 +9,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SUBSCRIPTIONS_BY_TENANT_INDEX } from '../../shared/aws/table-indexes.js';
 import { ATTEMPTS_BY_TIME_INDEX } from '../../shared/delivery/attempt-keys.js';
 import { MANAGEMENT_ROUTES as SHARED_MANAGEMENT_ROUTES } from '../../shared/http/routes.js';
 import { lanePrefix } from '../../shared/provisioning/lane-names.js';
 import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
 import { bundledFunction } from './bundled-function.js';
 import { type Delivery, laneQueueArn } from './delivery.js';
+import { grantIndexQuery, grantOnTable } from './hookbridge-table.js';
 
 export interface ManagementApiProps {
   /** The HTTP API the routes are added to (the ingest API: one endpoint, one stage). */
@@ -132,7 +134,9 @@ export class ManagementApi extends Construct {
       logRemovalPolicy,
     });
     this.configure(this.function, props);
-    props.subscriptionsTable.grant(this.function, ...SUBSCRIPTIONS_TABLE_ACTIONS);
+    grantOnTable(this.function, props.subscriptionsTable, SUBSCRIPTIONS_TABLE_ACTIONS);
+    // A tenant's subscriptions are listed from its own partition of the index.
+    grantIndexQuery(this.function, props.subscriptionsTable, [SUBSCRIPTIONS_BY_TENANT_INDEX]);
     this.grantLaneOperations(this.function, props);
 
     this.reconcilerFunction = bundledFunction(this, 'Reconciler', {
@@ -152,10 +156,15 @@ export class ManagementApi extends Construct {
     // A failed pass is not retried: the next scheduled one does the same work.
     this.reconcilerFunction.configureAsyncInvoke({ retryAttempts: 0 });
     this.configure(this.reconcilerFunction, props);
-    props.subscriptionsTable.grant(
+    grantOnTable(
       this.reconcilerFunction,
-      ...RECONCILER_SUBSCRIPTIONS_TABLE_ACTIONS,
+      props.subscriptionsTable,
+      RECONCILER_SUBSCRIPTIONS_TABLE_ACTIONS,
     );
+    // Finishing a tenant's deletion: its remaining subscriptions, from the index.
+    grantIndexQuery(this.reconcilerFunction, props.subscriptionsTable, [
+      SUBSCRIPTIONS_BY_TENANT_INDEX,
+    ]);
     this.grantReconciliation(this.reconcilerFunction, props);
 
     this.reconcileSchedule = new events.Rule(this, 'ReconcileSchedule', {
@@ -164,8 +173,13 @@ export class ManagementApi extends Construct {
       targets: [new targets.LambdaFunction(this.reconcilerFunction)],
     });
 
+    // One invoke permission for the whole API rather than one per route (CDK's default): each
+    // statement is ~450 B of the function's 20 KB resource policy, and 40-odd routes would fill
+    // most of it. Only the routes below integrate with this function, so the API-wide source
+    // ARN reaches nothing more.
     const integration = new HttpLambdaIntegration('Management', this.function, {
       payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+      scopePermissionToRoute: false,
     });
     // Set on every route rather than relying on the API's default authorizer, so the routes
     // stay IAM-authorized on any API they are added to.
@@ -177,17 +191,21 @@ export class ManagementApi extends Construct {
 
   /**
    * Allows `grantee` (an operator's role or user) to call every management route: the
-   * subscriptions and the tenants with their own subscription routes.
+   * subscriptions, the tenants with their own routes (subscriptions, tokens, events), the API
+   * keys and the message API. The message API is GET only: `POST /v1/events` is publishing,
+   * which `grantPublish` gives.
    */
   grantManage(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['execute-api:Invoke'],
       resourceArns: [
-        this.httpApi.arnForExecuteApi('*', '/v1/subscriptions'),
-        this.httpApi.arnForExecuteApi('*', '/v1/subscriptions/*'),
-        this.httpApi.arnForExecuteApi('*', '/v1/tenants'),
-        this.httpApi.arnForExecuteApi('*', '/v1/tenants/*'),
+        ...['/v1/subscriptions', '/v1/tenants', '/v1/api-keys'].flatMap((path) => [
+          this.httpApi.arnForExecuteApi('*', path),
+          this.httpApi.arnForExecuteApi('*', `${path}/*`),
+        ]),
+        this.httpApi.arnForExecuteApi('GET', '/v1/events'),
+        this.httpApi.arnForExecuteApi('GET', '/v1/events/*'),
       ],
     });
   }

@@ -1,16 +1,24 @@
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { alarmTopicFor } from './alarm-topic.js';
 import { METRICS_NAMESPACE } from './bundled-function.js';
+import {
+  apiWidgets,
+  authorizerWidgets,
+  graph,
+  laneQueueWidgets,
+  RECENT_FAILURES_QUERY,
+  WIDGET_PERIOD,
+} from './dashboard-widgets.js';
+
+export { laneQueueSearch } from './dashboard-widgets.js';
 
 export interface ObservabilityProps {
   /** Prefix of the run-time resource names: subscriber queues are `<prefix>-sub_<id>[-dlq]`. */
@@ -50,6 +58,23 @@ export interface ObservabilityProps {
    * @default false
    */
   readonly perSubscriptionMetrics?: boolean;
+  /**
+   * The token API and its authorizer, graphed and alarmed like the IAM API.
+   * @default - no token API
+   */
+  readonly tokenApi?: TokenApiMonitoring;
+  /**
+   * Whether ingest stores events (a retention above 0): the stored events are then graphed
+   * and a failure to store one raises an alarm.
+   * @default false
+   */
+  readonly eventStoreEnabled?: boolean;
+}
+
+/** What the dashboard and the alarms read of the token API. */
+export interface TokenApiMonitoring {
+  readonly httpApi: apigw.IHttpApi;
+  readonly authorizerFunction: lambda.IFunction;
 }
 
 /** The alarms of an installation; each notifies the alarm topic, if there is one. */
@@ -69,13 +94,23 @@ export interface ObservabilityAlarms {
    * own): records it could not settle count as receives without an attempt being logged.
    */
   readonly deliveryFunctionErrors: cloudwatch.Alarm;
+  /** The token API answered with a 5xx (only with a token API). */
+  readonly tokenApiServerErrors?: cloudwatch.Alarm;
+  /**
+   * The authorizer failed (crash, timeout, failed INIT): API Gateway answers 500 to the
+   * request, whatever its credential (only with a token API).
+   */
+  readonly authorizerErrors?: cloudwatch.Alarm;
+  /**
+   * Accepted events could not be stored for the message API: they were delivered, but
+   * `GET /v1/events/{id}` and resend will not find them (only with the store on).
+   */
+  readonly eventStoreFailures?: cloudwatch.Alarm;
 }
 
 // Alarms look at 5-minute windows; the custom metrics exist only when something happened, so
 // a missing data point means "nothing happened", never a breach.
-const ALARM_PERIOD = Duration.minutes(5);
-// SQS publishes its metrics every minute.
-const QUEUE_PERIOD_SECONDS = 60;
+const ALARM_PERIOD = WIDGET_PERIOD;
 
 /**
  * One CloudWatch dashboard and the alarms of DESIGN §6 for an installation: API traffic,
@@ -95,11 +130,11 @@ export class Observability extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     this.serviceName = props.serviceName ?? props.prefix;
-    this.alarmTopic = this.topicFor(props);
+    this.alarmTopic = alarmTopicFor(this, props.alarmTopic, props.alarmEmail);
     this.alarms = this.createAlarms(props);
     if (this.alarmTopic) {
       const action = new SnsAction(this.alarmTopic);
-      for (const alarm of Object.values(this.alarms) as cloudwatch.Alarm[]) {
+      for (const alarm of this.alarmList()) {
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
       }
@@ -114,15 +149,21 @@ export class Observability extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({
         title: 'Alarms',
-        alarms: Object.values(this.alarms) as cloudwatch.IAlarm[],
+        alarms: this.alarmList(),
         width: 24,
         height: 3,
       }),
     );
-    this.addApiWidgets(props.httpApi, props.ingestFunction);
+    this.addApiWidgets(props);
+    if (props.tokenApi) {
+      this.dashboard.addWidgets(...apiWidgets('Token API', props.tokenApi.httpApi));
+      this.dashboard.addWidgets(
+        ...authorizerWidgets(props.tokenApi.authorizerFunction, (name) => this.metric(name)),
+      );
+    }
     this.addFanOutWidgets(props.eventBus);
     this.addDeliveryWidgets(props);
-    this.addQueueWidgets(props.prefix);
+    this.dashboard.addWidgets(...laneQueueWidgets(props.prefix));
     this.dashboard.addWidgets(
       new cloudwatch.LogQueryWidget({
         title:
@@ -147,6 +188,13 @@ export class Observability extends Construct {
       period: ALARM_PERIOD,
       ...options,
     });
+  }
+
+  /** Every alarm made, for the status widget and the notifications. */
+  private alarmList(): cloudwatch.Alarm[] {
+    return Object.values(this.alarms).filter(
+      (alarm): alarm is cloudwatch.Alarm => alarm !== undefined,
+    );
   }
 
   private createAlarms(props: ObservabilityProps): ObservabilityAlarms {
@@ -224,6 +272,33 @@ export class Observability extends Construct {
         }),
         'The delivery function failed: an invocation crashed, timed out or failed at INIT, or a record could not be handled because an AWS call of the function failed. Its records go back to their queues and count as receives, so repeated failures can move messages to a DLQ without a logged final attempt. See the delivery function logs (level ERROR).',
       ),
+      ...(props.tokenApi && this.tokenApiAlarms(props.tokenApi)),
+      ...(props.eventStoreEnabled && {
+        eventStoreFailures: anyOf(
+          'EventStoreFailures',
+          this.metric('EventStoreFailures'),
+          'Events accepted by the ingest API could not be stored for the message API: they were published and delivered, but GET /v1/events/{id} and resend will not find them. See the ingest function logs.',
+        ),
+      }),
+    };
+  }
+
+  private tokenApiAlarms(tokenApi: TokenApiMonitoring) {
+    return {
+      tokenApiServerErrors: this.alarm(
+        'TokenApiServerErrors',
+        tokenApi.httpApi.metricServerError({ period: ALARM_PERIOD, statistic: 'Sum' }),
+        0,
+        'The Hookbridge token API answered with a 5xx. See the authorizer, ingest and management function logs.',
+      ),
+      // A failing authorizer refuses nothing and accepts nothing: every uncached request of
+      // the token API gets a 500 from API Gateway.
+      authorizerErrors: this.alarm(
+        'AuthorizerErrors',
+        tokenApi.authorizerFunction.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+        0,
+        'The token API authorizer failed (crash, timeout or failed INIT): API Gateway answers 500 to token and API-key callers. See the authorizer function logs.',
+      ),
     };
   }
 
@@ -244,53 +319,10 @@ export class Observability extends Construct {
     });
   }
 
-  private topicFor(props: ObservabilityProps): sns.ITopic | undefined {
-    let topic = props.alarmTopic;
-    if (!topic && props.alarmEmail) {
-      // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key (its key
-      // policy cannot be changed), hence a key of our own that lets CloudWatch use it.
-      // Nothing is stored under it (notifications are transient), so it goes with the stack.
-      const key = new kms.Key(this, 'AlarmTopicKey', {
-        description: 'Encrypts the Hookbridge alarm topic',
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.DESTROY,
-        pendingWindow: Duration.days(7),
-      });
-      const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
-      key.grant(cloudWatch, 'kms:Decrypt', 'kms:GenerateDataKey*');
-      const created = new sns.Topic(this, 'AlarmTopic', {
-        displayName: 'Hookbridge alarms',
-        masterKey: key,
-        enforceSSL: true,
-      });
-      // The topic policy CDK writes replaces the default one, so CloudWatch is let in here.
-      created.addToResourcePolicy(
-        new iam.PolicyStatement({
-          principals: [cloudWatch],
-          actions: ['sns:Publish'],
-          resources: [created.topicArn],
-          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-        }),
-      );
-      topic = created;
-    }
-    if (topic && props.alarmEmail) topic.addSubscription(new EmailSubscription(props.alarmEmail));
-    return topic;
-  }
-
-  private addApiWidgets(api: apigw.IHttpApi, ingest: lambda.IFunction): void {
+  private addApiWidgets(props: ObservabilityProps): void {
     const period = ALARM_PERIOD;
-    this.dashboard.addWidgets(
-      graph('API requests', [api.metricCount({ period, statistic: 'Sum', label: 'Requests' })]),
-      graph('API latency', [
-        api.metricLatency({ period, statistic: 'p50', label: 'p50' }),
-        api.metricLatency({ period, statistic: 'p99', label: 'p99' }),
-      ]),
-      graph('API errors', [
-        api.metricClientError({ period, statistic: 'Sum', label: '4xx' }),
-        api.metricServerError({ period, statistic: 'Sum', label: '5xx' }),
-      ]),
-    );
+    const ingest = props.ingestFunction;
+    this.dashboard.addWidgets(...apiWidgets('API', props.httpApi));
     this.dashboard.addWidgets(
       graph('Ingest function errors', [
         ingest.metricErrors({ period, label: 'Errors' }),
@@ -301,6 +333,14 @@ export class Observability extends Construct {
         this.metric('EventsPublished'),
         this.metric('PublishFailures'),
       ]),
+      ...(props.eventStoreEnabled
+        ? [
+            graph('Events stored for the message API', [
+              this.metric('EventsStored'),
+              this.metric('EventStoreFailures'),
+            ]),
+          ]
+        : []),
     );
   }
 
@@ -352,53 +392,4 @@ export class Observability extends Construct {
       );
     }
   }
-
-  private addQueueWidgets(prefix: string): void {
-    this.dashboard.addWidgets(
-      graph('Subscriber queue depth', [
-        laneQueueSearch(prefix, 'ApproximateNumberOfMessagesVisible', 'queue'),
-      ]),
-      graph('Subscriber oldest message age (s)', [
-        laneQueueSearch(prefix, 'ApproximateAgeOfOldestMessage', 'queue'),
-      ]),
-      graph('Dead-letter queue depth', [
-        laneQueueSearch(prefix, 'ApproximateNumberOfMessagesVisible', 'dlq'),
-      ]),
-    );
-  }
-}
-
-/**
- * The lane queues' `metricName`, one line per queue, DLQs or main queues only. The queue
- * term is unquoted on purpose: quoted, a search term must equal the whole name; unquoted,
- * `<prefix>-sub` matches the consecutive tokens of every lane queue name. `dlq` is a token of
- * the DLQ names only (ULIDs have no L).
- */
-export function laneQueueSearch(
-  prefix: string,
-  metricName: string,
-  kind: 'queue' | 'dlq',
-): cloudwatch.MathExpression {
-  const dlq = kind === 'dlq' ? 'QueueName=dlq' : 'NOT QueueName=dlq';
-  return new cloudwatch.MathExpression({
-    expression: `SEARCH('{AWS/SQS,QueueName} MetricName="${metricName}" QueueName=${prefix}-sub ${dlq}', 'Maximum', ${QUEUE_PERIOD_SECONDS})`,
-    usingMetrics: {},
-    // Empty: each line is labelled with its queue name alone.
-    label: '',
-    period: Duration.seconds(QUEUE_PERIOD_SECONDS),
-  });
-}
-
-// Powertools log lines are JSON: `level` is WARN for a message whose retries are exhausted
-// (SQS moves it to the DLQ) and for a disabled subscription, ERROR for a message the function
-// sends to the DLQ itself and for a failure of its own.
-const RECENT_FAILURES_QUERY = [
-  'fields @timestamp, level, message, subscriptionId, reason, messageId',
-  'filter level = "WARN" or level = "ERROR"',
-  'sort @timestamp desc',
-  'limit 100',
-];
-
-function graph(title: string, metrics: cloudwatch.IMetric[], width = 8): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({ title, left: metrics, width, height: 6 });
 }

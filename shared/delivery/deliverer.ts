@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import type { EventEnvelope } from '../events/bus-entry.js';
+import { type EventEnvelope, RESEND_MARKER } from '../events/bus-entry.js';
 import type { OperationalEvents } from '../events/operational-events.js';
 import type { Log } from '../observability.js';
 import { nameOfArn, subscriptionIdOf } from '../provisioning/lane-names.js';
@@ -140,7 +140,7 @@ export class Deliverer {
       await ports.messages.delay(record, this.settings.holdSeconds ?? 300);
       return { settled: false, kind: 'held' };
     }
-    // A replay is asked for by an operator precisely to send events again: no duplicate guard.
+    // A replay or a resend is asked for precisely to send events again: no duplicate guard.
     if (history.delivered && !replayed) return { settled: true, kind: 'duplicate' };
 
     // The schedule follows the receive count, which SQS's maxReceiveCount dead-letters on: a
@@ -316,7 +316,8 @@ function parseEvent(body: string): { envelope: EventEnvelope; replayed: boolean 
     const event = JSON.parse(body);
     const detail = event?.detail;
     if (detail && typeof detail.id === 'string' && typeof detail.type === 'string') {
-      return { envelope: detail, replayed: typeof event['replay-name'] === 'string' };
+      const replayed = typeof event['replay-name'] === 'string' || event[RESEND_MARKER] === true;
+      return { envelope: detail, replayed };
     }
     return 'the message is not a Hookbridge event (no detail with id and type)';
   } catch {

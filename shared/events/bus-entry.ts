@@ -11,6 +11,14 @@ export interface EventEnvelope {
   readonly data: Record<string, unknown>;
 }
 
+/**
+ * The top-level field of an SQS body that marks a resend (`POST …/resend`): the deliverer
+ * sends it even though the event was delivered before, as it does for a replay. Only
+ * Hookbridge writes top-level fields: EventBridge builds that envelope, and a producer's
+ * event is only ever its `detail`.
+ */
+export const RESEND_MARKER = 'hookbridge-resend';
+
 /** A PutEvents entry whose fields are all set. */
 export type BusEntry = Required<
   Pick<PutEventsRequestEntry, 'Source' | 'DetailType' | 'Detail' | 'EventBusName'>

@@ -1,8 +1,9 @@
 import { type ErrorDetail, PayloadTooLargeError } from '../errors.js';
 import { type BusEntry, type EventEnvelope, entrySize, toBusEntry } from './bus-entry.js';
 import { newEventId } from './event-id.js';
-import type { EventPublisher } from './event-publisher.js';
+import type { EventPublisher, PublishOutcome } from './event-publisher.js';
 import type { EventInput } from './event-schema.js';
+import type { EventStoreWriter, StoreWriteResult } from './event-store.js';
 
 export interface IngestSettings {
   /** EventBridge `Source` of every event. */
@@ -16,6 +17,23 @@ export interface IngestOptions {
   /** The events came as a batch: errors name `events[i]` rather than the body. */
   readonly batch?: boolean;
   readonly now?: () => Date;
+  /** The message store; events are not stored without one (retention 0). */
+  readonly store?: EventStoreWriter;
+  /** Told what the store did, once the events are published (for logs and metrics). */
+  readonly onStored?: (outcome: StoreOutcome) => void;
+}
+
+/**
+ * What the message store did with a request's events. A failure never fails the request: the
+ * event was published, and an error answer would make the producer publish it twice.
+ */
+export interface StoreOutcome {
+  /** Published events now in the store. */
+  readonly stored: number;
+  /** Published events the store could not take (they are delivered, but not findable). */
+  readonly failed: readonly { readonly id: string; readonly error: string }[];
+  /** Events that failed to publish and could not be removed from the store again. */
+  readonly notDiscarded: readonly string[];
 }
 
 /** What became of one ingested event. */
@@ -60,7 +78,17 @@ export async function ingestEvents(
   const entries = envelopes.map((e) => toBusEntry(e, settings.source, settings.busName));
   assertWithinLimit(entries, settings.maxEntryBytes, options.batch ?? inputs.length > 1);
 
-  const outcomes = await publisher.publish(entries);
+  // The store write runs beside PutEvents (the latency is the slower of the two, not the sum);
+  // what failed to publish is then taken out again, so the store holds published events only.
+  const [outcomes, written] = await Promise.all([
+    publisher.publish(entries),
+    options.store?.write(
+      envelopes.map((envelope, i) => ({ envelope, detail: entries[i]?.Detail ?? '' })),
+    ),
+  ]);
+  if (options.store && written) {
+    await reportStore(options.store, written, envelopes, outcomes, options.onStored);
+  }
   return envelopes.map(({ id }, index) => {
     const outcome = outcomes[index];
     if (outcome?.ok) return { id, status: 'accepted' };
@@ -76,6 +104,25 @@ export async function ingestEvents(
           : 'the event was not published',
       },
     };
+  });
+}
+
+async function reportStore(
+  store: EventStoreWriter,
+  written: StoreWriteResult,
+  envelopes: readonly EventEnvelope[],
+  outcomes: readonly (PublishOutcome | undefined)[],
+  onStored: IngestOptions['onStored'],
+): Promise<void> {
+  const notStored = new Set(written.failed.map((f) => f.id));
+  const unpublished = envelopes.filter((_, i) => !outcomes[i]?.ok).map((e) => e.id);
+  const toDiscard = unpublished.filter((id) => !notStored.has(id));
+  const notDiscarded = toDiscard.length > 0 ? await store.discard(toDiscard) : [];
+  const unpublishedIds = new Set(unpublished);
+  onStored?.({
+    stored: written.stored - toDiscard.length,
+    failed: written.failed.filter((f) => !unpublishedIds.has(f.id)),
+    notDiscarded,
   });
 }
 

@@ -6,6 +6,8 @@ import {
   operatorListQuerySchema,
 } from '../subscriptions/subscription-schema.js';
 import { MAX_WILDCARD_RULES_PER_BUS } from '../subscriptions/wildcard-quota.js';
+import { accessPaths, withBearerSecurity } from './openapi-access-paths.js';
+import { withEventPaths } from './openapi-events-paths.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -39,6 +41,7 @@ const requestBody = (id: string, description: string, required = true) => ({
 
 /** Answers any route can get: from API Gateway itself, or an internal error. */
 const ANY_ROUTE = {
+  '401': { $ref: '#/components/responses/Unauthorized' },
   '403': { $ref: '#/components/responses/Forbidden' },
   '429': { $ref: '#/components/responses/Throttled' },
   '500': { $ref: '#/components/responses/InternalError' },
@@ -76,7 +79,9 @@ const ENTRY_LIMIT =
 /** The `paths` of the document: every route, every status it can answer. */
 export function apiPaths() {
   const operator = operatorPaths();
-  return { ...operator, ...tenantPaths(operator) };
+  return withBearerSecurity(
+    withEventPaths({ ...operator, ...tenantPaths(operator), ...accessPaths() }),
+  );
 }
 
 const TENANT_NOT_FOUND = failure('No tenant has this id (`not_found`).');

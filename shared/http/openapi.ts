@@ -1,5 +1,15 @@
 import * as z from 'zod';
+import {
+  apiKeyPageSchema,
+  apiKeyViewSchema,
+  createdApiKeySchema,
+  mintedTokenSchema,
+  tokenPageSchema,
+  tokenViewSchema,
+} from '../access/access-responses.js';
+import { createApiKeySchema, createTokenSchema } from '../access/access-schema.js';
 import { MAX_ATTEMPTS, MAX_RETRY_DELAY_SECONDS } from '../delivery/retry-policy.js';
+import { resendSchema } from '../events/event-queries.js';
 import { batchInputSchema, eventInputSchema, MAX_BATCH_EVENTS } from '../events/event-schema.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../idempotency/idempotent-requests.js';
 import { MAX_FIELD_DEPTH } from '../json-depth.js';
@@ -42,8 +52,11 @@ dead-letter queue per subscriber. Operators manage subscriptions with the \`/v1/
 routes, and their customers (tenants) with the \`/v1/tenants\` routes: a tenant's subscriptions
 receive only events sent for that tenant (or broadcast with \`"tenantId": "*"\`).
 
-Every route is authorized with AWS IAM: sign requests with Signature Version 4 (service
-\`execute-api\`). Errors are JSON \`{"error": {"code", "message", "details"?}}\` with a stable
+Every route is authorized with AWS IAM on the main API: sign requests with Signature Version 4
+(service \`execute-api\`). The token/key API serves the same routes to callers without AWS
+credentials: \`Authorization: Bearer <credential>\` with an API key (\`hbk_…\`, scope \`publish\` or
+\`manage\`) or a tenant token (\`hbt_…\`, its own tenant's routes only); the API-key routes are
+the operator's alone. Errors are JSON \`{"error": {"code", "message", "details"?}}\` with a stable
 \`code\`; internal errors say \`internal_error\` and nothing more.
 
 Request bodies are UTF-8 JSON stored and delivered exactly as sent, or refused with a 400 whose
@@ -82,6 +95,12 @@ export function buildOpenApiDocument(version: string): object {
     tags: [
       { name: 'Events', description: 'Ingest: what producers send.' },
       { name: 'Subscriptions', description: 'Management: who receives what, and how.' },
+      { name: 'Messages', description: 'Stored events, where each went, and resending one.' },
+      {
+        name: 'Access',
+        description:
+          'Tenant tokens (a customer’s portal session) and API keys (producers and operators without AWS credentials), for the token/key API.',
+      },
       {
         name: 'Tenants',
         description:
@@ -119,9 +138,30 @@ export function buildOpenApiDocument(version: string): object {
       responses: {
         Forbidden: {
           description:
-            'API Gateway refused the request: it is not signed, or not by a principal allowed to call this route.',
+            'Refused. From API Gateway (`{"message":"Forbidden"}`): the request is not signed, or not by a principal allowed to call this route, or its bearer credential is unknown, tampered, revoked or expired. From Hookbridge (`forbidden`, `insufficient_capability`): the credential is valid but may not call this route, or (a tenant-bound publish key) publish for the tenant named.',
           content: {
-            'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } },
+            'application/json': {
+              schema: {
+                anyOf: [
+                  { $ref: '#/components/schemas/GatewayError' },
+                  { $ref: '#/components/schemas/Error' },
+                ],
+              },
+            },
+          },
+        },
+        Unauthorized: {
+          description:
+            'From API Gateway (`{"message":"Unauthorized"}`): the token/key API got no bearer credential. From Hookbridge (`token_expired`): the tenant token expired after its authorization was cached.',
+          content: {
+            'application/json': {
+              schema: {
+                anyOf: [
+                  { $ref: '#/components/schemas/GatewayError' },
+                  { $ref: '#/components/schemas/Error' },
+                ],
+              },
+            },
           },
         },
         Throttled: {
@@ -144,6 +184,12 @@ export function buildOpenApiDocument(version: string): object {
             'AWS Signature Version 4 (IAM authorization on API Gateway, service `execute-api`).',
           'x-amazon-apigateway-authtype': 'awsSigv4',
         },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The token/key API (its Lambda authorizer): an API key `hbk_<id>.<secret>` or a tenant token `hbt_<id>.<secret>`. Results are cached up to 30 s, so a revocation takes effect within 30 s.',
+        },
       },
     },
   };
@@ -161,6 +207,9 @@ function componentSchemas(): Record<string, JsonSchema> {
     UpdateTenantRequest: updateTenantSchema,
     RotateSecretRequest: rotateSecretSchema,
     ReplayRequest: replaySchema,
+    CreateTokenRequest: createTokenSchema,
+    CreateApiKeyRequest: createApiKeySchema,
+    ResendRequest: resendSchema,
   });
   const responses = convert('output', {
     AcceptedEvent: acceptedEventSchema,
@@ -175,6 +224,12 @@ function componentSchemas(): Record<string, JsonSchema> {
     ReplayStarted: replayStartedSchema,
     Tenant: tenantViewSchema,
     TenantPage: tenantPageSchema,
+    Token: tokenViewSchema,
+    MintedToken: mintedTokenSchema,
+    TokenPage: tokenPageSchema,
+    ApiKey: apiKeyViewSchema,
+    CreatedApiKey: createdApiKeySchema,
+    ApiKeyPage: apiKeyPageSchema,
     Error: errorBodySchema,
     GatewayError: gatewayErrorSchema,
   });

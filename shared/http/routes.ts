@@ -26,7 +26,6 @@ export const TENANT_SUBSCRIPTION_ROUTES = [
 /**
  * Tenant tokens (for a customer's portal session), minted and revoked by the operator:
  * DELETE on the collection revokes every token of the tenant at once.
- * (Planned contract of issue 12; added to MANAGEMENT_ROUTES where implemented.)
  */
 export const TOKEN_ROUTES = [
   'POST /v1/tenants/{tenantId}/tokens',
@@ -71,6 +70,9 @@ export const MANAGEMENT_ROUTES = [
   'PATCH /v1/tenants/{tenantId}',
   'DELETE /v1/tenants/{tenantId}',
   ...TENANT_SUBSCRIPTION_ROUTES,
+  ...TOKEN_ROUTES,
+  ...API_KEY_ROUTES,
+  ...EVENT_ROUTES,
 ] as const;
 
 export type IngestRoute = (typeof INGEST_ROUTES)[number];

@@ -13,6 +13,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { ConflictError, ValidationError } from '../errors.js';
+import { RESEND_MARKER } from '../events/bus-entry.js';
 import { newEventId } from '../events/event-id.js';
 import { laneNames } from '../provisioning/lane-names.js';
 import type { Subscription } from './subscription.js';
@@ -33,6 +34,9 @@ export interface RedriveResult {
 }
 
 const REDRIVE_BUDGET_MS = 20_000;
+
+/** SQS's message size limit (256 KiB). */
+const MAX_SQS_MESSAGE_BYTES = 262_144;
 
 /** One replay, checked: a window in the past, a subscription whose rule exists. */
 export interface ReplayRequest {
@@ -100,6 +104,38 @@ export class LaneOperations {
       }),
     );
     return id;
+  }
+
+  /**
+   * Puts a stored event (its envelope's JSON text, as published) into the subscription's
+   * queue, shaped as EventBridge delivers it and marked as a resend, so the deliverer signs it
+   * afresh under the same `webhook-id` and logs it as a further attempt, even when it was
+   * delivered before. An envelope larger than an SQS message may be is a 409.
+   */
+  async resend(subscription: Subscription, envelope: string): Promise<void> {
+    const detail = JSON.parse(envelope) as { type?: unknown; timestamp?: unknown };
+    const body = JSON.stringify({
+      version: '0',
+      id: randomUUID(),
+      'detail-type': detail.type,
+      source: this.options.source,
+      time: new Date().toISOString(),
+      resources: [],
+      detail,
+      [RESEND_MARKER]: true,
+    });
+    if (Buffer.byteLength(body) > MAX_SQS_MESSAGE_BYTES) {
+      throw new ConflictError(
+        'event_too_large_to_resend',
+        `the event is ${Buffer.byteLength(envelope)} bytes; a resend goes through the subscription's queue, which takes at most ${MAX_SQS_MESSAGE_BYTES} bytes`,
+      );
+    }
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: await this.queueUrl(laneNames(this.options.prefix, subscription.id).queueName),
+        MessageBody: body,
+      }),
+    );
   }
 
   /**

@@ -24,6 +24,8 @@ const schema = z.pipe(
   z.object({
     /** DynamoDB table of subscriptions. */
     HOOKBRIDGE_SUBSCRIPTIONS_TABLE: requiredString,
+    /** DynamoDB table of tenant tokens and API keys (the management API's; the reconciler has none). */
+    HOOKBRIDGE_ACCESS_TABLE: z.optional(z.string()),
     /** DynamoDB table of the delivery attempt log (read by the deliveries route). */
     HOOKBRIDGE_DELIVERIES_TABLE: requiredString,
     /** The event archive on the bus, the source of replays. */
@@ -46,6 +48,7 @@ const schema = z.pipe(
   z.transform((env) => ({
     subscriptionsTable: env.HOOKBRIDGE_SUBSCRIPTIONS_TABLE,
     deliveriesTable: env.HOOKBRIDGE_DELIVERIES_TABLE,
+    accessTable: env.HOOKBRIDGE_ACCESS_TABLE,
     archiveArn: env.HOOKBRIDGE_ARCHIVE_ARN,
     busName: env.HOOKBRIDGE_EVENT_BUS_NAME,
     source: env.HOOKBRIDGE_EVENT_SOURCE,

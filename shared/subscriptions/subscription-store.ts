@@ -4,12 +4,14 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { SUBSCRIPTIONS_BY_TENANT_INDEX } from '../aws/table-indexes.js';
 import { versionConflict, versionedUpdate } from '../aws/versioned-update.js';
 import { isSubscriptionId, type Subscription } from './subscription.js';
-import { decodeCursor, encodeCursor } from './table-cursor.js';
+import { decodeCursor, decodeTenantCursor, encodeCursor } from './table-cursor.js';
 
 /** One page of subscriptions and the opaque cursor of the next, if any. */
 export interface SubscriptionPage {
@@ -23,15 +25,20 @@ export interface ListOptions {
   readonly limit?: number;
   readonly cursor?: string;
   readonly tenantId?: string;
-  /** A strongly consistent scan (twice the read units): used before a tenant record is removed. */
+  /**
+   * A strongly consistent scan (twice the read units). A tenant's list reads an index, which
+   * cannot be read so: a subscription it misses is one of a tenant gone, which the reconciler
+   * removes on its next pass.
+   */
   readonly consistent?: boolean;
 }
 
 export interface SubscriptionStore {
   get(id: string): Promise<Subscription | undefined>;
   /**
-   * A page of subscriptions. The scan filters out other items (tenants, other tenants'
-   * subscriptions), so a page may hold fewer than `limit` items, or none, and still a cursor.
+   * A page of subscriptions. With `tenantId`, a query of that tenant's partition of the
+   * `byTenant` index (its cursor names only that partition); otherwise a scan that filters out
+   * the tenant items, so a page may hold fewer than `limit` items, or none, and still a cursor.
    */
   list(options?: ListOptions): Promise<SubscriptionPage>;
   /** Every subscription (the reconciler's view). */
@@ -77,22 +84,39 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async list(options: ListOptions = {}): Promise<SubscriptionPage> {
-    const tenant = options.tenantId !== undefined;
+    if (options.tenantId !== undefined) return this.listTenant(options.tenantId, options);
     const { Items = [], LastEvaluatedKey } = await this.documents.send(
       new ScanCommand({
         TableName: this.tableName,
         Limit: options.limit ?? 50,
         ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor) : undefined,
         ...(options.consistent && { ConsistentRead: true }),
-        FilterExpression: `begins_with(id, :sub)${tenant ? ' AND tenantId = :tenant' : ''}`,
-        ExpressionAttributeValues: {
-          ':sub': 'sub_',
-          ...(tenant && { ':tenant': options.tenantId }),
-        },
+        FilterExpression: 'begins_with(id, :sub)',
+        ExpressionAttributeValues: { ':sub': 'sub_' },
       }),
     );
     const items = (Items as Subscription[]).sort((a, b) => a.id.localeCompare(b.id));
     return LastEvaluatedKey ? { items, nextCursor: encodeCursor(LastEvaluatedKey) } : { items };
+  }
+
+  private async listTenant(tenantId: string, options: ListOptions): Promise<SubscriptionPage> {
+    const { Items = [], LastEvaluatedKey } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: SUBSCRIPTIONS_BY_TENANT_INDEX,
+        KeyConditionExpression: 'tenantId = :tenant',
+        ExpressionAttributeValues: { ':tenant': tenantId },
+        Limit: options.limit ?? 50,
+        ...(options.cursor && {
+          ExclusiveStartKey: decodeTenantCursor(options.cursor, tenantId),
+        }),
+      }),
+    );
+    const items = Items as Subscription[];
+    // The index key is the tenant and the id: the cursor carries nothing of another partition.
+    return LastEvaluatedKey
+      ? { items, nextCursor: encodeCursor({ id: LastEvaluatedKey.id, tenantId }) }
+      : { items };
   }
 
   async all(): Promise<Subscription[]> {

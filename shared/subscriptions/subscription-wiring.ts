@@ -1,5 +1,11 @@
+import { AccessService } from '../access/access-service.js';
+import { AccessStore } from '../access/access-store.js';
 import { type AwsClientConfig, awsClientConfig } from '../aws/client-config.js';
 import { DynamoAttemptLog } from '../delivery/attempt-log.js';
+import { ConfigError } from '../errors.js';
+import { type EventStoreConfig, readEventStoreConfig } from '../events/event-store-config.js';
+import { DynamoEventStoreReader } from '../events/event-store-reader.js';
+import { MessageApi } from '../events/message-api.js';
 import { BusOperationalEvents } from '../events/operational-events.js';
 import { AddressPolicy } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
@@ -10,6 +16,7 @@ import { TenantService } from '../tenants/tenant-service.js';
 import type { DynamoTenantStore } from '../tenants/tenant-store.js';
 import { type ArchiveReplay, LaneOperations } from './lane-operations.js';
 import type { ManagementConfig } from './management-config.js';
+import { SubscriptionQueries } from './subscription-queries.js';
 import { SubscriptionService } from './subscription-service.js';
 import type { DynamoSubscriptionStore } from './subscription-store.js';
 
@@ -22,6 +29,8 @@ export interface SubscriptionComponents {
   readonly tenants: TenantService;
   readonly attempts: DynamoAttemptLog;
   readonly lanes: LaneOperations;
+  readonly access: AccessService;
+  readonly messages: MessageApi;
 }
 
 /**
@@ -37,9 +46,11 @@ export function createSubscriptionComponents(
     lookup?: (host: string) => Promise<string[]>;
     /** Carries replays out. @default EventBridge's StartReplay from `config.archiveArn` */
     archive?: ArchiveReplay;
+    /** The message store the message API reads. @default none: the store is off */
+    eventStore?: EventStoreConfig | undefined;
   } = {},
 ): SubscriptionComponents {
-  const { logger, lookup, archive } = options;
+  const { logger, lookup, archive, eventStore } = options;
   const {
     store,
     tenants: tenantStore,
@@ -80,7 +91,20 @@ export function createSubscriptionComponents(
     subscriptionService: service,
     ...(logger && { logger }),
   });
-  return { store, tenantStore, provisioner, service, tenants, attempts, lanes };
+  if (!config.accessTable) throw new ConfigError('HOOKBRIDGE_ACCESS_TABLE: is required');
+  const access = new AccessService({
+    store: new AccessStore(dynamo, config.accessTable),
+    tenants,
+    tenantStore,
+  });
+  const messages = new MessageApi({
+    reader: eventStore && new DynamoEventStoreReader(dynamo, eventStore.tableName),
+    retentionDays: eventStore?.retentionDays ?? 0,
+    subscriptions: new SubscriptionQueries(dynamo, config.subscriptionsTable),
+    attempts,
+    source: config.source,
+  });
+  return { store, tenantStore, provisioner, service, tenants, attempts, lanes, access, messages };
 }
 
 /**
@@ -94,5 +118,6 @@ export function createAwsSubscriptionComponents(
   const clientConfig = awsClientConfig();
   return createSubscriptionComponents(config, clientConfig, lambdaMappings(config, clientConfig), {
     logger,
+    eventStore: readEventStoreConfig(),
   });
 }

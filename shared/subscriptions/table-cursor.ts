@@ -1,12 +1,10 @@
 import { ValidationError } from '../errors.js';
-import { TENANT_ID_PATTERN } from '../tenants/tenant.js';
+import { TENANT_ID_PATTERN, TENANT_KEY_PREFIX } from '../tenants/tenant.js';
 import { isSubscriptionId } from './subscription.js';
 
-/**
- * The subscriptions table holds subscriptions (`id` = `sub_…`) and tenants (`id` =
- * `tenant#<tenantId>`); a filtered scan can stop on either kind, so a cursor may name either.
- */
-export const TENANT_KEY_PREFIX = 'tenant#';
+// The subscriptions table holds subscriptions (`id` = `sub_…`) and tenants (`id` =
+// `tenant#<tenantId>`); a filtered scan can stop on either kind, so a cursor may name either.
+export { TENANT_KEY_PREFIX };
 
 /** Encodes a scan's LastEvaluatedKey as an opaque cursor. */
 export function encodeCursor(key: Record<string, unknown>): string {
@@ -35,6 +33,34 @@ export function decodeCursor(cursor: string): Record<string, unknown> {
   }
   throw new ValidationError(
     'cursor: is not a cursor this API returned',
+    undefined,
+    'invalid_cursor',
+  );
+}
+
+/**
+ * Decodes a cursor of one tenant's list (a key of the `byTenant` index) into a start key, or
+ * throws a 400 `invalid_cursor`: it must hold exactly a subscription id and `tenantId`, and
+ * that tenant must be the one listed, so a cursor cannot carry a request into another
+ * tenant's partition.
+ */
+export function decodeTenantCursor(cursor: string, tenantId: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      typeof key === 'object' &&
+      key !== null &&
+      Object.keys(key).length === 2 &&
+      typeof key.id === 'string' &&
+      isSubscriptionId(key.id) &&
+      key.tenantId === tenantId
+    )
+      return { id: key.id, tenantId };
+  } catch {
+    // fall through to the error below
+  }
+  throw new ValidationError(
+    'cursor: is not a cursor this API returned for this tenant',
     undefined,
     'invalid_cursor',
   );

@@ -1,3 +1,4 @@
+import { ConflictError } from '../errors.js';
 import type { Log } from '../observability.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import type { Tenant } from './tenant.js';
@@ -6,8 +7,10 @@ import type { TenantStore } from './tenant-store.js';
 /**
  * Deletes what is left of a `deleting` tenant: each subscription through `deleteSubscription`
  * (true when it is gone), then, if none is left, the tenant record. Reads the subscriptions
- * with a strongly consistent scan, so one created just before the tenant turned `deleting`
- * is not missed. Returns whether the tenant is gone.
+ * from the tenant's partition of the `byTenant` index, which is eventually consistent: one
+ * created just before the tenant turned `deleting` may be missed by this pass and is found by
+ * the reconciler's next one (no tenant of the same id can be created meanwhile). A tenant
+ * record removed by a concurrent pass counts as gone. Returns whether the tenant is gone.
  */
 export async function finishTenantDeletion(
   tenant: Tenant,
@@ -38,6 +41,13 @@ export async function finishTenantDeletion(
     cursor = page.nextCursor;
   } while (cursor);
   if (remaining > 0) return false;
-  await stores.tenants.remove(tenant.id, tenant.version);
+  try {
+    await stores.tenants.remove(tenant.id, tenant.version);
+  } catch (error) {
+    // The reconciler (or a second DELETE) finishing the same deletion first is no conflict.
+    if (error instanceof ConflictError && (await stores.tenants.get(tenant.id)) === undefined)
+      return true;
+    throw error;
+  }
   return true;
 }

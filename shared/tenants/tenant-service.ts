@@ -28,8 +28,20 @@ export class TenantService {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Creates a tenant; a 409 `tenant_exists` if the id is taken (also by a tenant being deleted). */
-  create(input: CreateTenantInput): Promise<Tenant> {
+  /**
+   * Creates a tenant; a 409 `tenant_exists` if the id is taken (also by a tenant being
+   * deleted), or while subscriptions of an earlier tenant of that id remain: a deletion reads
+   * them from an eventually consistent index, so one made just before may be left for the
+   * reconciler, and it must never become the new tenant's.
+   */
+  async create(input: CreateTenantInput): Promise<Tenant> {
+    const leftover = await this.options.subscriptions.list({ tenantId: input.id, limit: 1 });
+    if (leftover.items.length > 0) {
+      throw new ConflictError(
+        'tenant_exists',
+        `subscriptions of an earlier tenant ${input.id} are still being removed; retry in a few minutes`,
+      );
+    }
     const at = this.now().toISOString();
     return this.options.tenants.create({
       ...input,

@@ -4,6 +4,9 @@
  * pattern (no quotes, no `*`, no `$`), a DynamoDB key and a URL path segment (no `/`, `%`, `?`).
  */
 
+/** The key of a tenant's item in the subscriptions table: `tenant#<tenantId>`. */
+export const TENANT_KEY_PREFIX = 'tenant#';
+
 /** 1–64 characters: an ASCII letter or digit first, then letters, digits, `_`, `.` and `-`. */
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -26,12 +29,17 @@ export interface Tenant {
   readonly status: TenantStatus;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * When every token of the tenant was last revoked at once (ISO 8601): a token created at or
+   * before it is refused. One attribute, so revoking all takes one write however many exist.
+   */
+  readonly tokensRevokedBefore?: string;
   /** Optimistic-locking version, incremented on every write. */
   readonly version: number;
 }
 
 /** What the API shows of a tenant. */
-export type TenantView = Omit<Tenant, 'version'>;
+export type TenantView = Omit<Tenant, 'version' | 'tokensRevokedBefore'>;
 
 /** Whether a string is a valid tenant id (exact ASCII; case matters: `acme` is not `Acme`). */
 export function isTenantId(value: unknown): value is string {
@@ -40,7 +48,7 @@ export function isTenantId(value: unknown): value is string {
 
 /** The public view of a tenant. */
 export function toTenantView(tenant: Tenant): TenantView {
-  const { version: _version, ...rest } = tenant;
+  const { version: _version, tokensRevokedBefore: _revoked, ...rest } = tenant;
   return rest;
 }
 

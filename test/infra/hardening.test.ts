@@ -40,6 +40,7 @@ const FUNCTIONS = [
   'DeliveryFunction',
   'ManagementApiFunction',
   'ManagementApiReconciler',
+  'TokenApiAuthorizer',
 ];
 
 let template: Template;
@@ -59,7 +60,7 @@ describe('every function', () => {
           Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }),
         },
       },
-      4,
+      FUNCTIONS.length,
     );
   });
 
@@ -75,6 +76,7 @@ describe('every function', () => {
     expect(sizing('ManagementApiFunction')).toEqual({ MemorySize: 512, Timeout: 29 });
     expect(sizing('ManagementApiReconciler')).toEqual({ MemorySize: 256, Timeout: 240 });
     expect(sizing('DeliveryFunction')).toEqual({ MemorySize: 256, Timeout: 60 });
+    expect(sizing('TokenApiAuthorizer')).toEqual({ MemorySize: 256, Timeout: 5 });
   });
 
   it('logs to a group that keeps lines for 30 days, or for the retention given', () => {
@@ -82,9 +84,9 @@ describe('every function', () => {
       Object.values(from.findResources('AWS::Logs::LogGroup')).map(
         (group) => group.Properties.RetentionInDays,
       );
-    // Four function log groups and the API access log.
-    expect(retentions(template)).toEqual([30, 30, 30, 30, 30]);
-    expect(retentions(synth({ logRetention: 90 }))).toEqual([90, 90, 90, 90, 90]);
+    // Five function log groups and the two APIs' access logs.
+    expect(retentions(template)).toEqual(Array(7).fill(30));
+    expect(retentions(synth({ logRetention: 90 }))).toEqual(Array(7).fill(90));
   });
 
   it('tells Powertools the namespace and the service the dashboards and alarms read', () => {
@@ -96,11 +98,15 @@ describe('every function', () => {
         }),
       },
     });
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', withPowertools('hookbridge'), 4);
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      withPowertools('hookbridge'),
+      FUNCTIONS.length,
+    );
     synth({ prefix: 'acme' }).resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       withPowertools('acme'),
-      4,
+      FUNCTIONS.length,
     );
   });
 
@@ -122,7 +128,7 @@ describe('every function', () => {
 
   it('has a role without managed policies (no AWSLambdaBasicExecutionRole on every log group)', () => {
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
-    expect(roles).toHaveLength(4);
+    expect(roles).toHaveLength(FUNCTIONS.length);
     for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
@@ -220,7 +226,7 @@ describe('the standalone app', () => {
     const retentions = Object.values(custom.findResources('AWS::Logs::LogGroup')).map(
       (group) => group.Properties.RetentionInDays,
     );
-    expect(retentions).toEqual([365, 365, 365, 365, 365]);
+    expect(retentions).toEqual(Array(7).fill(365));
     expect(() => appTemplate({ logRetentionDays: '45' })).toThrow(
       /context logRetentionDays: expected one of 1, 3, 5, 7, 14, 30, .*, got '45'/,
     );

@@ -32,6 +32,10 @@ describe('the Hookbridge construct', () => {
     expectTypeOf<Hookbridge['subscriptionsTable']>().toEqualTypeOf<dynamodb.ITable>();
     expectTypeOf<Hookbridge['deliveriesTable']>().toEqualTypeOf<dynamodb.ITable>();
     expectTypeOf<Hookbridge['idempotencyTable']>().toEqualTypeOf<dynamodb.ITable>();
+    expectTypeOf<Hookbridge['accessTable']>().toEqualTypeOf<dynamodb.ITable>();
+    expectTypeOf<Hookbridge['eventStoreTable']>().toEqualTypeOf<dynamodb.ITable>();
+    expectTypeOf<Hookbridge['tokenApiUrl']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Hookbridge['authorizerFunction']>().toEqualTypeOf<lambda.IFunction | undefined>();
     expectTypeOf<Hookbridge['ingestFunction']>().toEqualTypeOf<lambda.IFunction>();
     expectTypeOf<Hookbridge['deliveryFunction']>().toEqualTypeOf<lambda.IFunction>();
     expectTypeOf<Hookbridge['managementFunction']>().toEqualTypeOf<lambda.IFunction>();
@@ -70,6 +74,19 @@ describe('the Hookbridge construct', () => {
     );
     expect(resolve(hookbridge.idempotencyTable.tableName)).toEqual(
       ref('AWS::DynamoDB::Table', 'Idempotency'),
+    );
+    expect(resolve(hookbridge.accessTable.tableName)).toEqual(
+      ref('AWS::DynamoDB::Table', 'AccessStore'),
+    );
+    expect(resolve(hookbridge.eventStoreTable.tableName)).toEqual(
+      ref('AWS::DynamoDB::Table', 'EventStore'),
+    );
+    expect(resolve(hookbridge.authorizerFunction?.functionName)).toEqual(
+      ref('AWS::Lambda::Function', 'TokenApiAuthorizer'),
+    );
+    const tokenApi = idOf(template, 'AWS::ApiGatewayV2::Api', 'TokenApi');
+    expect(JSON.stringify(resolve(hookbridge.tokenApiUrl))).toContain(
+      JSON.stringify({ Ref: tokenApi }),
     );
     expect(resolve(hookbridge.ingestFunction.functionName)).toEqual(
       ref('AWS::Lambda::Function', 'IngestApiFunction'),
@@ -148,6 +165,10 @@ describe('the stack outputs', () => {
       ResourcePrefix: hookbridge.prefix,
       SubscriptionsTableName: hookbridge.subscriptionsTable.tableName,
       DeliveriesTableName: hookbridge.deliveriesTable.tableName,
+      AccessTableName: hookbridge.accessTable.tableName,
+      EventStoreTableName: hookbridge.eventStoreTable.tableName,
+      TokenApiUrl: hookbridge.tokenApiUrl,
+      AuthorizerFunctionName: hookbridge.authorizerFunction?.functionName,
       DeliveryFunctionName: hookbridge.deliveryFunction.functionName,
       ManagementFunctionName: hookbridge.managementFunction.functionName,
       ReconcilerFunctionName: hookbridge.reconcilerFunction.functionName,

@@ -140,10 +140,13 @@ describe('ingest function', () => {
 
 describe('ingest API', () => {
   it('routes POST /v1/events and POST /v1/events/batch, each authorized with IAM', () => {
+    // The token API has an integration of its own with the function (token-api.test.ts).
+    const apiId = onlyLogicalId('AWS::ApiGatewayV2::Api', 'IngestApi');
     const integrations = Object.entries(template.findResources('AWS::ApiGatewayV2::Integration'))
       .filter(
         ([, integration]) =>
-          integration.Properties.IntegrationUri['Fn::GetAtt']?.[0] === functionId,
+          integration.Properties.IntegrationUri['Fn::GetAtt']?.[0] === functionId &&
+          integration.Properties.ApiId.Ref === apiId,
       )
       .map(([id]) => id);
     expect(integrations).toHaveLength(1);
@@ -228,6 +231,7 @@ describe('the function assets', () => {
     DeliveryFunction: 'functions/delivery/handler.ts',
     ManagementApiFunction: 'functions/management/handler.ts',
     ManagementApiReconciler: 'functions/reconciler/handler.ts',
+    TokenApiAuthorizer: 'functions/authorizer/handler.ts',
   } as const;
   const assetOf = (part: keyof typeof ENTRIES) => {
     const fn =

@@ -6,12 +6,15 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HookbridgeStack } from '../../infra/hookbridge-stack.js';
 import { LAMBDA_ENTRIES, type LambdaName } from '../../infra/lambda-bundling.js';
+import { SUBSCRIPTIONS_BY_TENANT_INDEX } from '../../shared/aws/table-indexes.js';
 import {
   AWS_CALLS,
   type AwsCall,
   type CallScope,
   COMMAND_ACTIONS,
   NOT_CALLED,
+  SUBSCRIPTION_ID,
+  TENANT_KEY,
 } from '../support/aws-calls.js';
 import { type BundledSource, bundledSources, sentCommands } from '../support/bundle-commands.js';
 import { ACCOUNT, arn, resolve } from '../support/template-resolver.js';
@@ -45,12 +48,14 @@ const sources = {} as Record<LambdaName, BundledSource[]>;
 
 beforeAll(async () => {
   const stack = new HookbridgeStack(new App({ context }), 'Hookbridge');
-  const { ingestApi, delivery, managementApi } = stack.hookbridge;
+  const { ingestApi, delivery, managementApi, tokenApi } = stack.hookbridge;
+  if (!tokenApi) throw new Error('the default stack has a token API');
   const functions: Record<LambdaName, lambda.Function> = {
     ingest: ingestApi.function,
     management: managementApi.function,
     reconciler: managementApi.reconcilerFunction,
     delivery: delivery.function,
+    authorizer: tokenApi.authorizerFunction,
   };
   const resources = Template.fromStack(stack).toJSON().Resources as Record<
     string,
@@ -101,7 +106,7 @@ function functionRole(
 /** The simulator's decision on one request by `role`, with only `policies` attached. */
 async function decide(
   role: FunctionRole,
-  request: { action: string; resource: string; context?: Record<string, string> },
+  request: { action: string; resource: string; context?: Record<string, string | string[]> },
   policies: PolicyDocument[] = role.policies,
 ): Promise<string> {
   const result = await runSimulation(
@@ -224,7 +229,7 @@ describe('what the roles may not do', () => {
     name: LambdaName,
     action: string,
     resource: (scope: CallScope) => string,
-    context?: (scope: CallScope) => Record<string, string>,
+    context?: (scope: CallScope) => Record<string, string | string[]>,
   ) => {
     const role = roles[name];
     const request = {
@@ -328,6 +333,90 @@ describe('what the roles may not do', () => {
     await denied('management', 'events:StartReplay', () =>
       arn('events', 'replay/nightly-backfill'),
     );
+  });
+});
+
+describe('what the roles may not do with the tenant, access and event tables', () => {
+  const denied = async (
+    name: LambdaName,
+    action: string,
+    resource: (scope: CallScope) => string,
+    context?: Record<string, string | string[]>,
+  ) => {
+    const role = roles[name];
+    const request = { action, resource: resource(role.scope), ...(context && { context }) };
+    expect(await decide(role, request), describeRequest(request)).not.toBe('Allowed');
+  };
+  // The tables are named in the functions' environments; the authorizer's, for instance,
+  // has no event store at all, so names come from the management function.
+  const tableOf = (variable: string) => () =>
+    arn('dynamodb', `table/${roles.management.scope.env[variable]}`);
+  const subscriptions = tableOf('HOOKBRIDGE_SUBSCRIPTIONS_TABLE');
+  const access = tableOf('HOOKBRIDGE_ACCESS_TABLE');
+  const eventStore = tableOf('HOOKBRIDGE_EVENT_STORE_TABLE');
+  const leading = (key: string) => ({ 'dynamodb:LeadingKeys': [key] });
+
+  it('lets the authorizer read tenant items only: no subscription, no secret, no list', async () => {
+    await denied('authorizer', 'dynamodb:GetItem', subscriptions, leading(SUBSCRIPTION_ID));
+    // A key that merely contains the prefix further in is not a tenant key.
+    await denied('authorizer', 'dynamodb:GetItem', subscriptions, leading(`sub_x#tenant#acme`));
+    // Two keys, one of them a subscription: ForAllValues refuses the pair.
+    await denied('authorizer', 'dynamodb:GetItem', subscriptions, {
+      'dynamodb:LeadingKeys': [TENANT_KEY, SUBSCRIPTION_ID],
+    });
+    // A request without the key at all (ForAllValues alone would allow it).
+    await denied('authorizer', 'dynamodb:GetItem', subscriptions);
+    for (const action of ['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:UpdateItem']) {
+      await denied('authorizer', action, subscriptions, leading(TENANT_KEY));
+    }
+    await denied(
+      'authorizer',
+      'dynamodb:Query',
+      () => `${subscriptions()}/index/${SUBSCRIPTIONS_BY_TENANT_INDEX}`,
+      leading('acme'),
+    );
+  });
+
+  it('lets the authorizer neither mint, list nor delete credentials, nor read events', async () => {
+    for (const action of ['dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:DeleteItem']) {
+      await denied('authorizer', action, access);
+    }
+    await denied('authorizer', 'dynamodb:Query', () => `${access()}/index/byTenant`);
+    await denied('authorizer', 'dynamodb:GetItem', eventStore);
+    await denied('authorizer', 'sqs:SendMessage', () =>
+      arn('sqs', `hookbridge-${SUBSCRIPTION_ID}`),
+    );
+  });
+
+  it('keeps ingest to writing events: no read of the store, no credential', async () => {
+    await denied('ingest', 'dynamodb:GetItem', eventStore);
+    await denied('ingest', 'dynamodb:Query', () => `${eventStore()}/index/byTenant`);
+    await denied('ingest', 'dynamodb:UpdateItem', eventStore);
+    await denied('ingest', 'dynamodb:GetItem', access);
+    await denied('ingest', 'dynamodb:GetItem', subscriptions);
+  });
+
+  it('keeps management to reading the event store, and delivery and the reconciler out of it', async () => {
+    for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Scan']) {
+      await denied('management', action, eventStore);
+    }
+    await denied('management', 'dynamodb:DeleteItem', access);
+    for (const name of ['delivery', 'reconciler'] as const) {
+      await denied(name, 'dynamodb:GetItem', eventStore);
+      await denied(name, 'dynamodb:GetItem', access);
+    }
+    await denied(
+      'delivery',
+      'dynamodb:Query',
+      () => `${subscriptions()}/index/${SUBSCRIPTIONS_BY_TENANT_INDEX}`,
+    );
+  });
+
+  it('name every index they query: no role reaches an index it was not given', async () => {
+    for (const name of NAMES) {
+      await denied(name, 'dynamodb:Query', () => `${subscriptions()}/index/someOtherIndex`);
+      await denied(name, 'dynamodb:Query', () => `${eventStore()}/index/someOtherIndex`);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -57,6 +57,13 @@ describe('cdk-nag AwsSolutions', () => {
     expect(unacknowledged(stack)).toEqual([]);
   });
 
+  it('finds nothing unacknowledged without the token API and with the event store off', () => {
+    const stack = stackWith({
+      hookbridge: { tokenApi: false, eventRetention: Duration.days(0) },
+    });
+    expect(unacknowledged(stack)).toEqual([]);
+  });
+
   it('acknowledges only the runtime and the run-time resource wildcards, each with a reason', () => {
     const found = acknowledgements(stackWith());
     const rules = [...found.keys()].map((key) => key.split(' ')[1]);
@@ -77,6 +84,7 @@ describe('cdk-nag AwsSolutions', () => {
       'Hookbridge/Hookbridge/IngestApi/Function/Resource',
       'Hookbridge/Hookbridge/ManagementApi/Function/Resource',
       'Hookbridge/Hookbridge/ManagementApi/Reconciler/Resource',
+      'Hookbridge/Hookbridge/TokenApi/Authorizer/Resource',
     ]);
     for (const reason of found.values()) expect(reason.length).toBeGreaterThan(60);
   });

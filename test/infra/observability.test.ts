@@ -71,6 +71,9 @@ function logicalId(template: Template, type: string, part: string): string {
   return found[0] as string;
 }
 
+/** The alarms of the default installation (token API on, event store on). */
+const ALARMS = 9;
+
 let template: Template;
 let widgets: Widget[];
 let ids: Record<'api' | 'bus' | 'ingest' | 'delivery' | 'deliveryLogs', string>;
@@ -225,8 +228,10 @@ describe('alarms', () => {
     };
   };
 
-  it('are the five of DESIGN §6 and one on the delivery function, each firing on one 5-minute breach, silent without data', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  it('are the five of DESIGN §6, one on the delivery function and three of issue 12, each firing on one 5-minute breach, silent without data', () => {
+    // Issue 12's: the token API's 5xx, the authorizer's errors, failures to store events
+    // (observability-access.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', ALARMS);
     template.resourcePropertiesCountIs(
       'AWS::CloudWatch::Alarm',
       {
@@ -235,7 +240,7 @@ describe('alarms', () => {
         DatapointsToAlarm: 1,
         TreatMissingData: 'notBreaching',
       },
-      6,
+      ALARMS,
     );
   });
 
@@ -317,7 +322,7 @@ describe('alarm notifications', () => {
     template.resourcePropertiesCountIs(
       'AWS::CloudWatch::Alarm',
       { AlarmActions: Match.absent(), OKActions: Match.absent() },
-      6,
+      ALARMS,
     );
     expect(template.findOutputs('AlarmTopicArn')).toEqual({});
   });
@@ -382,7 +387,7 @@ describe('alarm notifications', () => {
       withEmail.resourcePropertiesCountIs(
         'AWS::CloudWatch::Alarm',
         { AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }] },
-        6,
+        ALARMS,
       );
     });
   });
@@ -399,7 +404,7 @@ describe('alarm notifications', () => {
     given.resourcePropertiesCountIs(
       'AWS::CloudWatch::Alarm',
       { AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:pager'] },
-      6,
+      ALARMS,
     );
   });
 });

@@ -109,7 +109,7 @@ describe('the hookbridge package', () => {
     expect(exported).toEqual(source);
   });
 
-  it('is embedded in another app, whose synthesis bundles the four functions', () => {
+  it('is embedded in another app, whose synthesis bundles the five functions', () => {
     const outdir = join(consumer, 'cdk.out');
     runInConsumer(
       'app.mjs',
@@ -126,13 +126,13 @@ describe('the hookbridge package', () => {
     const functions = Object.values(template.Resources as Record<string, Resource>).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     // Each function's code is an asset directory of this synthesis holding its bundle.
     const bundles = readdirSync(outdir).filter(
       (dir) => dir.startsWith('asset.') && readdirSync(join(outdir, dir)).includes('index.mjs'),
     );
     const keys = functions.map((fn) => (fn.Properties.Code as { S3Key?: string }).S3Key);
-    expect(new Set(keys).size).toBe(4);
+    expect(new Set(keys).size).toBe(5);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       const key = (fn.Properties.Code as { S3Key?: string }).S3Key ?? '';

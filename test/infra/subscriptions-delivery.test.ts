@@ -87,11 +87,12 @@ const arn = (service: string, rest: string) =>
 
 describe('functions', () => {
   it('runs delivery, management and the reconciler, like ingest, on Node.js 22 on arm64', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+    // With the token API's authorizer (token-api.test.ts).
+    template.resourceCountIs('AWS::Lambda::Function', 5);
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       { Runtime: 'nodejs22.x', Architectures: ['arm64'] },
-      4,
+      5,
     );
   });
 
@@ -222,20 +223,28 @@ describe('wiring', () => {
 });
 
 describe('routes', () => {
-  it('authorizes every route of the API with IAM (2 ingest + 27 management)', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 29);
+  it('authorizes every route of the IAM API with IAM (2 ingest + every management route)', () => {
+    const api = logicalId('AWS::ApiGatewayV2::Api', 'IngestApi');
+    const count = 2 + MANAGEMENT_ROUTES.length;
+    template.resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { ApiId: { Ref: api } }, count);
     template.resourcePropertiesCountIs(
       'AWS::ApiGatewayV2::Route',
-      { AuthorizationType: 'AWS_IAM' },
-      29,
+      { ApiId: { Ref: api }, AuthorizationType: 'AWS_IAM' },
+      count,
     );
   });
 
   it('sends every management route to the management function, on the ingest API', () => {
+    const api = logicalId('AWS::ApiGatewayV2::Api', 'IngestApi');
+    // The token API has an integration of its own with the function (token-api.test.ts).
     const [integrationId, ...others] = Object.entries(
       template.findResources('AWS::ApiGatewayV2::Integration'),
     )
-      .filter(([, i]) => i.Properties.IntegrationUri['Fn::GetAtt']?.[0] === ids.management)
+      .filter(
+        ([, i]) =>
+          i.Properties.IntegrationUri['Fn::GetAtt']?.[0] === ids.management &&
+          i.Properties.ApiId.Ref === api,
+      )
       .map(([id]) => id);
     expect(others).toEqual([]);
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
@@ -244,10 +253,9 @@ describe('routes', () => {
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(
       MANAGEMENT_ROUTES.map(({ method, path }) => `${method} ${path}`).sort(),
     );
-    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
   });
 
-  it('lets grantManage callers invoke the subscription and tenant routes, and no other', () => {
+  it('lets grantManage callers invoke the management routes, and no other (see grants.test.ts)', () => {
     const custom = synth({}, (stack, hookbridge) => {
       hookbridge.grantManage(
         new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() }),
@@ -257,18 +265,19 @@ describe('routes', () => {
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('Operator'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
     expect(granted.flatMap(actionsOf)).toEqual(['execute-api:Invoke']);
-    expect(granted.flatMap(resourcesOf).map((r) => r.slice(r.lastIndexOf('}') + 1))).toEqual([
-      '/*/*/v1/subscriptions',
-      '/*/*/v1/subscriptions/*',
-      '/*/*/v1/tenants',
-      '/*/*/v1/tenants/*',
-    ]);
-    // Every management route is under one of these, and no ingest route is.
-    for (const { path } of MANAGEMENT_ROUTES) {
-      expect(path.startsWith('/v1/subscriptions') || path.startsWith('/v1/tenants'), path).toBe(
-        true,
-      );
-    }
+    const paths = granted.flatMap(resourcesOf).map((r) => r.slice(r.lastIndexOf('}') + 1));
+    expect(paths.sort()).toEqual(
+      [
+        '/*/*/v1/subscriptions',
+        '/*/*/v1/subscriptions/*',
+        '/*/*/v1/tenants',
+        '/*/*/v1/tenants/*',
+        '/*/*/v1/api-keys',
+        '/*/*/v1/api-keys/*',
+        '/*/GET/v1/events',
+        '/*/GET/v1/events/*',
+      ].sort(),
+    );
   });
 });
 
@@ -309,7 +318,7 @@ describe('tables', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },
       },
-      3, // with the idempotency table
+      5, // with the idempotency, access and event-store tables
     );
   });
 
@@ -329,10 +338,10 @@ describe('tables', () => {
   });
 
   it('retains every table when it leaves the stack', () => {
-    expect(Object.keys(template.findResources('AWS::DynamoDB::Table'))).toHaveLength(3);
+    expect(Object.keys(template.findResources('AWS::DynamoDB::Table'))).toHaveLength(5);
     expect(
       Object.keys(template.findResources('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' })),
-    ).toHaveLength(3);
+    ).toHaveLength(5);
   });
 });
 
@@ -468,14 +477,17 @@ describe('permissions', () => {
       [ids.management]: ['DeleteItem', 'GetItem', 'PutItem', 'Scan', 'UpdateItem'],
       [ids.reconciler]: ['DeleteItem', 'GetItem', 'Scan', 'UpdateItem'],
     };
+    const table = getAtt(logicalId('AWS::DynamoDB::Table', 'SubscriptionStoreSubscriptions'));
     for (const [id, actions] of Object.entries(expected)) {
       const fn = propertiesOf('AWS::Lambda::Function', id);
       const roleId = fn.Role['Fn::GetAtt'][0] as string;
       const own = Object.values(template.findResources('AWS::IAM::Policy'))
         .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
         .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+        // The table itself, not its index (which both query: tenants' subscriptions).
+        .filter((s) => [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(table)))
         .flatMap(actionsOf)
-        .filter((action) => action.startsWith('dynamodb:') && action !== 'dynamodb:Query');
+        .filter((action) => action.startsWith('dynamodb:'));
       expect(own.sort()).toEqual(actions.map((action) => `dynamodb:${action}`));
     }
   });
@@ -485,16 +497,15 @@ describe('permissions', () => {
     const roleId = fn.Role['Fn::GetAtt'][0] as string;
     const own = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
-      .flatMap(actionsOf);
-    for (const action of [
-      'sqs:SendMessage',
-      'sqs:ReceiveMessage',
-      'events:StartReplay',
-      'dynamodb:Query',
-    ]) {
-      expect(own).not.toContain(action);
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    for (const action of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'events:StartReplay']) {
+      expect(own.flatMap(actionsOf)).not.toContain(action);
     }
+    // Its one Query is on the subscriptions' byTenant index (a deleted tenant's subscriptions).
+    const queries = own.filter((s) => actionsOf(s).includes('dynamodb:Query'));
+    expect(queries.flatMap(resourcesOf)).toEqual([
+      `\${${logicalId('AWS::DynamoDB::Table', 'SubscriptionStoreSubscriptions')}.Arn}/index/byTenant`,
+    ]);
   });
 });
 

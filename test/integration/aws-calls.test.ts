@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateQueueCommand,
@@ -7,12 +8,13 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthorizerHandler } from '../../functions/authorizer/app.js';
 import { createDeliveryHandler } from '../../functions/delivery/app.js';
 import { localResourceNames } from '../../infra/base-resources.js';
 import type { LambdaName } from '../../infra/lambda-bundling.js';
 import { createBaseResources } from '../../local/base-resources.js';
 import { EsmPoller } from '../../local/esm-poller.js';
-import { awsClientConfig } from '../../shared/aws/client-config.js';
+import { awsClientConfig, dynamoClientConfig } from '../../shared/aws/client-config.js';
 import { readDeliveryConfig } from '../../shared/delivery/delivery-config.js';
 import { createDeliveryComponents } from '../../shared/delivery/delivery-wiring.js';
 import { QuietMetrics } from '../../shared/observability.js';
@@ -48,6 +50,8 @@ const NOT_EXERCISED: Record<string, string> = {
     'read back only when a conditional put returns no item (the stored answer comes with the failed put)',
   'DeleteItem node_modules/@aws-lambda-powertools/idempotency/lib/esm/persistence/DynamoDBPersistenceLayer.js':
     'only when the request fails while holding the key (a publish that throws)',
+  'DeleteItem shared/events/event-store.ts':
+    'only when an event failed to publish: its stored item is removed again',
 };
 
 beforeAll(async () => {
@@ -137,6 +141,22 @@ async function exercise(): Promise<void> {
   expect((await publish('calls.ok', 'calls-key-1')).statusCode).toBe(202);
   await publish('calls.gone');
   await publish('calls.fail');
+  // A batch is stored with BatchWriteItem; one event of a tenant, for the message API below.
+  const batch = await recorder.as('ingest', () =>
+    ingest(
+      apiGatewayEvent('POST /v1/events/batch', {
+        body: {
+          events: [
+            { type: 'calls.ok', data: {}, tenantId: 'calls-tenant' },
+            { type: 'calls.none', data: {} },
+          ],
+        },
+      }),
+      lambdaContext(),
+    ),
+  );
+  expect(batch.statusCode).toBe(202);
+  const [tenantEvent] = JSON.parse(batch.body ?? '{}').events as { id: string }[];
 
   // Delivered; disabled on 410; retried, then dead-lettered by the redrive policy.
   await waitFor(async () => (await attemptsOf(ok)).some((a) => a.result === 'delivered'));
@@ -165,6 +185,16 @@ async function exercise(): Promise<void> {
   const from = new Date(Date.now() - 3_600_000).toISOString();
   const replay = await manage('POST /v1/subscriptions/{id}/replay', { id: ok, body: { from, to } });
   expect(replay.status, JSON.stringify(replay.body)).toBe(202);
+  // The message API: one event (its tenant's and the operator's subscriptions), both lists,
+  // and a resend.
+  const eventId = tenantEvent?.id as string;
+  expect((await manage('GET /v1/events/{eventId}', { eventId })).status).toBe(200);
+  expect((await manage('GET /v1/events', { query: { limit: '5' } })).status).toBe(200);
+  expect((await manage('GET /v1/events', { query: { tenantId: 'calls-tenant' } })).status).toBe(
+    200,
+  );
+  const resent = await manage('POST /v1/subscriptions/{id}/resend', { id: ok, body: { eventId } });
+  expect(resent.status, JSON.stringify(resent.body)).toBe(202);
 
   // A reconciler pass with drift (a queue deleted), an interrupted deletion, and an orphan
   // lane (a queue and a rule of no subscription).
@@ -180,6 +210,31 @@ async function exercise(): Promise<void> {
     body: { url: 'https://hooks.example.test/t', eventTypes: ['calls.tenant'] },
   });
   expect(tenantSub.status, JSON.stringify(tenantSub.body)).toBe(201);
+  // Tokens and API keys: minted, listed, revoked; each credential checked by the authorizer.
+  const minted = await manage('POST /v1/tenants/{tenantId}/tokens', { tenantId: tenant, body: {} });
+  expect(minted.status, JSON.stringify(minted.body)).toBe(201);
+  await manage('GET /v1/tenants/{tenantId}/tokens', { tenantId: tenant });
+  const apiKey = await manage('POST /v1/api-keys', {
+    body: { name: 'calls', scope: 'publish', tenantId: tenant },
+  });
+  await manage('GET /v1/api-keys');
+  await manage('GET /v1/api-keys/{keyId}', { keyId: apiKey.body.id });
+  const authorize = createAuthorizerHandler({
+    client: new DynamoDBClient(dynamoClientConfig(awsClientConfig())),
+    accessTable: localResourceNames.accessTable,
+    subscriptionsTable: localResourceNames.subscriptionsTable,
+    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+  });
+  for (const credential of [minted.body.token, apiKey.body.key]) {
+    const event = { headers: { authorization: `Bearer ${credential}` } };
+    expect((await recorder.as('authorizer', () => authorize(event))).isAuthorized).toBe(true);
+  }
+  await manage('DELETE /v1/tenants/{tenantId}/tokens/{tokenId}', {
+    tenantId: tenant,
+    tokenId: minted.body.id,
+  });
+  await manage('DELETE /v1/tenants/{tenantId}/tokens', { tenantId: tenant });
+  await manage('DELETE /v1/api-keys/{keyId}', { keyId: apiKey.body.id });
   const leaving = `${tenant}-gone`;
   await manage('POST /v1/tenants', { body: { id: leaving, name: 'Gone' } });
   expect((await manage('DELETE /v1/tenants/{tenantId}', { tenantId: leaving })).status).toBe(204);

@@ -1,157 +1,37 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import {
+  alive,
+  freePort,
+  interrupt,
+  parseJson,
+  type Running,
+  run,
+  start,
+  startDev as startDevIn,
+  stopAll,
+  track,
+  waitFor,
+} from '../support/cli-process.js';
 
 /**
  * The acceptance test of the CLI (issue 5): everything a user would type, run as real
  * processes through bin/hookbridge.js, against `hookbridge dev` on the test's local AWS endpoint.
  */
 const BIN = path.resolve(import.meta.dirname, '../../bin/hookbridge.js');
-const children = new Set<ChildProcess>();
-const reportedPids = new Set<number>();
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly lines: string[];
-  stderr(): string;
-  readonly exited: Promise<number | null>;
-}
-
-/** Starts `hookbridge …` and collects its stdout line by line. */
-function start(args: string[], env: Record<string, string | undefined> = {}): Running {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const lines: string[] = [];
-  let partial = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const text = partial + chunk.toString('utf8');
-    const parts = text.split('\n');
-    partial = parts.pop() ?? '';
-    lines.push(...parts);
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      if (partial) lines.push(partial);
-      resolve(code ?? (signal ? -1 : null));
-    }),
-  );
-  return { child, lines, stderr: () => stderr, exited };
-}
-
-/** Runs `hookbridge …` to completion (30 s at most). */
-async function run(args: string[], env: Record<string, string | undefined> = {}) {
-  const running = start(args, env);
-  const code = await Promise.race([running.exited, sleep(30_000).then(() => 'timeout' as const)]);
-  if (code === 'timeout') {
-    running.child.kill('SIGKILL');
-    throw new Error(`hookbridge ${args.join(' ')} did not finish within 30 s`);
-  }
-  return { code, stdout: running.lines.join('\n'), stderr: running.stderr() };
-}
-
-/** Polls until `find` returns something, failing with what the process printed after `ms`. */
-async function waitFor<T>(what: string, running: Running, find: () => T | undefined, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (running.child.exitCode !== null) break;
-    await sleep(50);
-  }
-  throw new Error(
-    `${what}: not seen within ${ms} ms (exit ${running.child.exitCode})\nstdout:\n${running.lines.join('\n')}\nstderr:\n${running.stderr()}`,
-  );
-}
-
-interface Ready {
-  readonly apiUrl: string;
-  readonly awsEndpointUrl: string;
-  readonly pid: number;
-  readonly awsEndpointPid: number | null;
-}
 
 /** A state directory of the test's own: the default one is the working directory's. */
 const stateDir = mkdtempSync(path.join(tmpdir(), 'hookbridge-e2e-state-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+const startDev = (env: Record<string, string | undefined>) => startDevIn(stateDir, env);
 
-/** `hookbridge dev --port 0 --json` and its ready line. */
-async function startDev(env: Record<string, string | undefined>) {
-  const dev = start(['dev', '--port', '0', '--json', '--state-dir', stateDir, '--fresh'], env);
-  const ready = await waitFor(
-    'the ready line of hookbridge dev',
-    dev,
-    () => readyLine(dev.lines),
-    60_000,
-  );
-  if (ready.awsEndpointPid) reportedPids.add(ready.awsEndpointPid);
-  return { dev, ready };
-}
-
-/** Other lines (a log line of a handler) may come first: the ready line is the one with apiUrl. */
-function readyLine(lines: readonly string[]): Ready | undefined {
-  for (const line of lines) {
-    const json = parseJson(line);
-    if (typeof json?.apiUrl === 'string') return json as unknown as Ready;
-  }
-  return undefined;
-}
-
-/** Ctrl-C, as a user would; resolves to the exit code (or throws after 20 s). */
-async function interrupt(running: Running) {
-  running.child.kill('SIGINT');
-  const code = await Promise.race([running.exited, sleep(20_000).then(() => 'timeout' as const)]);
-  if (code === 'timeout') throw new Error(`still running 20 s after SIGINT:\n${running.stderr()}`);
-  return code;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-function parseJson(line: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-afterAll(async () => {
-  // Whatever happened above: ask politely, then insist, so no process outlives the test.
-  for (const child of children) child.kill('SIGINT');
-  const deadline = Date.now() + 10_000;
-  while (children.size > 0 && Date.now() < deadline) await sleep(100);
-  for (const child of children) child.kill('SIGKILL');
-  for (const pid of reportedPids) if (alive(pid)) process.kill(pid, 'SIGKILL');
-});
+// Whatever happened below: no process outlives the test.
+afterAll(stopAll);
 
 describe('hookbridge CLI, end to end', () => {
   it('dev, subscriptions create, listen, send: every delivery arrives verified; Ctrl-C stops it all', async () => {
@@ -390,13 +270,12 @@ describe('hookbridge CLI, end to end', () => {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      children.add(child);
+      track(child);
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => {
         stderr += chunk.toString('utf8');
       });
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-      children.delete(child);
       expect(code).toBe(1);
       expect(stderr).toContain('moto (the local AWS endpoint) is not installed');
       expect(stderr).toContain("pip install 'moto[server]==5.2.1'");

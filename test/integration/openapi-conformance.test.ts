@@ -210,9 +210,11 @@ describe('the management API answers as openapi.json says', () => {
       )) {
       const body = routeKey.includes('replay')
         ? { from: '2024-01-01T00:00:00Z', to: '2024-01-02T00:00:00Z' }
-        : routeKey.startsWith('PATCH')
-          ? { status: 'paused' }
-          : undefined;
+        : routeKey.includes('resend')
+          ? { eventId: 'evt_01JD5Z8Q4X9V2M7K3T6N0R1B8C' }
+          : routeKey.startsWith('PATCH')
+            ? { status: 'paused' }
+            : undefined;
       await manage(routeKey, 404, { id: missing, ...(body && { body }) });
     }
     await manage('GET /v1/subscriptions/{id}', 404, { id: 'not-an-id' });
@@ -240,6 +242,79 @@ describe('the management API answers as openapi.json says', () => {
   it('deletes (204, without a body)', async () => {
     expect(await manage('DELETE /v1/subscriptions/{id}', 204, { id })).toBeUndefined();
     await manage('GET /v1/subscriptions/{id}', 404, { id });
+  });
+});
+
+describe('the token and API-key routes answer as openapi.json says', () => {
+  const tenantId = `access-${Date.now()}`;
+  const never = '000000000000000000000000';
+
+  it('mints, lists and revokes tokens; creates, lists, shows and revokes API keys', async () => {
+    await manage('POST /v1/tenants', 201, { body: { id: tenantId, name: 'Access' } });
+    const minted = await manage('POST /v1/tenants/{tenantId}/tokens', 201, {
+      tenantId,
+      body: { capabilities: ['read', 'write'], description: 'portal' },
+    });
+    await manage('POST /v1/tenants/{tenantId}/tokens', 201, { tenantId, contentType: null });
+    await manage('POST /v1/tenants/{tenantId}/tokens', 400, { tenantId, body: { ttlSeconds: 1 } });
+    await manage('POST /v1/tenants/{tenantId}/tokens', 404, { tenantId: 'nobody', body: {} });
+    await manage('POST /v1/tenants/{tenantId}/tokens', 415, {
+      tenantId,
+      body: 'x',
+      contentType: 'text/plain',
+    });
+    await manage('GET /v1/tenants/{tenantId}/tokens', 200, { tenantId, query: { limit: '1' } });
+    await manage('GET /v1/tenants/{tenantId}/tokens', 400, { tenantId, query: { cursor: 'x' } });
+    await manage('GET /v1/tenants/{tenantId}/tokens', 404, { tenantId: 'nobody' });
+    await manage('DELETE /v1/tenants/{tenantId}/tokens/{tokenId}', 204, {
+      tenantId,
+      tokenId: minted.id,
+    });
+    await manage('DELETE /v1/tenants/{tenantId}/tokens/{tokenId}', 404, {
+      tenantId,
+      tokenId: never,
+    });
+    await manage('DELETE /v1/tenants/{tenantId}/tokens', 204, { tenantId });
+    await manage('DELETE /v1/tenants/{tenantId}/tokens', 404, { tenantId: 'nobody' });
+    await manage('GET /v1/tenants/{tenantId}/tokens', 200, { tenantId });
+
+    const key = await manage('POST /v1/api-keys', 201, {
+      body: { name: 'producer', scope: 'publish', tenantId },
+    });
+    await manage('POST /v1/api-keys', 400, { body: { name: 'x', scope: 'manage', tenantId } });
+    await manage('POST /v1/api-keys', 404, {
+      body: { name: 'x', scope: 'publish', tenantId: 'nobody' },
+    });
+    await manage('POST /v1/api-keys', 415, { body: 'x', contentType: 'text/plain' });
+    await manage('GET /v1/api-keys', 200, { query: { limit: '1' } });
+    await manage('GET /v1/api-keys', 400, { query: { cursor: 'x' } });
+    await manage('GET /v1/api-keys/{keyId}', 200, { keyId: key.id });
+    await manage('GET /v1/api-keys/{keyId}', 404, { keyId: never });
+    await manage('DELETE /v1/api-keys/{keyId}', 204, { keyId: key.id });
+    await manage('DELETE /v1/api-keys/{keyId}', 404, { keyId: never });
+  });
+
+  it('answers a bearer principal’s refusals in the documented shapes (401, 403)', async () => {
+    const token = (expiresAt: string) => ({
+      kind: 'token',
+      credentialId: never,
+      tenantId,
+      capabilities: 'write',
+      expiresAt,
+    });
+    const past = new Date(Date.now() - 1000).toISOString();
+    const later = new Date(Date.now() + 60_000).toISOString();
+    await manage('GET /v1/tenants/{tenantId}/subscriptions', 401, {
+      tenantId,
+      authorizer: token(past),
+    });
+    await manage('GET /v1/tenants/{tenantId}/subscriptions', 403, {
+      tenantId,
+      authorizer: token(later),
+    });
+    await manage('GET /v1/api-keys', 403, {
+      authorizer: { kind: 'api-key', credentialId: never, scope: 'manage' },
+    });
   });
 });
 
@@ -353,6 +428,7 @@ describe('the tenant routes answer as openapi.json says', () => {
       tenantId: stuck,
       body: { url: hook, eventTypes: ['a'] },
     });
+    await manage('POST /v1/tenants/{tenantId}/tokens', 409, { tenantId: stuck, body: {} });
     const report = await reconcile({
       store: h.store,
       tenants: h.tenantStore,
@@ -376,9 +452,70 @@ describe('the tenant routes answer as openapi.json says', () => {
   });
 });
 
+describe('the message API answers as openapi.json says', () => {
+  const tenantId = `conform-msg-${Date.now()}`;
+  const missingEvent = 'evt_01JD5Z8Q4X9V2M7K3T6N0R1B8C';
+
+  it('lists (200, 400), gets (200, 404) and resends (202, 400, 404, 409), for the operator and a tenant', async () => {
+    await manage('POST /v1/tenants', 201, { body: { id: tenantId, name: 'Messages' } });
+    const sub = await manage('POST /v1/tenants/{tenantId}/subscriptions', 201, {
+      tenantId,
+      body: { url: hook, eventTypes: ['conform.msg'] },
+    });
+    const { id: eventId } = await send('POST /v1/events', 202, {
+      body: { type: 'conform.msg', data: { n: 1 }, tenantId },
+    });
+    await manage('GET /v1/events', 200, { query: { type: 'conform.*', limit: '1' } });
+    await manage('GET /v1/events', 400, { query: { limit: 'many' } });
+    await manage('GET /v1/events/{eventId}', 200, { eventId });
+    await manage('GET /v1/events/{eventId}', 404, { eventId: missingEvent });
+    await manage('GET /v1/tenants/{tenantId}/events', 200, { tenantId });
+    await manage('GET /v1/tenants/{tenantId}/events', 400, { tenantId, query: { cursor: 'x' } });
+    await manage('GET /v1/tenants/{tenantId}/events', 404, { tenantId: 'nobody' });
+    await manage('GET /v1/tenants/{tenantId}/events/{eventId}', 200, { tenantId, eventId });
+    await manage('GET /v1/tenants/{tenantId}/events/{eventId}', 404, {
+      tenantId,
+      eventId: missingEvent,
+    });
+    for (const route of [
+      'POST /v1/subscriptions/{id}/resend',
+      'POST /v1/tenants/{tenantId}/subscriptions/{id}/resend',
+    ]) {
+      await manage(route, 202, { tenantId, id: sub.id, body: { eventId } });
+      await manage(route, 400, { tenantId, id: sub.id, body: { eventId: 'nope' } });
+      await manage(route, 404, { tenantId, id: sub.id, body: { eventId: missingEvent } });
+    }
+    const failed = await manage(
+      'POST /v1/tenants/{tenantId}/subscriptions',
+      201,
+      { tenantId, body: { url: hook, eventTypes: ['conform.msg'] } },
+      broken,
+    );
+    await manage('POST /v1/subscriptions/{id}/resend', 409, { id: failed.id, body: { eventId } });
+    await manage('POST /v1/tenants/{tenantId}/subscriptions/{id}/resend', 409, {
+      tenantId,
+      id: failed.id,
+      body: { eventId },
+    });
+  });
+});
+
 afterAll(() => {
   // Keeps the list above honest: a route or status dropped from these tests shows up here.
   const expected = [
+    'GET /v1/events 200',
+    'GET /v1/events 400',
+    'GET /v1/events/{eventId} 200',
+    'GET /v1/events/{eventId} 404',
+    'GET /v1/tenants/{tenantId}/events 200',
+    'GET /v1/tenants/{tenantId}/events 400',
+    'GET /v1/tenants/{tenantId}/events 404',
+    'GET /v1/tenants/{tenantId}/events/{eventId} 200',
+    'GET /v1/tenants/{tenantId}/events/{eventId} 404',
+    ...['202', '400', '404', '409'].flatMap((status) => [
+      `POST /v1/subscriptions/{id}/resend ${status}`,
+      `POST /v1/tenants/{tenantId}/subscriptions/{id}/resend ${status}`,
+    ]),
     'POST /v1/events 202',
     'POST /v1/events 400',
     'POST /v1/events 413',
@@ -469,5 +606,18 @@ afterAll(() => {
       'POST /{id}/replay 404',
     ].map((key) => key.replace(' /', ' /v1/tenants/{tenantId}/subscriptions/')),
   ];
-  expect(expected.filter((key) => !exercised.has(key))).toEqual([]);
+  const access = [
+    ...['201', '400', '404', '409', '415'].map((s) => `POST /v1/tenants/{tenantId}/tokens ${s}`),
+    ...['200', '400', '404'].map((s) => `GET /v1/tenants/{tenantId}/tokens ${s}`),
+    ...['204', '404'].map((s) => `DELETE /v1/tenants/{tenantId}/tokens ${s}`),
+    ...['204', '404'].map((s) => `DELETE /v1/tenants/{tenantId}/tokens/{tokenId} ${s}`),
+    ...['201', '400', '404', '415'].map((s) => `POST /v1/api-keys ${s}`),
+    ...['200', '400'].map((s) => `GET /v1/api-keys ${s}`),
+    ...['200', '404'].map((s) => `GET /v1/api-keys/{keyId} ${s}`),
+    ...['204', '404'].map((s) => `DELETE /v1/api-keys/{keyId} ${s}`),
+    'GET /v1/tenants/{tenantId}/subscriptions 401',
+    'GET /v1/tenants/{tenantId}/subscriptions 403',
+    'GET /v1/api-keys 403',
+  ];
+  expect([...expected, ...access].filter((key) => !exercised.has(key))).toEqual([]);
 });

@@ -11,6 +11,8 @@ process.env.HOOKBRIDGE_EVENT_BUS_NAME = localResourceNames.eventBus;
 process.env.HOOKBRIDGE_IDEMPOTENCY_TABLE = localResourceNames.idempotencyTable;
 process.env.HOOKBRIDGE_SUBSCRIPTIONS_TABLE = localResourceNames.subscriptionsTable;
 process.env.HOOKBRIDGE_DELIVERIES_TABLE = localResourceNames.deliveriesTable;
+process.env.HOOKBRIDGE_ACCESS_TABLE = localResourceNames.accessTable;
+process.env.HOOKBRIDGE_EVENT_STORE_TABLE = localResourceNames.eventStoreTable;
 
 // Each file starts from an empty endpoint.
 beforeAll(async () => {

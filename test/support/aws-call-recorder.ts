@@ -80,8 +80,16 @@ function resourcesOf(command: string, input: Record<string, unknown>): string[] 
   const service = COMMAND_ACTIONS[command]?.[0]?.split(':')[0];
   const text = (key: string) => String(input[key] ?? '');
   switch (service) {
-    case 'dynamodb':
-      return [arn('dynamodb', `table/${text('TableName')}`)];
+    case 'dynamodb': {
+      // A batch names its tables as the keys of RequestItems; a query of an index is
+      // authorized on the index's ARN.
+      const tables =
+        command === 'BatchWriteItem'
+          ? Object.keys((input.RequestItems as Record<string, unknown> | undefined) ?? {})
+          : [text('TableName')];
+      const index = input.IndexName === undefined ? '' : `/index/${text('IndexName')}`;
+      return tables.map((table) => arn('dynamodb', `table/${table}${index}`));
+    }
     case 'sqs': {
       if (command === 'ListQueues') return ['*'];
       const name = input.QueueName ?? text('QueueUrl').slice(text('QueueUrl').lastIndexOf('/') + 1);

@@ -1,4 +1,10 @@
 import type { LambdaName } from '../../infra/lambda-bundling.js';
+import {
+  ACCESS_BY_TENANT_INDEX,
+  EVENTS_BY_TENANT_INDEX,
+  EVENTS_BY_TIME_INDEX,
+  SUBSCRIPTIONS_BY_TENANT_INDEX,
+} from '../../shared/aws/table-indexes.js';
 import { ATTEMPTS_BY_TIME_INDEX } from '../../shared/delivery/attempt-keys.js';
 import { laneNames } from '../../shared/provisioning/lane-names.js';
 import { arn } from './template-resolver.js';
@@ -27,8 +33,8 @@ export interface AwsCall {
   readonly sentBy: string;
   /** The resource ARNs IAM authorizes the call on (StartReplay: on each of several). */
   readonly on: (scope: CallScope) => string[];
-  /** Request context the conditions read (lambda:FunctionArn). */
-  readonly context?: (scope: CallScope) => Record<string, string>;
+  /** Request context the conditions read (lambda:FunctionArn, dynamodb:LeadingKeys). */
+  readonly context?: (scope: CallScope) => Record<string, string | string[]>;
 }
 
 /** A command a bundle contains that the function never sends, and why. */
@@ -58,6 +64,7 @@ export const COMMAND_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   PutItem: ['dynamodb:PutItem'],
   UpdateItem: ['dynamodb:UpdateItem'],
   DeleteItem: ['dynamodb:DeleteItem'],
+  BatchWriteItem: ['dynamodb:BatchWriteItem'],
   // SQS: a batch is authorized as its single form; CreateQueue with tags also needs TagQueue.
   CreateQueue: ['sqs:CreateQueue', 'sqs:TagQueue'],
   DeleteQueue: ['sqs:DeleteQueue'],
@@ -169,6 +176,23 @@ const LANE_PROVISIONING: AwsCall[] = [
 ];
 
 const SUBSCRIPTIONS = table('HOOKBRIDGE_SUBSCRIPTIONS_TABLE');
+const index = (variable: string, name: string) => (scope: CallScope) => [
+  arn('dynamodb', `table/${need(scope.env, variable)}/index/${name}`),
+];
+const ACCESS = table('HOOKBRIDGE_ACCESS_TABLE');
+const EVENT_STORE_TABLE = table('HOOKBRIDGE_EVENT_STORE_TABLE');
+/** A tenant item's key, as the authorizer reads it (the only partitions it may read). */
+export const TENANT_KEY = 'tenant#acme';
+// A tenant's subscriptions, from its own partition of the index (lists, tenant deletion).
+const SUBSCRIPTIONS_BY_TENANT = index(
+  'HOOKBRIDGE_SUBSCRIPTIONS_TABLE',
+  SUBSCRIPTIONS_BY_TENANT_INDEX,
+);
+const ACCESS_STORE = 'shared/access/access-store.ts';
+const CREDENTIAL_CHECK = 'shared/access/credential-check.ts';
+const EVENT_STORE_WRITER = 'shared/events/event-store.ts';
+const EVENT_STORE_READER = 'shared/events/event-store-reader.ts';
+const SUBSCRIPTION_QUERIES = 'shared/subscriptions/subscription-queries.ts';
 
 /** The calls of each function. */
 export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
@@ -182,11 +206,17 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       sentBy: IDEMPOTENCY,
       on: table('HOOKBRIDGE_IDEMPOTENCY_TABLE'),
     })),
+    // The message store: one event's item, a batch's items (and their removal when the
+    // publish failed).
+    { command: 'PutItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
+    { command: 'BatchWriteItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
+    { command: 'DeleteItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
   ],
   management: [
     ...LOGS,
     { command: 'Get', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Scan', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Query', sentBy: STORE, on: SUBSCRIPTIONS_BY_TENANT },
     { command: 'Put', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Update', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Delete', sentBy: STORE, on: SUBSCRIPTIONS },
@@ -196,6 +226,23 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       on: SUBSCRIPTIONS,
     })),
     ...LANE_PROVISIONING,
+    // Tokens and API keys: minted (Put), read, revoked (Update), API keys listed (Scan), a
+    // tenant's tokens listed from its partition of the byTenant index.
+    ...['Get', 'Put', 'Update', 'Scan'].map((command) => ({
+      command,
+      sentBy: ACCESS_STORE,
+      on: ACCESS,
+    })),
+    {
+      command: 'Query',
+      sentBy: ACCESS_STORE,
+      on: (s: CallScope) => [
+        arn(
+          'dynamodb',
+          `table/${need(s.env, 'HOOKBRIDGE_ACCESS_TABLE')}/index/${ACCESS_BY_TENANT_INDEX}`,
+        ),
+      ],
+    },
     // The deliveries route reads the attempt log: one event's attempts from the table, the
     // listing by attempt time from its index.
     { command: 'Query', sentBy: ATTEMPT_LOG, on: table('HOOKBRIDGE_DELIVERIES_TABLE') },
@@ -210,7 +257,25 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       ],
     },
     { command: 'PutEvents', sentBy: OPERATIONAL, on: (s) => [bus(s)] },
-    // Test event, redrive (DLQ → queue) and replay.
+    // The message API: one stored event, the lists from the store's two indexes, and the
+    // subscriptions an event may have gone to (a tenant's from the byTenant index; the
+    // operator's own, or all for a broadcast, by a scan).
+    { command: 'GetItem', sentBy: EVENT_STORE_READER, on: EVENT_STORE_TABLE },
+    {
+      command: 'Query',
+      sentBy: EVENT_STORE_READER,
+      on: (s) => [
+        ...index('HOOKBRIDGE_EVENT_STORE_TABLE', EVENTS_BY_TENANT_INDEX)(s),
+        ...index('HOOKBRIDGE_EVENT_STORE_TABLE', EVENTS_BY_TIME_INDEX)(s),
+      ],
+    },
+    {
+      command: 'Query',
+      sentBy: SUBSCRIPTION_QUERIES,
+      on: index('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', SUBSCRIPTIONS_BY_TENANT_INDEX),
+    },
+    { command: 'Scan', sentBy: SUBSCRIPTION_QUERIES, on: SUBSCRIPTIONS },
+    // Test event, resend, redrive (DLQ → queue) and replay.
     { command: 'GetQueueUrl', sentBy: LANE_OPERATIONS, on: bothQueues },
     { command: 'SendMessage', sentBy: LANE_OPERATIONS, on: queue },
     { command: 'ReceiveMessage', sentBy: LANE_OPERATIONS, on: deadLetterQueue },
@@ -232,6 +297,7 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     ...LOGS,
     { command: 'Get', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Scan', sentBy: STORE, on: SUBSCRIPTIONS },
+    { command: 'Query', sentBy: STORE, on: SUBSCRIPTIONS_BY_TENANT },
     { command: 'Update', sentBy: STORE, on: SUBSCRIPTIONS },
     { command: 'Delete', sentBy: STORE, on: SUBSCRIPTIONS },
     // Finishing tenant deletions: the tenants, then each record removed.
@@ -246,6 +312,19 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     { command: 'ListTargetsByRule', sentBy: PROVISIONER, on: rule },
     { command: 'ListQueues', sentBy: PROVISIONER, on: anyResource },
     { command: 'ListRules', sentBy: PROVISIONER, on: anyResource },
+  ],
+  authorizer: [
+    ...LOGS,
+    // The credential's item, its tenant (`tenant#…` in the subscriptions table), and an API
+    // key's lastUsedAt.
+    { command: 'GetItem', sentBy: CREDENTIAL_CHECK, on: ACCESS },
+    {
+      command: 'GetItem',
+      sentBy: CREDENTIAL_CHECK,
+      on: SUBSCRIPTIONS,
+      context: () => ({ 'dynamodb:LeadingKeys': [TENANT_KEY] }),
+    },
+    { command: 'UpdateItem', sentBy: CREDENTIAL_CHECK, on: ACCESS },
   ],
   delivery: [
     ...LOGS,
@@ -280,6 +359,7 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
 /** Commands the bundles hold that the function never sends. */
 export const NOT_CALLED: Readonly<Record<LambdaName, readonly NotCalled[]>> = {
   ingest: [],
+  authorizer: [],
   management: [
     ...['DescribeRule', 'ListTargetsByRule'].map((command) => ({
       command,
@@ -326,6 +406,12 @@ export const NOT_CALLED: Readonly<Record<LambdaName, readonly NotCalled[]>> = {
       file: STORE,
       calledAs: /\bstore\.(list|all)\(/,
       why: 'delivery reads one subscription at a time',
+    },
+    {
+      command: 'Query',
+      file: STORE,
+      calledAs: /\bstore\.(list|all)\(/,
+      why: 'delivery reads one subscription at a time (a tenant’s list is the API’s)',
     },
     {
       command: 'Put',

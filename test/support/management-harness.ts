@@ -4,6 +4,7 @@ import { createManagementHandler } from '../../functions/management/app.js';
 import { LocalEventSourceMappings } from '../../local/local-event-source-mappings.js';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { EventBridgePublisher } from '../../shared/events/event-publisher.js';
+import { readEventStoreConfig } from '../../shared/events/event-store-config.js';
 import { ingestEvents } from '../../shared/events/ingest-events.js';
 import type { EventSourceMappings } from '../../shared/provisioning/event-source-mappings.js';
 import { readManagementConfig } from '../../shared/subscriptions/management-config.js';
@@ -15,7 +16,8 @@ import { fakeLookup } from './fake-dns.js';
 export function managementHarness(
   options: { mappings?: EventSourceMappings; env?: NodeJS.ProcessEnv } = {},
 ) {
-  const config = readManagementConfig({ ...process.env, ...options.env });
+  const env = { ...process.env, ...options.env };
+  const config = readManagementConfig(env);
   const clientConfig = awsClientConfig();
   const registry = new LocalEventSourceMappings();
   const mappings = options.mappings ?? registry;
@@ -23,6 +25,7 @@ export function managementHarness(
   const components = createSubscriptionComponents(config, clientConfig, mappings, {
     logger,
     lookup: fakeLookup,
+    eventStore: readEventStoreConfig(env),
   });
   const handler = createManagementHandler(components, logger);
   const publisher = new EventBridgePublisher(new EventBridgeClient(clientConfig));
@@ -33,11 +36,18 @@ export function managementHarness(
     request: RequestOptions & {
       id?: string;
       tenantId?: string;
+      tokenId?: string;
+      keyId?: string;
+      eventId?: string;
       query?: Record<string, string>;
+      /** The Lambda authorizer's context (the token/key API); none: the operator. */
+      authorizer?: Record<string, string>;
     } = {},
   ) {
     const event = apiGatewayEvent(routeKey, request);
-    for (const name of ['id', 'tenantId'] as const) {
+    if (request.authorizer)
+      Object.assign(event.requestContext, { authorizer: { lambda: request.authorizer } });
+    for (const name of ['id', 'tenantId', 'tokenId', 'keyId', 'eventId'] as const) {
       const value = request[name];
       if (value === undefined) continue;
       event.pathParameters = { ...event.pathParameters, [name]: value };

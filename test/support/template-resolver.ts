@@ -24,6 +24,7 @@ const TYPES: Record<string, { name?: string; arn: (name: string) => string; ref?
   {
     'AWS::DynamoDB::Table': { name: 'TableName', arn: (n) => arn('dynamodb', `table/${n}`) },
     'AWS::Events::EventBus': { name: 'Name', arn: (n) => arn('events', `event-bus/${n}`) },
+    'AWS::Events::Rule': { name: 'Name', arn: (n) => arn('events', `rule/${n}`) },
     'AWS::Events::Archive': { name: 'ArchiveName', arn: (n) => arn('events', `archive/${n}`) },
     'AWS::Lambda::Function': { name: 'FunctionName', arn: (n) => arn('lambda', `function:${n}`) },
     // A log group's Arn attribute ends in `:*` (it covers the group's streams).
@@ -35,6 +36,12 @@ const TYPES: Record<string, { name?: string; arn: (name: string) => string; ref?
       ref: 'url',
     },
     'AWS::SNS::Topic': { name: 'TopicName', arn: (n) => arn('sns', n), ref: 'arn' },
+    // An HTTP API's Ref is its id (here: its logical id), which execute-api ARNs start with.
+    'AWS::ApiGatewayV2::Api': { arn: (n) => `arn:aws:apigateway:${REGION}::/apis/${n}` },
+    // Likewise an authorizer's Ref is its id (execute-api ARNs end in `authorizers/<id>`).
+    'AWS::ApiGatewayV2::Authorizer': {
+      arn: (n) => `arn:aws:apigateway:${REGION}::/authorizers/${n}`,
+    },
   };
 
 /** `arn:aws:<service>:us-east-1:123456789012:<resource>`. */

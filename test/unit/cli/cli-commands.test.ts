@@ -1,82 +1,27 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../cli/run-cli.js';
-
-interface Recorded {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: unknown;
-}
-type Answer = { status: number; body?: unknown; raw?: string };
+import { type FakeApi, runCliCaptured, startFakeApi } from '../../support/fake-api.js';
 
 /** A stand-in for the Hookbridge API on loopback: canned answers by "METHOD /path?query". */
-let server: Server;
-let endpoint: string;
-let answers: Record<string, Answer | Answer[]> = {};
-let requests: Recorded[] = [];
+let api: FakeApi;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      requests.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: text ? JSON.parse(text) : undefined,
-      });
-      const key = `${req.method} ${req.url}`;
-      const canned = answers[key];
-      const answer = Array.isArray(canned) ? canned.shift() : canned;
-      if (!answer) {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 'not_found', message: `no route for ${key}` } }));
-        return;
-      }
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await startFakeApi();
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => api.close());
 
-beforeEach(() => {
-  answers = {};
-  requests = [];
-});
+beforeEach(() => api.reset());
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hookbridge-cli-'));
 
 /** Runs the CLI in-process against the canned API and captures what it printed. */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: { HOOKBRIDGE_ENDPOINT: endpoint, ...env },
-    cwd: dir,
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runCliCaptured(args, { HOOKBRIDGE_ENDPOINT: api.endpoint, ...env }, dir);
 
 const SUB = 'sub_01JD5Z8Q4X9V2M7K3T6N0R1B8C';
 const view = (overrides: object = {}) => ({
@@ -93,7 +38,10 @@ const view = (overrides: object = {}) => ({
 
 describe('send', () => {
   it('publishes {type, data} with the idempotency key and prints the event id', async () => {
-    answers['POST /v1/events'] = { status: 202, body: { id: 'evt_01JD5Z8Q4X9V2M7K3T6N0R1B8D' } };
+    api.answers['POST /v1/events'] = {
+      status: 202,
+      body: { id: 'evt_01JD5Z8Q4X9V2M7K3T6N0R1B8D' },
+    };
     const result = await cli([
       'send',
       'order.created',
@@ -103,38 +51,38 @@ describe('send', () => {
       'k-1',
     ]);
     expect(result).toMatchObject({ code: 0, stdout: 'evt_01JD5Z8Q4X9V2M7K3T6N0R1B8D\n' });
-    expect(requests).toHaveLength(1);
-    expect(requests[0]?.body).toEqual({ type: 'order.created', data: { id: 1 } });
-    expect(requests[0]?.headers['idempotency-key']).toBe('k-1');
-    expect(requests[0]?.headers['content-type']).toBe('application/json');
-    expect(requests[0]?.headers.authorization).toBeUndefined();
+    expect(api.requests).toHaveLength(1);
+    expect(api.requests[0]?.body).toEqual({ type: 'order.created', data: { id: 1 } });
+    expect(api.requests[0]?.headers['idempotency-key']).toBe('k-1');
+    expect(api.requests[0]?.headers['content-type']).toBe('application/json');
+    expect(api.requests[0]?.headers.authorization).toBeUndefined();
   });
 
   it('prints the API answer as JSON with --json', async () => {
-    answers['POST /v1/events'] = { status: 202, body: { id: 'evt_1' } };
+    api.answers['POST /v1/events'] = { status: 202, body: { id: 'evt_1' } };
     const result = await cli(['send', 'a.b', '--json']);
     expect(JSON.parse(result.stdout)).toEqual({ id: 'evt_1' });
-    expect(requests[0]?.body).toEqual({ type: 'a.b', data: {} });
+    expect(api.requests[0]?.body).toEqual({ type: 'a.b', data: {} });
   });
 
   it('reads --data from a file', async () => {
     writeFileSync(path.join(dir, 'event.json'), '{"total": 42}');
-    answers['POST /v1/events'] = { status: 202, body: { id: 'evt_1' } };
+    api.answers['POST /v1/events'] = { status: 202, body: { id: 'evt_1' } };
     expect((await cli(['send', 'a.b', '--data', '@event.json'])).code).toBe(0);
-    expect(requests[0]?.body).toEqual({ type: 'a.b', data: { total: 42 } });
+    expect(api.requests[0]?.body).toEqual({ type: 'a.b', data: { total: 42 } });
   });
 
   it('refuses --data that is not JSON with exit 2, before sending anything', async () => {
     const result = await cli(['send', 'x', '--data', '{bad']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: --data is not valid JSON: .+\n$/);
-    expect(requests).toHaveLength(0);
+    expect(api.requests).toHaveLength(0);
   });
 });
 
 describe('exit codes', () => {
   it('4 and the server message for a subscription that does not exist', async () => {
-    answers[`GET /v1/subscriptions/${SUB}`] = {
+    api.answers[`GET /v1/subscriptions/${SUB}`] = {
       status: 404,
       body: { error: { code: 'not_found', message: `subscription ${SUB} does not exist` } },
     };
@@ -147,7 +95,7 @@ describe('exit codes', () => {
   });
 
   it('1 and "code: message" for any other API error', async () => {
-    answers['POST /v1/subscriptions'] = {
+    api.answers['POST /v1/subscriptions'] = {
       status: 422,
       body: { error: { code: 'url_not_allowed', message: 'url: resolves to a private address' } },
     };
@@ -164,20 +112,20 @@ describe('exit codes', () => {
   });
 
   it('1 for an answer of API Gateway itself', async () => {
-    answers['POST /v1/events'] = { status: 403, body: { message: 'Forbidden' } };
+    api.answers['POST /v1/events'] = { status: 403, body: { message: 'Forbidden' } };
     const result = await cli(['send', 'x']);
     expect(result).toMatchObject({ code: 1, stderr: 'error: http_403: Forbidden\n' });
   });
 
   it('1 when the endpoint is not the Hookbridge API', async () => {
-    answers['POST /v1/events'] = { status: 200, raw: '<html>hello</html>' };
+    api.answers['POST /v1/events'] = { status: 200, raw: '<html>hello</html>' };
     const result = await cli(['send', 'x']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('is not JSON');
   });
 
   it('reports errors as JSON on stderr with --json', async () => {
-    answers['POST /v1/events'] = {
+    api.answers['POST /v1/events'] = {
       status: 400,
       body: { error: { code: 'validation_error', message: 'type: is required' } },
     };
@@ -226,7 +174,7 @@ describe('exit codes', () => {
     expect(header.stderr).toContain('expected KEY=VALUE');
     expect((await cli(['subscriptions', 'update', SUB])).stderr).toContain('nothing to update');
     expect((await cli(['--endpoint', 'ftp://x', 'send', 'x'])).code).toBe(2);
-    expect(requests).toHaveLength(0);
+    expect(api.requests).toHaveLength(0);
   });
 
   it('documents the exit codes in --help, which exits 0', async () => {
@@ -235,7 +183,16 @@ describe('exit codes', () => {
     expect(result.stdout).toMatch(/Exit codes:\n\s+0\s+success/);
     for (const code of ['1', '2', '3', '4'])
       expect(result.stdout).toMatch(new RegExp(`\\n\\s+${code}\\s+\\S`));
-    for (const command of ['dev', 'listen', 'subscriptions', 'send', 'deliveries']) {
+    for (const command of [
+      'dev',
+      'listen',
+      'subscriptions',
+      'send',
+      'deliveries',
+      'events',
+      'tokens',
+      'api-keys',
+    ]) {
       expect((await cli([command, '--help'])).code).toBe(0);
     }
   });
@@ -244,7 +201,7 @@ describe('exit codes', () => {
 describe('subscriptions', () => {
   it('create sends every field given and shows the secret', async () => {
     writeFileSync(path.join(dir, 'filter.json'), '{"amount": [{"numeric": [">", 100]}]}');
-    answers['POST /v1/subscriptions'] = {
+    api.answers['POST /v1/subscriptions'] = {
       status: 201,
       body: view({ secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0' }),
     };
@@ -269,7 +226,7 @@ describe('subscriptions', () => {
       'X-Env=dev',
     ]);
     expect(result.code).toBe(0);
-    expect(requests[0]?.body).toEqual({
+    expect(api.requests[0]?.body).toEqual({
       url: 'https://example.com/hooks',
       eventTypes: ['order.created', 'invoice.*'],
       filter: { amount: [{ numeric: ['>', 100] }] },
@@ -282,11 +239,11 @@ describe('subscriptions', () => {
   });
 
   it('list --all follows the cursor; --json prints every subscription', async () => {
-    answers['GET /v1/subscriptions?limit=100'] = {
+    api.answers['GET /v1/subscriptions?limit=100'] = {
       status: 200,
       body: { data: [view()], nextCursor: 'c2' },
     };
-    answers['GET /v1/subscriptions?limit=100&cursor=c2'] = {
+    api.answers['GET /v1/subscriptions?limit=100&cursor=c2'] = {
       status: 200,
       body: { data: [view({ id: 'sub_2', status: 'paused' })] },
     };
@@ -296,7 +253,7 @@ describe('subscriptions', () => {
   });
 
   it('list shows a table and says how to get the next page', async () => {
-    answers['GET /v1/subscriptions?limit=50'] = {
+    api.answers['GET /v1/subscriptions?limit=50'] = {
       status: 200,
       body: { data: [view()], nextCursor: 'c2' },
     };
@@ -308,11 +265,11 @@ describe('subscriptions', () => {
   });
 
   it('pause, resume and update are PATCHes; --clear sends null', async () => {
-    answers[`PATCH /v1/subscriptions/${SUB}`] = { status: 200, body: view() };
+    api.answers[`PATCH /v1/subscriptions/${SUB}`] = { status: 200, body: view() };
     expect((await cli(['subscriptions', 'pause', SUB])).code).toBe(0);
-    answers[`PATCH /v1/subscriptions/${SUB}`] = { status: 200, body: view() };
+    api.answers[`PATCH /v1/subscriptions/${SUB}`] = { status: 200, body: view() };
     expect((await cli(['subscriptions', 'resume', SUB])).code).toBe(0);
-    answers[`PATCH /v1/subscriptions/${SUB}`] = { status: 200, body: view() };
+    api.answers[`PATCH /v1/subscriptions/${SUB}`] = { status: 200, body: view() };
     expect(
       (
         await cli([
@@ -326,7 +283,7 @@ describe('subscriptions', () => {
         ])
       ).code,
     ).toBe(0);
-    expect(requests.map((r) => r.body)).toEqual([
+    expect(api.requests.map((r) => r.body)).toEqual([
       { status: 'paused' },
       { status: 'active' },
       { url: 'https://new.example', filter: null, headers: null },
@@ -334,7 +291,7 @@ describe('subscriptions', () => {
   });
 
   it('delete tells a finished delete (204) from one in progress (202)', async () => {
-    answers[`DELETE /v1/subscriptions/${SUB}`] = [
+    api.answers[`DELETE /v1/subscriptions/${SUB}`] = [
       { status: 204 },
       { status: 202, body: view({ status: 'deleting' }) },
     ];
@@ -343,12 +300,12 @@ describe('subscriptions', () => {
   });
 
   it('secret prints the secret alone; --rotate sends the grace period', async () => {
-    answers[`GET /v1/subscriptions/${SUB}/secret`] = {
+    api.answers[`GET /v1/subscriptions/${SUB}/secret`] = {
       status: 200,
       body: { secret: 'whsec_A', previous: [] },
     };
     expect((await cli(['subscriptions', 'secret', SUB])).stdout).toBe('whsec_A\n');
-    answers[`POST /v1/subscriptions/${SUB}/secret/rotate`] = {
+    api.answers[`POST /v1/subscriptions/${SUB}/secret/rotate`] = {
       status: 200,
       body: {
         secret: 'whsec_B',
@@ -358,11 +315,14 @@ describe('subscriptions', () => {
     const rotated = await cli(['subscriptions', 'secret', SUB, '--rotate', '--grace', '1h']);
     expect(rotated.stdout).toBe('whsec_B\n');
     expect(rotated.stderr).toContain('whsec_A');
-    expect(requests[1]?.body).toEqual({ gracePeriodSeconds: 3600 });
+    expect(api.requests[1]?.body).toEqual({ gracePeriodSeconds: 3600 });
   });
 
   it('replay sends the window as ISO 8601 and refuses an empty one', async () => {
-    answers[`POST /v1/subscriptions/${SUB}/replay`] = { status: 202, body: { replayName: 'r-1' } };
+    api.answers[`POST /v1/subscriptions/${SUB}/replay`] = {
+      status: 202,
+      body: { replayName: 'r-1' },
+    };
     const result = await cli([
       'subscriptions',
       'replay',
@@ -373,7 +333,7 @@ describe('subscriptions', () => {
       '2024-05-02T00:00:00Z',
     ]);
     expect(result.code).toBe(0);
-    expect(requests[0]?.body).toEqual({
+    expect(api.requests[0]?.body).toEqual({
       from: '2024-05-01T00:00:00.000Z',
       to: '2024-05-02T00:00:00.000Z',
     });
@@ -386,7 +346,7 @@ describe('subscriptions', () => {
 
 describe('deliveries', () => {
   it('passes the filters and prints the attempts in the order the API gave (newest first)', async () => {
-    answers[`GET /v1/subscriptions/${SUB}/deliveries?limit=5&result=failed`] = {
+    api.answers[`GET /v1/subscriptions/${SUB}/deliveries?limit=5&result=failed`] = {
       status: 200,
       body: {
         data: [

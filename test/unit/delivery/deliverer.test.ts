@@ -16,6 +16,7 @@ import {
   WebhookRequestError,
   type WebhookResponse,
 } from '../../../shared/delivery/webhook-client.js';
+import { RESEND_MARKER } from '../../../shared/events/bus-entry.js';
 import { DestinationRefusedError } from '../../../shared/net/address-policy.js';
 import { QuietMetrics } from '../../../shared/observability.js';
 import type {
@@ -750,6 +751,29 @@ describe('Deliverer: duplicates and replays', () => {
 
     expect(outcome).toEqual({ settled: true, kind: 'delivered' });
     expect(world.calls.posted.map((p) => p.body)).toEqual([JSON.stringify(event)]);
+  });
+
+  it('posts a resent event (the top-level resend marker) even though it was delivered before', async () => {
+    const world = fakes();
+    const event = detail();
+    world.markDelivered(event.id);
+    const resent = sqsRecord({ detail: event });
+    resent.body = JSON.stringify({ ...JSON.parse(resent.body), [RESEND_MARKER]: true });
+    const outcome = await deliverer(world).deliver(resent);
+
+    expect(outcome).toEqual({ settled: true, kind: 'delivered' });
+    expect(world.calls.posted.map((p) => p.body)).toEqual([JSON.stringify(event)]);
+    expect(world.calls.posted[0]?.headers['webhook-id']).toBe(event.id);
+  });
+
+  it('keeps the duplicate guard for a producer who puts the marker in the event itself', async () => {
+    const world = fakes();
+    const event = { ...detail(), [RESEND_MARKER]: true, 'replay-name': 'x' } as unknown as Detail;
+    world.markDelivered(event.id);
+    const outcome = await deliverer(world).deliver(sqsRecord({ detail: event }));
+
+    expect(outcome).toEqual({ settled: true, kind: 'duplicate' });
+    expect(world.calls.posted).toEqual([]);
   });
 });
 

@@ -75,6 +75,8 @@ describe('the OpenAPI document', () => {
     const served = [
       ...routesIn('functions/ingest/handler.ts'),
       ...routesIn('functions/management/app.ts'),
+      ...routesIn('functions/management/access-routes.ts'),
+      ...routesIn('functions/management/event-routes.ts'),
     ].sort();
     // The one list of route keys the stack and the local gateway also use (shared/http/routes.ts).
     expect(served).toEqual([...INGEST_ROUTES, ...MANAGEMENT_ROUTES].sort());
@@ -92,7 +94,7 @@ describe('the OpenAPI document', () => {
     expect(broken).toEqual([]);
   });
 
-  it('requires SigV4 (API Gateway IAM authorization) on every operation', () => {
+  it('takes SigV4 (IAM) on every operation, and a bearer credential on all but the API-key routes', () => {
     const schemes = doc.components.securitySchemes as Record<string, Json>;
     expect(schemes.sigv4).toMatchObject({
       type: 'apiKey',
@@ -102,7 +104,8 @@ describe('the OpenAPI document', () => {
     });
     for (const [route, op] of operations()) {
       const security = (op.security ?? doc.security) as Record<string, string[]>[] | undefined;
-      expect(security, route).toEqual([{ sigv4: [] }]);
+      const bearer = !route.includes(' /v1/api-keys');
+      expect(security, route).toEqual(bearer ? [{ sigv4: [] }, { bearer: [] }] : [{ sigv4: [] }]);
     }
   });
 
@@ -125,8 +128,9 @@ describe('the OpenAPI document', () => {
   it('describes every error the functions answer with the error body', () => {
     for (const [route, op] of operations()) {
       for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
-        // 403 and 429 come from API Gateway itself, in its own shape.
-        if (Number(status) < 400 || status === '403' || status === '429') continue;
+        // 401, 403 and 429 come from API Gateway itself, in its own shape (401 and 403 also
+        // from the functions: the Unauthorized and Forbidden responses take either body).
+        if (Number(status) < 400 || ['401', '403', '429'].includes(status)) continue;
         const schema = (deref(response).content as Record<string, Json>)['application/json']
           ?.schema;
         expect(schema, `${route} ${status}`).toEqual({ $ref: '#/components/schemas/Error' });
@@ -143,7 +147,7 @@ describe('the OpenAPI document', () => {
         route,
       ).toEqual(inPath);
       const idempotency = declared.find((p) => p.name === 'Idempotency-Key');
-      if (route.includes('/v1/events')) {
+      if ((INGEST_ROUTES as readonly string[]).includes(route)) {
         expect(idempotency, route).toMatchObject({
           in: 'header',
           required: false,
@@ -180,6 +184,10 @@ describe('the OpenAPI document', () => {
         false,
       ],
       'POST /v1/tenants/{tenantId}/subscriptions/{id}/replay': [ref('ReplayRequest'), true],
+      'POST /v1/tenants/{tenantId}/tokens': [ref('CreateTokenRequest'), false],
+      'POST /v1/api-keys': [ref('CreateApiKeyRequest'), true],
+      'POST /v1/subscriptions/{id}/resend': [ref('ResendRequest'), true],
+      'POST /v1/tenants/{tenantId}/subscriptions/{id}/resend': [ref('ResendRequest'), true],
     });
   });
 

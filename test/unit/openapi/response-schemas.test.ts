@@ -174,7 +174,7 @@ describe('response schemas describe what the code answers', () => {
 describe('validateResponse', () => {
   it('reports a status the operation does not document', () => {
     expect(validateResponse('GET', '/v1/subscriptions/{id}', 418, {})).toEqual([
-      'GET /v1/subscriptions/{id} → 418: status 418 is not documented (documented: 200, 403, 404, 429, 500)',
+      'GET /v1/subscriptions/{id} → 418: status 418 is not documented (documented: 200, 401, 403, 404, 429, 500)',
     ]);
   });
 
