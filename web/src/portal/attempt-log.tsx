@@ -6,6 +6,9 @@ import { StatusBadge } from '../ui/status-badge.js';
 import { useLoad } from '../ui/use-load.js';
 import type { PortalContext } from './portal-context.js';
 
+/** Test events go straight to the queue, not through ingest: the store has none to resend. */
+const TEST_EVENT_TYPE = 'hookbridge.test';
+
 const OUTCOMES: readonly (AttemptResult | '')[] = ['', 'delivered', 'failed', 'gone', 'refused'];
 
 /**
@@ -122,14 +125,16 @@ export function AttemptLog(props: { context: PortalContext; id: string; version:
                   </td>
                   {can('resend') && (
                     <td>
-                      <button
-                        type="button"
-                        class="secondary"
-                        aria-label={`Resend event ${attempt.eventId}`}
-                        onClick={() => resend(attempt.eventId)}
-                      >
-                        Resend
-                      </button>
+                      {attempt.eventType !== TEST_EVENT_TYPE && (
+                        <button
+                          type="button"
+                          class="secondary"
+                          aria-label={`Resend event ${attempt.eventId}`}
+                          onClick={() => resend(attempt.eventId)}
+                        >
+                          Resend
+                        </button>
+                      )}
                     </td>
                   )}
                 </tr>
