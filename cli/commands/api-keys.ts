@@ -137,7 +137,7 @@ Examples:
       ctx.result(
         { id, status: 'revoked' },
         () =>
-          `revoked API key ${id} (in effect within a minute: the API caches authorizations briefly)`,
+          `revoked API key ${id} (in effect at once locally, within the authorizer cache (30 s by default, at most 60 s) when deployed)`,
       );
     });
 }

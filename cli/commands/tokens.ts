@@ -89,7 +89,8 @@ const tokensPath = (tenant: string, id?: string) =>
 
 // Revocation is checked by the authorizer, whose answers API Gateway caches (30 s by default,
 // never more than 60 s): say so, or a caller will think the revoke did not work.
-const REVOCATION_DELAY = 'in effect within a minute: the API caches authorizations briefly';
+const REVOCATION_DELAY =
+  'in effect at once locally, within the authorizer cache (30 s by default, at most 60 s) when deployed';
 
 /** `hookbridge tokens …`: tenant tokens (a customer's portal session), minted by the operator. */
 export function registerTokens(program: Command, io: CliIo): void {

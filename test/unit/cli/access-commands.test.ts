@@ -147,7 +147,7 @@ describe('tokens list, revoke, revoke-all', () => {
     const result = await cli(['tokens', 'revoke', 'tok_1', '--tenant', 'acme']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
-      'revoked token tok_1 of tenant acme (in effect within a minute: the API caches authorizations briefly)\n',
+      'revoked token tok_1 of tenant acme (in effect at once locally, within the authorizer cache (30 s by default, at most 60 s) when deployed)\n',
     );
     expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
       'DELETE /v1/tenants/acme/tokens/tok_1',
