@@ -17,6 +17,8 @@ import {
   stateDir,
 } from './state-dir.js';
 import { TableSnapshots } from './table-snapshots.js';
+import { ensureWebBuilt, WEB_DIST } from './web-build.js';
+import { FrameAncestorsError, parseFrameAncestors, webStatic } from './web-static.js';
 
 export interface DevOptions {
   /** HTTP API port on 127.0.0.1; 0 picks a free one. @default 4000 */
@@ -37,6 +39,11 @@ export interface DevOptions {
   readonly snapshotEveryMs?: number;
   /** How often the reconciler runs. @default 60000 */
   readonly reconcileEveryMs?: number;
+  /**
+   * Which pages may embed the web app in a frame: a CSP `frame-ancestors` source list.
+   * @default process.env.HOOKBRIDGE_WEB_FRAME_ANCESTORS, else `'none'`
+   */
+  readonly frameAncestors?: string;
   /** Human-readable progress lines. */
   readonly log?: (line: string) => void;
 }
@@ -44,6 +51,8 @@ export interface DevOptions {
 export interface DevRuntime {
   /** e.g. http://127.0.0.1:4000 */
   readonly apiUrl: string;
+  /** The operator console, on the API's port: `${apiUrl}/console`. */
+  readonly consoleUrl: string;
   readonly awsEndpointUrl: string;
   /** The moto process this runtime started, if any. */
   readonly awsEndpointPid: number | undefined;
@@ -73,6 +82,10 @@ export async function startDev(options: DevOptions = {}): Promise<DevRuntime> {
     stops.length = 0;
   };
   try {
+    // Checked before anything starts: a bad setting is a start-up error, not a broken header.
+    const frameAncestors = checkFrameAncestors(
+      options.frameAncestors ?? process.env.HOOKBRIDGE_WEB_FRAME_ANCESTORS,
+    );
     const state = options.stateDir === undefined ? undefined : stateDir(options.stateDir);
     if (state) {
       await claimStateDir(state, { fresh: options.fresh ?? false, log }).catch((error: unknown) => {
@@ -137,10 +150,23 @@ export async function startDev(options: DevOptions = {}): Promise<DevRuntime> {
       stops.push(async () => clearInterval(saving));
     }
 
+    // The API does not depend on the app: an installed package without the app's sources (or
+    // its libraries, which are devDependencies) still runs, and says why there is no console.
+    const web = await ensureWebBuilt().then(
+      ({ built }) => {
+        if (built) log(`built the web app into ${WEB_DIST}`);
+        return webStatic({ frameAncestors });
+      },
+      (error: unknown) => {
+        log(`the console and portal are not served: the web app could not be built (${error})`);
+        return undefined;
+      },
+    );
     const { startHttpGateway } = await import('./http-gateway.js');
     const gateway = await startHttpGateway(app.routes, {
       port: options.port ?? 4000,
       authorize: app.authorize,
+      ...(web && { web }),
     }).catch((error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') {
@@ -152,8 +178,10 @@ export async function startDev(options: DevOptions = {}): Promise<DevRuntime> {
     });
     stops.push(() => gateway.close());
     log(`HTTP API on ${gateway.url}`);
+    if (web) log(`console on ${gateway.url}/console (portal links: ${gateway.url}/portal#token=…)`);
     return {
       apiUrl: gateway.url,
+      consoleUrl: `${gateway.url}/console`,
       awsEndpointUrl: aws.url,
       awsEndpointPid: aws.pid,
       stateDir: state?.dir,
@@ -216,6 +244,14 @@ async function restoreTables(
       dynamo.destroy();
     },
   };
+}
+
+function checkFrameAncestors(value: string | undefined): string {
+  try {
+    return parseFrameAncestors(value);
+  } catch (error) {
+    throw error instanceof FrameAncestorsError ? new DevStartError(error.message) : error;
+  }
 }
 
 /** The settings the handlers read, pointed at the local endpoint and resources. */

@@ -9,6 +9,7 @@ import type {
 } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.js';
 import type { GatewayAuthorization } from './local-authorizer.js';
+import type { StaticHandler } from './web-static.js';
 
 /** A Lambda handler for API Gateway HTTP API (payload format 2.0) events. */
 export type HttpApiHandler = (
@@ -41,6 +42,8 @@ export async function startHttpGateway(
     host?: string;
     functionName?: string;
     authorize?: (authorization: string | undefined) => Promise<GatewayAuthorization>;
+    /** Serves every path outside `/v1` (the web app); without it they are 404s. */
+    web?: StaticHandler;
   },
 ): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const compiled = routes.map((route) => ({ ...route, ...compileRoute(route.routeKey) }));
@@ -58,6 +61,10 @@ export async function startHttpGateway(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (options.web && !/^\/v1(\/|$)/.test(path)) {
+      await options.web(req, res, url);
+      return;
+    }
     const match = compiled
       .map((route) => ({ route, params: route.method === method ? route.match(path) : undefined }))
       .find((m) => m.params);

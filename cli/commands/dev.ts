@@ -8,6 +8,8 @@ export function quickstart(apiUrl: string): string {
   const endpoint = apiUrl === DEFAULT_ENDPOINT ? '' : ` --endpoint ${apiUrl}`;
   return [
     `Hookbridge is running: ${apiUrl}`,
+    `Console (in a browser): ${apiUrl}/console`,
+    `Portal: a link minted in the console, ${apiUrl}/portal#token=…`,
     '',
     'Try it, each in its own terminal:',
     `  npx hookbridge listen${endpoint}`,
