@@ -121,7 +121,7 @@ function acknowledgeWildcards(policy: iam.CfnPolicy, reasons: readonly WildcardR
  * A resolved CloudFormation value as cdk-nag writes it in a finding's id: references become
  * `<LogicalId>` and `<LogicalId.Attribute>`, joins are flattened.
  */
-function flatten(value: unknown): string {
+export function flatten(value: unknown): string {
   if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/}/g, '>');
   const node = (value ?? {}) as {
     Ref?: string;

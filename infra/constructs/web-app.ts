@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { ASSETS_PATH } from '../../local/web-build.js';
 import { contentSecurityPolicy, parseFrameAncestors } from '../../local/web-static.js';
 import { webAppBuild } from '../web-app-build.js';
+import { acknowledgeWebAppFindings } from '../web-app-nag.js';
 
 export interface WebAppProps {
   /**
@@ -148,6 +149,7 @@ export class WebApp extends Construct {
       cacheControl: [s3deploy.CacheControl.fromString(IMMUTABLE)],
       prune: false,
     });
+    acknowledgeWebAppFindings(this, this.assets.handlerRole);
   }
 
   /**
@@ -172,6 +174,7 @@ export class WebApp extends Construct {
       prune: false,
     });
     pages.node.addDependency(this.assets);
+    acknowledgeWebAppFindings(this, pages.handlerRole);
   }
 }
 
@@ -183,7 +186,7 @@ export function deployedCsp(frameAncestors: string): string {
   const local = contentSecurityPolicy(frameAncestors);
   const apis = `https://*.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
   const csp = local.replace("connect-src 'self'", `connect-src 'self' ${apis}`);
-  if (csp === local) throw new Error("the local CSP has no \"connect-src 'self'\"");
+  if (csp === local) throw new Error('the local CSP has no "connect-src \'self\'"');
   return csp;
 }
 

@@ -85,6 +85,9 @@ describe('the hookbridge package', () => {
       expect(packed).toContain(file);
     }
     expect(packed.filter((file) => /^(test|bench|scripts)\//.test(file))).toEqual([]);
+    // The web app ships built (prepack), its sources do not.
+    expect(packed).toContain('web/dist/index.html');
+    expect(packed.filter((file) => file.startsWith('web/src/'))).toEqual([]);
   });
 
   it('runs its CLI from the packed files, compiled on the first call', () => {
@@ -123,9 +126,13 @@ describe('the hookbridge package', () => {
       outdir,
     );
     const template = JSON.parse(readFileSync(join(outdir, 'Shop.template.json'), 'utf8'));
-    const functions = Object.values(template.Resources as Record<string, Resource>).filter(
-      (resource) => resource.Type === 'AWS::Lambda::Function',
-    );
+    // CDK's function that copies the web app into its bucket at deployment comes with them.
+    const functions = Object.entries(template.Resources as Record<string, Resource>)
+      .filter(
+        ([id, resource]) =>
+          resource.Type === 'AWS::Lambda::Function' && !id.startsWith('CustomCDKBucketDeployment'),
+      )
+      .map(([, resource]) => resource);
     expect(functions).toHaveLength(5);
     // Each function's code is an asset directory of this synthesis holding its bundle.
     const bundles = readdirSync(outdir).filter(

@@ -1,0 +1,427 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../infra/app.js';
+import { Hookbridge, type HookbridgeProps } from '../../infra/index.js';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+
+function synth(props: HookbridgeProps = {}): Template {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Embedding');
+  new Hookbridge(stack, 'Hookbridge', props);
+  return Template.fromStack(stack);
+}
+
+function only(template: Template, type: string): [string, Resource] {
+  const found = Object.entries(template.findResources(type)) as [string, Resource][];
+  expect(found, type).toHaveLength(1);
+  return found[0] as [string, Resource];
+}
+
+/** The resolved CSP of the headers policy, with the CloudFormation references as `{Ref}`. */
+function csp(template: Template): string {
+  const [, policy] = only(template, 'AWS::CloudFront::ResponseHeadersPolicy');
+  const config = policy.Properties.ResponseHeadersPolicyConfig as {
+    SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } };
+  };
+  return flatten(config.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+}
+
+function flatten(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map(flatten).join(join[0]);
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref) return `{${ref}}`;
+  const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+  if (getAtt) return `{${getAtt.join('.')}}`;
+  throw new Error(`unexpected ${JSON.stringify(value)}`);
+}
+
+function directives(policy: string): Map<string, string> {
+  return new Map(
+    policy.split(';').map((part) => {
+      const [name = '', ...sources] = part.trim().split(/\s+/);
+      return [name, sources.join(' ')];
+    }),
+  );
+}
+
+let template: Template;
+let distributionId: string;
+let bucketId: string;
+
+beforeAll(() => {
+  template = synth();
+  [distributionId] = only(template, 'AWS::CloudFront::Distribution');
+  [bucketId] = only(template, 'AWS::S3::Bucket');
+});
+
+describe('the web app bucket', () => {
+  it('is private, encrypted and not a website', () => {
+    const [, bucket] = only(template, 'AWS::S3::Bucket');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.BucketEncryption).toBeDefined();
+    expect(bucket.Properties.WebsiteConfiguration).toBeUndefined();
+  });
+
+  it('refuses plain HTTP and lets only this distribution read it, through OAC', () => {
+    const [, policy] = only(template, 'AWS::S3::BucketPolicy');
+    const statements = (policy.Properties.PolicyDocument as { Statement: Resource[] }).Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+    const allows = statements.filter(
+      (s) => (s as unknown as { Effect: string }).Effect === 'Allow',
+    );
+    expect(allows).toHaveLength(1);
+    const allow = allows[0] as unknown as Record<string, unknown>;
+    expect(allow.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
+    expect(allow.Action).toBe('s3:GetObject');
+    expect(JSON.stringify(allow.Condition)).toContain(`"Ref":"${distributionId}"`);
+    expect(JSON.stringify(allow.Condition)).toContain('AWS:SourceArn');
+    // No bucket listing: a missing key is a 403, never an index of the bucket.
+    expect(JSON.stringify(statements)).not.toContain('s3:ListBucket');
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always' },
+    });
+  });
+
+  it('is kept with the stack by default, and emptied then deleted when asked', () => {
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    const destroy = synth({ removalPolicy: RemovalPolicy.DESTROY });
+    destroy.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    expect(Object.keys(destroy.findResources('Custom::S3AutoDeleteObjects'))).toHaveLength(1);
+  });
+});
+
+describe('the distribution', () => {
+  it('serves over HTTPS only (HTTP redirects), from the bucket through OAC', () => {
+    const [, distribution] = only(template, 'AWS::CloudFront::Distribution');
+    const config = distribution.Properties.DistributionConfig as Record<string, unknown>;
+    const behaviors = [
+      config.DefaultCacheBehavior,
+      ...(config.CacheBehaviors as unknown[]),
+    ] as Record<string, unknown>[];
+    for (const behavior of behaviors) {
+      expect(behavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+      expect(behavior.AllowedMethods).toEqual(['GET', 'HEAD']);
+    }
+    const [origin] = config.Origins as Record<string, unknown>[];
+    expect(config.Origins).toHaveLength(1);
+    expect(JSON.stringify(origin?.DomainName)).toContain(bucketId);
+    expect(origin?.OriginAccessControlId).toBeDefined();
+    expect(config.DefaultRootObject).toBe('index.html');
+  });
+
+  it('caches hashed assets with the managed optimized policy and the pages not at all', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        CacheBehaviors: [
+          Match.objectLike({
+            PathPattern: '/assets/*',
+            // CachingOptimized: it honours the objects' year-long Cache-Control.
+            CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+          }),
+        ],
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: Match.objectLike({ MinTTL: 0, DefaultTTL: 0 }),
+    });
+  });
+
+  it('serves every path of the app as index.html, but neither assets nor config.json', () => {
+    const [, fn] = only(template, 'AWS::CloudFront::Function');
+    const source = fn.Properties.FunctionCode as string;
+    // Run the function as CloudFront would, on the paths the app and an attacker may ask for.
+    const handler = new Function(`${source}; return handler;`)() as (event: unknown) => {
+      uri: string;
+    };
+    const rewrite = (uri: string) => handler({ request: { uri, headers: {} } }).uri;
+    expect(rewrite('/')).toBe('/index.html');
+    expect(rewrite('/portal')).toBe('/index.html');
+    expect(rewrite('/portal/endpoints/sub_01')).toBe('/index.html');
+    expect(rewrite('/tenants/acme')).toBe('/index.html');
+    expect(rewrite('/build.json')).toBe('/index.html');
+    expect(rewrite('/config.json')).toBe('/config.json');
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          FunctionAssociations: [Match.objectLike({ EventType: 'viewer-request' })],
+        }),
+        // No distribution-wide error pages: a missing asset must not become the page.
+        CustomErrorResponses: Match.absent(),
+      }),
+    });
+  });
+});
+
+describe('the security headers', () => {
+  it('sends the local CSP, with the region’s API hosts as the only other connect-src', () => {
+    const policy = directives(csp(template));
+    expect(policy.get('default-src')).toBe("'none'");
+    expect(policy.get('script-src')).toBe("'self'");
+    expect(policy.get('style-src')).toBe("'self'");
+    expect(policy.get('connect-src')).toBe(
+      "'self' https://*.execute-api.{AWS::Region}.{AWS::URLSuffix}",
+    );
+    expect(policy.get('frame-ancestors')).toBe("'none'");
+    expect(policy.get('base-uri')).toBe("'none'");
+    expect(policy.get('form-action')).toBe("'self'");
+  });
+
+  it('sends HSTS, nosniff, no referrer and same-origin opener, overriding the origin', () => {
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          StrictTransportSecurity: {
+            AccessControlMaxAgeSec: 63072000,
+            IncludeSubdomains: true,
+            Override: true,
+          },
+          ContentTypeOptions: { Override: true },
+          ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+          ContentSecurityPolicy: Match.objectLike({ Override: true }),
+        }),
+        CustomHeadersConfig: {
+          Items: [{ Header: 'Cross-Origin-Opener-Policy', Value: 'same-origin', Override: true }],
+        },
+      }),
+    });
+  });
+
+  it('puts the policy on every behaviour', () => {
+    const [policyId] = only(template, 'AWS::CloudFront::ResponseHeadersPolicy');
+    const [, distribution] = only(template, 'AWS::CloudFront::Distribution');
+    const config = distribution.Properties.DistributionConfig as Record<string, unknown>;
+    for (const behavior of [config.DefaultCacheBehavior, ...(config.CacheBehaviors as [])]) {
+      expect((behavior as Record<string, unknown>).ResponseHeadersPolicyId).toEqual({
+        Ref: policyId,
+      });
+    }
+  });
+
+  it('lets the pages named in portalFrameAncestors frame the portal', () => {
+    const framed = synth({ portalFrameAncestors: ["'self'", 'https://app.example.com'] });
+    expect(directives(csp(framed)).get('frame-ancestors')).toBe("'self' https://app.example.com");
+  });
+
+  it.each([
+    ['a directive smuggled after ;', ["https://app.example.com; script-src 'unsafe-inline'"]],
+    ['two sources in one item', ['https://a.example.com https://b.example.com']],
+    ['a wildcard', ['*']],
+    ['a quoted keyword other than self and none', ["'unsafe-inline'"]],
+    ["'none' with another source", ["'none'", 'https://app.example.com']],
+    ['an empty source', ['']],
+    ['a path', ['https://app.example.com/embed']],
+  ])('refuses %s in portalFrameAncestors, naming the setting', (_, sources) => {
+    expect(() => synth({ portalFrameAncestors: sources })).toThrow(/portalFrameAncestors/);
+  });
+});
+
+describe('the deployed files', () => {
+  function deployments(from: Template) {
+    return Object.values(from.findResources('Custom::CDKBucketDeployment')) as Resource[];
+  }
+
+  it('uploads the hashed assets under assets/ with a year-long immutable cache, never pruned', () => {
+    const assets = deployments(template).find(
+      (d) => d.Properties.DestinationBucketKeyPrefix === 'assets/',
+    );
+    expect(assets?.Properties.SystemMetadata).toEqual({
+      'cache-control': 'public, max-age=31536000, immutable',
+    });
+    expect(assets?.Properties.Prune).toBe(false);
+  });
+
+  it('uploads index.html and config.json with no-cache, after the assets, naming the token API', () => {
+    const [assetsId] = Object.entries(template.findResources('Custom::CDKBucketDeployment')).find(
+      ([, d]) => (d as Resource).Properties.DestinationBucketKeyPrefix === 'assets/',
+    ) as [string, unknown];
+    const pages = Object.values(template.findResources('Custom::CDKBucketDeployment')).find(
+      (d) => (d as Resource).Properties.DestinationBucketKeyPrefix === undefined,
+    ) as Resource & { DependsOn?: string[] };
+    expect(pages.Properties.SystemMetadata).toEqual({ 'cache-control': 'no-cache' });
+    expect(pages.Properties.Prune).toBe(false);
+    expect(pages.DependsOn).toContain(assetsId);
+    const [tokenApiId] = Object.entries(template.findResources('AWS::ApiGatewayV2::Api')).find(
+      ([, api]) => (api as Resource).Properties.Name === 'hookbridge-token-api',
+    ) as [string, unknown];
+    expect(JSON.stringify(pages.Properties.SourceMarkers)).toContain(`"Ref":"${tokenApiId}"`);
+  });
+
+  it('deploys the build’s index.html with connect-src narrowed to the token API’s origin, and config.json naming it', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Embedding');
+    new Hookbridge(stack, 'Hookbridge');
+    const outdir = app.synth().directory;
+    const pages = deployments(Template.fromStack(stack)).find(
+      (d) => d.Properties.DestinationBucketKeyPrefix === undefined,
+    ) as Resource;
+    // The files travel as asset directories of the synthesis; the tokens in them as markers.
+    const files = new Map<string, string>();
+    for (const dir of readdirSync(outdir).filter((name) => name.startsWith('asset.'))) {
+      for (const name of ['index.html', 'config.json']) {
+        const file = path.join(outdir, dir, name);
+        if (existsSync(file) && readdirSync(path.join(outdir, dir)).length === 1)
+          files.set(name, readFileSync(file, 'utf8'));
+      }
+    }
+    const markers = (pages.Properties.SourceMarkers as Record<string, unknown>[])[0] ?? {};
+    const resolve = (text: string) =>
+      text.replace(/<<marker:0xbaba:\d+>>/g, (marker) => flatten(markers[marker]));
+    const built = readFileSync(new URL('../../web/dist/index.html', import.meta.url), 'utf8');
+    const page = resolve(files.get('index.html') ?? '');
+    const meta = `<meta http-equiv="Content-Security-Policy" content="connect-src 'self' https://{HookbridgeTokenApiC3F4248C}.execute-api.{AWS::Region}.{AWS::URLSuffix}">`;
+    expect(page).toBe(built.replace('<head>', `<head>\n${meta}`));
+    expect(JSON.parse(resolve(files.get('config.json') ?? '{}'))).toEqual({
+      apiUrl: 'https://{HookbridgeTokenApiC3F4248C}.execute-api.{AWS::Region}.{AWS::URLSuffix}/',
+    });
+  });
+});
+
+describe('CORS on the token API', () => {
+  function tokenApi(from: Template): Resource {
+    const found = Object.values(from.findResources('AWS::ApiGatewayV2::Api')) as Resource[];
+    const api = found.find((r) => r.Properties.Name === 'hookbridge-token-api');
+    if (!api) throw new Error('no token API');
+    return api;
+  }
+
+  it('admits the web app’s origin only, with its headers and the routes’ methods, no credentials', () => {
+    const cors = tokenApi(template).Properties.CorsConfiguration as Record<string, unknown>;
+    expect(cors.AllowOrigins).toEqual([
+      { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] },
+    ]);
+    expect(cors.AllowHeaders).toEqual(['Authorization', 'Content-Type', 'Idempotency-Key']);
+    expect([...(cors.AllowMethods as string[])].sort()).toEqual(['DELETE', 'GET', 'PATCH', 'POST']);
+    expect(cors.AllowCredentials).toBe(false);
+  });
+
+  it('leaves the IAM API without CORS: browsers cannot sign requests', () => {
+    const found = Object.values(template.findResources('AWS::ApiGatewayV2::Api')) as Resource[];
+    const iamApi = found.find((r) => r.Properties.Name === 'hookbridge-api');
+    expect(iamApi?.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('adds the origins of webAppOrigins', () => {
+    const cors = tokenApi(synth({ webAppOrigins: ['https://app.example.com:8443'] })).Properties
+      .CorsConfiguration as { AllowOrigins: unknown[] };
+    expect(cors.AllowOrigins).toHaveLength(2);
+    expect(cors.AllowOrigins[1]).toBe('https://app.example.com:8443');
+  });
+
+  it.each([
+    ['any origin', '*'],
+    ['plain http', 'http://app.example.com'],
+    ['a trailing slash', 'https://app.example.com/'],
+    ['a path', 'https://app.example.com/portal'],
+    ['an https prefix wildcard', 'https://*'],
+    ['a second origin after a comma', 'https://a.example.com,https://b.example.com'],
+  ])('refuses %s in webAppOrigins, naming the setting', (_, origin) => {
+    expect(() => synth({ webAppOrigins: [origin] })).toThrow(/webAppOrigins/);
+  });
+
+  it('has no CORS, no bucket and no distribution with webApp false', () => {
+    const without = synth({ webApp: false });
+    expect(tokenApi(without).Properties.CorsConfiguration).toBeUndefined();
+    expect(Object.keys(without.findResources('AWS::CloudFront::Distribution'))).toEqual([]);
+    expect(Object.keys(without.findResources('AWS::S3::Bucket'))).toEqual([]);
+  });
+
+  it('keeps webAppOrigins with webApp false', () => {
+    const cors = tokenApi(synth({ webApp: false, webAppOrigins: ['https://app.example.com'] }))
+      .Properties.CorsConfiguration as { AllowOrigins: unknown[] };
+    expect(cors.AllowOrigins).toEqual(['https://app.example.com']);
+  });
+
+  it('has no web app without the token API, and refuses to be asked for one', () => {
+    const without = synth({ tokenApi: false });
+    expect(Object.keys(without.findResources('AWS::CloudFront::Distribution'))).toEqual([]);
+    expect(() => synth({ tokenApi: false, webApp: true })).toThrow(/webApp needs the token API/);
+  });
+});
+
+describe('the standalone app', () => {
+  function appTemplate(context: Record<string, string>) {
+    const app = createApp({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+    return app.synth().getStackByName('Hookbridge').template as {
+      Resources: Record<string, Resource>;
+      Outputs: Record<string, { Value: unknown }>;
+    };
+  }
+
+  it('outputs WebAppUrl, the base of the portal links', () => {
+    const { Outputs } = appTemplate({});
+    expect(flatten(Outputs.WebAppUrl?.Value)).toMatch(/^https:\/\/\{Hookbridge.*\.DomainName\}\/$/);
+  });
+
+  it('reads webApp, portalFrameAncestors and webAppOrigins from context', () => {
+    const { Resources, Outputs } = appTemplate({
+      portalFrameAncestors: "'self',https://app.example.com",
+      webAppOrigins: 'https://app.example.com',
+    });
+    const policy = Object.values(Resources).find(
+      (r) => r.Type === 'AWS::CloudFront::ResponseHeadersPolicy',
+    );
+    const config = policy?.Properties.ResponseHeadersPolicyConfig as {
+      SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } };
+    };
+    expect(
+      directives(
+        flatten(config.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy),
+      ).get('frame-ancestors'),
+    ).toBe("'self' https://app.example.com");
+    expect(JSON.stringify(Resources)).toContain('"https://app.example.com"');
+    const off = appTemplate({ webApp: 'false' });
+    expect(off.Outputs.WebAppUrl).toBeUndefined();
+    expect(Outputs.WebAppUrl).toBeDefined();
+  });
+});
+
+describe('the function that deploys the files (CDK’s BucketDeployment)', () => {
+  it('is the only holder of wildcard actions, and its grants name two buckets only', () => {
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as [
+      string,
+      Resource,
+    ][];
+    const [, role] = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) =>
+      id.startsWith('CustomCDKBucketDeployment'),
+    ) as [string, Resource];
+    expect(role).toBeDefined();
+    for (const [id, policy] of policies) {
+      const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+      const wildcards = statements.flatMap((s) => [s.Action].flat()).filter((a) => a.includes('*'));
+      if (!id.startsWith('CustomCDKBucketDeployment')) {
+        expect(wildcards, id).toEqual([]);
+        continue;
+      }
+      const buckets = new Set(
+        statements.flatMap((s) => [s.Resource].flat().map((r) => flatten(r).split('/')[0])),
+      );
+      expect([...buckets].sort()).toEqual(
+        [
+          `{${bucketId}.Arn}`,
+          'arn:{AWS::Partition}:s3:::cdk-hnb659fds-assets-{AWS::AccountId}-{AWS::Region}',
+        ].sort(),
+      );
+      // Copying writes; with prune off it never lists the web app's bucket to delete from it.
+      expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+    }
+  });
+});
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
