@@ -127,7 +127,9 @@ export function flatten(value: unknown): string {
     Ref?: string;
     'Fn::GetAtt'?: [string, string];
     'Fn::Join'?: [string, unknown[]];
+    'Fn::Sub'?: unknown;
   };
+  if (typeof node['Fn::Sub'] === 'string') return flatten(node['Fn::Sub']);
   if (node['Fn::Join']) return node['Fn::Join'][1].map(flatten).join(node['Fn::Join'][0]);
   if (node['Fn::GetAtt']) return `<${node['Fn::GetAtt'][0]}.${node['Fn::GetAtt'][1]}>`;
   if (node.Ref) return `<${node.Ref}>`;

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -136,7 +137,10 @@ describe('the hookbridge package', () => {
     expect(functions).toHaveLength(5);
     // Each function's code is an asset directory of this synthesis holding its bundle.
     const bundles = readdirSync(outdir).filter(
-      (dir) => dir.startsWith('asset.') && readdirSync(join(outdir, dir)).includes('index.mjs'),
+      (dir) =>
+        dir.startsWith('asset.') &&
+        statSync(join(outdir, dir)).isDirectory() &&
+        readdirSync(join(outdir, dir)).includes('index.mjs'),
     );
     const keys = functions.map((fn) => (fn.Properties.Code as { S3Key?: string }).S3Key);
     expect(new Set(keys).size).toBe(5);
