@@ -292,24 +292,26 @@ describe.skipIf(unavailable !== undefined)(
       expect(archived.RetentionDays).toBe(30);
     });
 
-    it('creates the web app bucket with every public access blocked, encrypted', async () => {
+    it('creates the web app bucket, encrypted; moto leaves out its public access block and its files', async () => {
       const bucket = physicalIdAt('WebApp/Bucket/Resource');
       // moto answers unsigned S3 requests; the project has no S3 client to sign them with.
       const get = async (query: string) => {
         const response = await fetch(`${aws?.url}/${bucket}?${query}`);
-        expect(response.status, query).toBe(200);
-        return response.text();
+        return { status: response.status, body: await response.text() };
       };
+      const encryption = await get('encryption');
+      expect(encryption.status).toBe(200);
+      expect(encryption.body).toContain('<SSEAlgorithm>AES256</SSEAlgorithm>');
+      // moto 5.2.1 creates the bucket without the template's PublicAccessBlockConfiguration
+      // (test/infra/web-app.test.ts holds the template to it). When it applies it, assert it here.
       const block = await get('publicAccessBlock');
-      for (const setting of [
-        'BlockPublicAcls',
-        'IgnorePublicAcls',
-        'BlockPublicPolicy',
-        'RestrictPublicBuckets',
-      ]) {
-        expect(block).toContain(`<${setting}>true</${setting}>`);
-      }
-      expect(await get('encryption')).toContain('<SSEAlgorithm>AES256</SSEAlgorithm>');
+      expect(block.body).toContain('NoSuchPublicAccessBlockConfiguration');
+      // It reports the two BucketDeployment custom resources CREATE_COMPLETE without running
+      // CDK's copying function: the bucket stays empty, and the files' metadata is unverified.
+      expect(listed.get(logicalIdAt('WebApp/Assets/CustomResource/Default'))?.ResourceStatus).toBe(
+        'CREATE_COMPLETE',
+      );
+      expect((await get('list-type=2')).body).toContain('<KeyCount>0</KeyCount>');
     });
 
     it('runs the reconciler every 5 minutes', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { App, Duration, Validations } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -65,6 +65,17 @@ describe('cdk-nag AwsSolutions', () => {
   it('finds nothing unacknowledged without the token API and with the event store off', () => {
     const stack = stackWith({
       hookbridge: { tokenApi: false, eventRetention: Duration.days(0) },
+    });
+    expect(unacknowledged(stack)).toEqual([]);
+  });
+
+  it('finds nothing unacknowledged with the web app emptied on deletion, and framed by an app', () => {
+    const stack = stackWith({
+      hookbridge: {
+        removalPolicy: RemovalPolicy.DESTROY,
+        portalFrameAncestors: ['https://app.example.com'],
+        webAppOrigins: ['https://app.example.com'],
+      },
     });
     expect(unacknowledged(stack)).toEqual([]);
   });
