@@ -141,7 +141,7 @@ describe('the console and a portal link, end to end', () => {
     await portal.getByLabel('Outcome').selectOption('');
     await log.getByRole('cell', { name: 'delivered' }).waitFor();
     await expectAccessible(portal);
-    await screenshot(portal, 'portal-endpoint');
+    await screenshot(portal, 'portal-endpoint', { fullPage: true });
   });
 
   it('reveals and rotates the secret; the receiver verifies both signatures', async () => {

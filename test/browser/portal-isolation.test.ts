@@ -16,6 +16,8 @@ const run = Math.random().toString(36).slice(2, 8);
 const A = `alpha-${run}`;
 const B = `beta-${run}`;
 const TYPE = `iso${run}.created`;
+// What a hostile receiver or a careless operator may put where the portal shows text.
+const MARKUP = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 const ids: Record<string, { sub: string; event: string; url: string }> = {};
 
 function api(method: string, path: string, body?: unknown) {
@@ -39,7 +41,7 @@ beforeAll(async () => {
   // B's receiver is down: its log has failures with the response excerpt to show.
   receiver = await startReceiver((request) =>
     request.path.startsWith(`/${B}`)
-      ? { status: 500, body: 'receiver down for maintenance' }
+      ? { status: 500, body: `receiver down for maintenance ${MARKUP}` }
       : { status: 200 },
   );
   browser = await launchBrowser();
@@ -51,6 +53,7 @@ beforeAll(async () => {
     const sub = await api('POST', `/v1/tenants/${tenant}/subscriptions`, {
       url,
       eventTypes: [TYPE],
+      description: `Orders ${MARKUP}`,
     });
     expect(sub.status).toBe(201);
     ids[tenant] = { sub: sub.body.id, event: '', url };
@@ -131,6 +134,13 @@ describe("a tenant's portal", () => {
     // The status and the start of what the receiver answered.
     await page.getByRole('cell', { name: '500', exact: true }).first().waitFor();
     await page.getByText('receiver down for maintenance').first().waitFor();
+    // Markup from the receiver and in the description is shown as text, never run.
+    await page.getByText(`Orders ${MARKUP}`).waitFor();
+    const excerpt = page.locator('details').filter({ hasText: 'receiver down' }).first();
+    await excerpt.locator('summary').click();
+    await excerpt.locator('pre').getByText(`receiver down for maintenance ${MARKUP}`).waitFor();
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+    expect(await page.locator('main img, main script').count()).toBe(0);
     for (const name of [
       'Edit',
       'Pause',
@@ -188,5 +198,21 @@ describe("a tenant's portal", () => {
     await fresh.goto(later);
     await fresh.getByRole('heading', { name: 'Your session has ended' }).waitFor();
     await fresh.getByText(/revoked or has expired/).waitFor();
+  });
+
+  it('ends by itself when the token’s lifetime is over, with the page left open', async () => {
+    const context = await browser.newContext();
+    const { page } = await openPage(context);
+    await page.clock.install();
+    await page.goto(await portalLink(A, ['read']));
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    await page.getByRole('link', { name: ids[A]?.url }).waitFor();
+    // The token lives 1 h by default: an hour and a minute later, without a request.
+    await page.clock.fastForward('01:01:00');
+    await page.getByRole('heading', { name: 'Your session has ended' }).waitFor();
+    await page.getByText(/end of its link’s lifetime/).waitFor();
+    expect(await page.getByText(ids[A]?.url ?? '-').count()).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await context.close();
   });
 });

@@ -67,11 +67,15 @@ export function scrollsSideways(page: Page): Promise<boolean> {
  * Saves a screenshot of the viewport to docs/images/<name>.png when UPDATE_SCREENSHOTS=1 (the
  * committed images are refreshed on purpose, not by every test run); otherwise only takes it.
  */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   if (process.env.UPDATE_SCREENSHOTS === '1') {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+    await page.screenshot({ ...options, path: path.join(SCREENSHOTS, `${name}.png`) });
   } else {
-    await page.screenshot();
+    await page.screenshot(options);
   }
 }

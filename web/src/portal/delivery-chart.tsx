@@ -17,12 +17,23 @@ export function DeliveryChart(props: { attempts: readonly DeliveryAttempt[] }) {
     if (!counts.current || !latency.current || series.times.length === 0) return;
     const width = Math.max(260, Math.min(720, counts.current.clientWidth || 320));
     const axes = [{}, { size: 48 }];
+    // A bucket either side: one bucket alone would make uPlot pick a range of years.
+    const first = series.times[0] ?? 0;
+    const last = series.times[series.times.length - 1] ?? first;
+    const scales = (from: (max: number) => [number, number]) => ({
+      x: {
+        time: true,
+        range: (): [number, number] => [first - series.bucketSeconds, last + series.bucketSeconds],
+      },
+      y: { range: (_: uPlot, _min: number, max: number) => from(max) },
+    });
     const plots = [
       new uPlot(
         {
           width,
           height: 180,
           axes,
+          scales: scales((max) => [0, Math.max(1, max)]),
           series: [
             {},
             { label: 'Delivered', stroke: '#1a7f37', fill: 'rgba(26,127,55,0.12)' },
@@ -37,6 +48,7 @@ export function DeliveryChart(props: { attempts: readonly DeliveryAttempt[] }) {
           width,
           height: 180,
           axes,
+          scales: scales((max) => [0, Math.max(10, max * 1.1)]),
           series: [
             {},
             { label: 'p50 ms', stroke: '#0969da', spanGaps: true },
