@@ -34,6 +34,8 @@ function flatten(value: unknown): string {
   if (typeof value === 'string') return value;
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (join) return join[1].map(flatten).join(join[0]);
+  const sub = (value as { 'Fn::Sub'?: string })['Fn::Sub'];
+  if (typeof sub === 'string') return sub.replace(/\$\{([^}]+)\}/g, '{$1}');
   const ref = (value as { Ref?: string }).Ref;
   if (ref) return `{${ref}}`;
   const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
