@@ -427,3 +427,57 @@ describe('the function that deploys the files (CDK’s BucketDeployment)', () =>
 });
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+describe('parity with the local gateway', () => {
+  it('sends every security header the local gateway sends, with the same values but connect-src', async () => {
+    const { createServer } = await import('node:http');
+    const { webStatic } = await import('../../local/web-static.js');
+    const serve = webStatic({ frameAncestors: "'none'" });
+    const server = createServer((req, res) => {
+      void serve(req, res, new URL(req.url ?? '/', 'http://localhost'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const local = await fetch(`http://127.0.0.1:${port}/portal`);
+      expect(local.status).toBe(200);
+      const [, policy] = only(template, 'AWS::CloudFront::ResponseHeadersPolicy');
+      const config = policy.Properties.ResponseHeadersPolicyConfig as {
+        SecurityHeadersConfig: Record<string, Record<string, unknown>>;
+        CustomHeadersConfig: { Items: { Header: string; Value: string }[] };
+      };
+      const security = config.SecurityHeadersConfig;
+      const deployed = new Map<string, string>([
+        ['content-security-policy', csp(template)],
+        ['referrer-policy', String(security.ReferrerPolicy?.ReferrerPolicy)],
+        ['x-content-type-options', security.ContentTypeOptions ? 'nosniff' : ''],
+        ...config.CustomHeadersConfig.Items.map(
+          (item) => [item.Header.toLowerCase(), item.Value] as [string, string],
+        ),
+      ]);
+      const localSecurity = [
+        'content-security-policy',
+        'referrer-policy',
+        'x-content-type-options',
+        'cross-origin-opener-policy',
+        'x-frame-options',
+        'permissions-policy',
+        'cross-origin-resource-policy',
+        'cross-origin-embedder-policy',
+      ].filter((name) => local.headers.has(name));
+      for (const name of localSecurity) {
+        if (name === 'content-security-policy') continue;
+        expect(deployed.get(name), name).toBe(local.headers.get(name));
+      }
+      const localCsp = directives(local.headers.get('content-security-policy') ?? '');
+      const deployedCsp = directives(csp(template));
+      expect([...deployedCsp.keys()].sort()).toEqual([...localCsp.keys()].sort());
+      for (const [name, sources] of localCsp) {
+        if (name === 'connect-src') expect(deployedCsp.get(name)?.startsWith(sources)).toBe(true);
+        else expect(deployedCsp.get(name), name).toBe(sources);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
