@@ -481,3 +481,13 @@ describe('parity with the local gateway', () => {
     }
   });
 });
+
+describe('the build it deploys', () => {
+  it('fails synthesis with what to run when a given build is missing', async () => {
+    const { WebApp } = await import('../../infra/constructs/web-app.js');
+    const stack = new Stack(new App(), 'Embedding');
+    expect(() => new WebApp(stack, 'WebApp', { distDir: '/nonexistent/web/dist' })).toThrow(
+      /no web app build in \/nonexistent\/web\/dist .*npm run build:web/,
+    );
+  });
+});
