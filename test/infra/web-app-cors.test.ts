@@ -33,6 +33,13 @@ describe('CORS on the token API', () => {
     expect(cors.AllowCredentials).toBe(false);
   });
 
+  it('routes no OPTIONS or ANY: API Gateway answers preflights itself, never the authorizer', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
+    const keys = routes.map((route) => String(route.Properties.RouteKey));
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((key) => /^(OPTIONS|ANY) /.test(key) || key === '$default')).toEqual([]);
+  });
+
   it('leaves the IAM API without CORS: browsers cannot sign requests', () => {
     const found = Object.values(template.findResources('AWS::ApiGatewayV2::Api')) as Resource[];
     const iamApi = found.find((r) => r.Properties.Name === 'hookbridge-api');
