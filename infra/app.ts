@@ -64,6 +64,9 @@ export function hookbridgeSettings(node: Node, stage = text(node, 'stage')): Hoo
     tokenApi: boolean(node, 'tokenApi'),
     authorizerCacheTtl: cacheSeconds === undefined ? undefined : Duration.seconds(cacheSeconds),
     logRetention: logRetention(node),
+    webApp: boolean(node, 'webApp'),
+    portalFrameAncestors: list(node, 'portalFrameAncestors'),
+    webAppOrigins: list(node, 'webAppOrigins'),
   };
 }
 

@@ -117,6 +117,26 @@ export interface HookbridgeProps {
    */
   readonly authorizerCacheTtl?: Duration;
   /**
+   * Whether the web app (portal and console) is deployed: a private S3 bucket behind a
+   * CloudFront distribution (the stack's `WebAppUrl` output), which the token API's CORS
+   * admits. It needs the token API.
+   * @default - true when `tokenApi` is
+   */
+  readonly webApp?: boolean;
+  /**
+   * The pages that may show the portal in a frame, as CSP `frame-ancestors` sources, e.g.
+   * `['https://app.example.com']` for a customer-facing app that embeds it; `["'self'"]` or
+   * `["'none'"]` also work.
+   * @default ["'none'"] - no page may frame it
+   */
+  readonly portalFrameAncestors?: readonly string[];
+  /**
+   * More browser origins (`https://host[:port]`) whose pages may call the token API (CORS),
+   * besides the web app's own, e.g. a customer-facing app calling it with a tenant token.
+   * @default [] - the web app's origin only
+   */
+  readonly webAppOrigins?: readonly string[];
+  /**
    * How long the functions' log groups and the API access log keep their lines.
    * @default logs.RetentionDays.ONE_MONTH
    */

@@ -48,6 +48,13 @@ export class HookbridgeStack extends Stack {
         value: hookbridge.tokenApiUrl,
       });
     }
+    if (hookbridge.webAppUrl) {
+      new CfnOutput(this, 'WebAppUrl', {
+        description:
+          'Base URL of the web app: the console, and a tenant portal at <WebAppUrl>portal#token=<token>&tenant=<id>&caps=<capabilities>&expires=<time>',
+        value: hookbridge.webAppUrl,
+      });
+    }
     new CfnOutput(this, 'EventBusName', {
       description:
         'The EventBridge bus every ingested event is published on, with the operational events (source <eventSource>.system)',

@@ -1,9 +1,11 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Token } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { MAX_PREFIX_LENGTH } from '../shared/provisioning/lane-names.js';
@@ -17,6 +19,7 @@ import { ManagementApi } from './constructs/management-api.js';
 import { Observability } from './constructs/observability.js';
 import { SubscriptionStore } from './constructs/subscription-store.js';
 import { TokenApi } from './constructs/token-api.js';
+import { WebApp } from './constructs/web-app.js';
 import type { HookbridgeProps } from './hookbridge-props.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
 
@@ -61,6 +64,17 @@ export class Hookbridge extends Construct {
   public readonly tokenApi?: TokenApi;
   /** The dashboard, the alarms and their topic. */
   public readonly observability: Observability;
+  /** The deployed portal and console; undefined when `webApp` is false. */
+  public readonly webApp?: WebApp;
+  /**
+   * Base URL of the web app, ending in `/` (the stack's `WebAppUrl` output): the console at
+   * it, a tenant's portal at `<webAppUrl>portal#token=…`; undefined when `webApp` is false.
+   */
+  public readonly webAppUrl?: string;
+  /** The CloudFront distribution serving the web app; undefined when `webApp` is false. */
+  public readonly webAppDistribution?: cloudfront.IDistribution;
+  /** The private bucket holding the web app's files; undefined when `webApp` is false. */
+  public readonly webAppBucket?: s3.IBucket;
 
   /**
    * Base URL of the API: `/v1/events` for producers, `/v1/subscriptions` for operators
@@ -190,8 +204,23 @@ export class Hookbridge extends Construct {
     this.eventStore.grantStore(this.ingestApi.function);
     this.eventStore.grantRead(this.managementApi.function);
     this.accessStore.grantAdmin(this.managementApi.function);
-    if (props.tokenApi ?? true) {
+    const withTokenApi = props.tokenApi ?? true;
+    if (props.webApp === true && !withTokenApi) {
+      throw new Error(`${this.node.path}: webApp needs the token API (tokenApi: true)`);
+    }
+    if (props.webApp ?? withTokenApi) {
+      this.webApp = new WebApp(this, 'WebApp', {
+        frameAncestors: props.portalFrameAncestors,
+        removalPolicy: this.removalPolicy,
+      });
+    }
+    const corsOrigins = [
+      ...(this.webApp ? [this.webApp.origin] : []),
+      ...checkedOrigins(this, props.webAppOrigins ?? []),
+    ];
+    if (withTokenApi) {
       this.tokenApi = new TokenApi(this, 'TokenApi', {
+        corsOrigins,
         ingestFunction: this.ingestApi.function,
         managementFunction: this.managementApi.function,
         accessStore: this.accessStore,
@@ -202,6 +231,12 @@ export class Hookbridge extends Construct {
         serviceName: this.prefix,
         logRetention,
         logRemovalPolicy: this.removalPolicy,
+      });
+    }
+    if (this.webApp && this.tokenApi) {
+      this.webApp.deployPages({
+        url: this.tokenApi.apiUrl,
+        origin: `https://${this.tokenApi.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
       });
     }
     this.observability = new Observability(this, 'Observability', {
@@ -240,6 +275,9 @@ export class Hookbridge extends Construct {
     this.dashboardName = this.observability.dashboard.dashboardName;
     this.dashboardUrl = this.observability.dashboardUrl;
     this.alarmTopic = this.observability.alarmTopic;
+    this.webAppUrl = this.webApp?.url;
+    this.webAppDistribution = this.webApp?.distribution;
+    this.webAppBucket = this.webApp?.bucket;
     // The reasons travel with the construct: an application that runs cdk-nag on its own
     // stacks sees only what it adds itself.
     acknowledgeNagFindings(this);
@@ -257,6 +295,20 @@ export class Hookbridge extends Construct {
   grantManage(grantee: iam.IGrantable): iam.Grant {
     return this.managementApi.grantManage(grantee);
   }
+}
+
+// A CORS origin is scheme, host and port, nothing more: API Gateway compares it as text with
+// the browser's `Origin`, so a path or a trailing '/' would match no browser at all.
+const ORIGIN = /^https:\/\/[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{1,5})?$/;
+
+function checkedOrigins(scope: Construct, origins: readonly string[]): string[] {
+  const bad = origins.find((origin) => !Token.isUnresolved(origin) && !ORIGIN.test(origin));
+  if (bad !== undefined) {
+    throw new Error(
+      `${scope.node.path}: webAppOrigins: "${bad}" is not an https origin (https://host[:port], no path)`,
+    );
+  }
+  return [...origins];
 }
 
 function checkNames(hookbridge: Hookbridge): void {

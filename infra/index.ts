@@ -26,11 +26,13 @@ export {
 } from './constructs/observability.js';
 export { SubscriptionStore, type SubscriptionStoreProps } from './constructs/subscription-store.js';
 export {
+  CORS_ALLOWED_HEADERS,
   MAX_AUTHORIZER_CACHE_SECONDS,
   TOKEN_API_ROUTES,
   TokenApi,
   type TokenApiProps,
 } from './constructs/token-api.js';
+export { WebApp, type WebAppProps } from './constructs/web-app.js';
 export { Hookbridge, type HookbridgeProps } from './hookbridge.js';
 export { HookbridgeStack, type HookbridgeStackProps } from './hookbridge-stack.js';
 export { acknowledgeNagFindings } from './nag-suppressions.js';

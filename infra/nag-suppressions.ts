@@ -121,13 +121,15 @@ function acknowledgeWildcards(policy: iam.CfnPolicy, reasons: readonly WildcardR
  * A resolved CloudFormation value as cdk-nag writes it in a finding's id: references become
  * `<LogicalId>` and `<LogicalId.Attribute>`, joins are flattened.
  */
-function flatten(value: unknown): string {
+export function flatten(value: unknown): string {
   if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/}/g, '>');
   const node = (value ?? {}) as {
     Ref?: string;
     'Fn::GetAtt'?: [string, string];
     'Fn::Join'?: [string, unknown[]];
+    'Fn::Sub'?: unknown;
   };
+  if (typeof node['Fn::Sub'] === 'string') return flatten(node['Fn::Sub']);
   if (node['Fn::Join']) return node['Fn::Join'][1].map(flatten).join(node['Fn::Join'][0]);
   if (node['Fn::GetAtt']) return `<${node['Fn::GetAtt'][0]}.${node['Fn::GetAtt'][1]}>`;
   if (node.Ref) return `<${node.Ref}>`;

@@ -10,6 +10,7 @@ export const {
   acknowledgeNagFindings,
   AccessStore,
   bundledFunction,
+  CORS_ALLOWED_HEADERS,
   Delivery,
   EventBus,
   EventStore,
@@ -27,4 +28,5 @@ export const {
   SubscriptionStore,
   TOKEN_API_ROUTES,
   TokenApi,
+  WebApp,
 } = constructs;

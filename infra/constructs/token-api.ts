@@ -35,6 +35,12 @@ export interface TokenApiProps {
    */
   readonly authorizerCacheTtl?: Duration;
   /**
+   * The browser origins whose pages may call the API (CORS), e.g. the web app's; API Gateway
+   * then answers their preflights itself, before any authorizer.
+   * @default [] - no CORS: browsers allow only same-origin pages
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
    * Name of the HTTP API.
    * @default 'hookbridge-token-api'
    */
@@ -127,6 +133,7 @@ export class TokenApi extends Construct {
       description:
         'Hookbridge for callers without AWS credentials: tenant tokens and API keys (Authorization: Bearer); the API-key routes are on the IAM API only',
       createDefaultStage: false,
+      corsPreflight: corsPreflight(props.corsOrigins ?? []),
     });
     // One permission per function for this whole API rather than one per route, as on the
     // IAM API's management routes (function-policies.test.ts): only the routes below integrate
@@ -184,6 +191,27 @@ export class TokenApi extends Construct {
       }),
     );
   }
+}
+
+/** The request headers the web app sends: its Bearer credential, JSON and retried writes. */
+export const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key'];
+
+// The methods of the token API's own routes, and no other: a preflight for anything else fails.
+function corsPreflight(origins: readonly string[]): apigw.CorsPreflightOptions | undefined {
+  if (origins.length === 0) return undefined;
+  const methods = new Set(
+    [...TOKEN_API_ROUTES.ingest, ...TOKEN_API_ROUTES.management].map(({ method }) => method),
+  );
+  return {
+    allowOrigins: [...origins],
+    allowHeaders: CORS_ALLOWED_HEADERS,
+    allowMethods: [...methods].map(
+      (method) => apigw.CorsHttpMethod[method as keyof typeof apigw.CorsHttpMethod],
+    ),
+    // Bearer tokens, never cookies: the browser sends no credentials of its own.
+    allowCredentials: false,
+    maxAge: Duration.hours(1),
+  };
 }
 
 function checkedCacheTtl(scope: Construct, ttl: Duration): Duration {

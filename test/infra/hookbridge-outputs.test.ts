@@ -43,6 +43,7 @@ describe('the Hookbridge construct', () => {
     expectTypeOf<Hookbridge['dashboardName']>().toEqualTypeOf<string>();
     expectTypeOf<Hookbridge['dashboardUrl']>().toEqualTypeOf<string>();
     expectTypeOf<Hookbridge['alarmTopic']>().toEqualTypeOf<sns.ITopic | undefined>();
+    expectTypeOf<Hookbridge['webAppUrl']>().toEqualTypeOf<string | undefined>();
     // Never run: the compiler (npm run typecheck) holds the properties to readonly.
     const assignments = (hookbridge: Hookbridge, other: Hookbridge) => {
       // @ts-expect-error readonly
@@ -107,6 +108,14 @@ describe('the Hookbridge construct', () => {
     const api = idOf(template, 'AWS::ApiGatewayV2::Api', 'IngestApi');
     expect(JSON.stringify(resolve(hookbridge.apiUrl))).toContain(JSON.stringify({ Ref: api }));
     expect(hookbridge.alarmTopic).toBeUndefined();
+    const distribution = idOf(template, 'AWS::CloudFront::Distribution', 'WebApp');
+    expect(resolve(hookbridge.webAppDistribution?.distributionId)).toEqual({ Ref: distribution });
+    expect(JSON.stringify(resolve(hookbridge.webAppUrl))).toContain(
+      JSON.stringify({ 'Fn::GetAtt': [distribution, 'DomainName'] }),
+    );
+    expect(resolve(hookbridge.webAppBucket?.bucketName)).toEqual(
+      ref('AWS::S3::Bucket', 'WebAppBucket'),
+    );
   });
 
   it('gives the alarm topic when alarms notify someone', () => {
@@ -174,6 +183,7 @@ describe('the stack outputs', () => {
       ReconcilerFunctionName: hookbridge.reconcilerFunction.functionName,
       DashboardUrl: hookbridge.dashboardUrl,
       AlarmTopicArn: hookbridge.alarmTopic?.topicArn,
+      WebAppUrl: hookbridge.webAppUrl,
     };
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs).sort()).toEqual(Object.keys(expected).sort());

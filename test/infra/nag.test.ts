@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { App, Duration, Validations } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -13,6 +13,11 @@ const context = {
     .context as Record<string, unknown>),
   'aws:cdk:bundling-stacks': [],
 };
+
+/** Whether a construct path is the web app's, or CDK's function that deploys it. */
+function isWebApp(path: string): boolean {
+  return path.includes('/WebApp/') || path.includes('/Custom::CDKBucketDeployment');
+}
 
 function stackWith(props: HookbridgeStackProps = {}): HookbridgeStack {
   return new HookbridgeStack(new App({ context }), 'Hookbridge', props);
@@ -64,8 +69,22 @@ describe('cdk-nag AwsSolutions', () => {
     expect(unacknowledged(stack)).toEqual([]);
   });
 
+  it('finds nothing unacknowledged with the web app emptied on deletion, and framed by an app', () => {
+    const stack = stackWith({
+      hookbridge: {
+        removalPolicy: RemovalPolicy.DESTROY,
+        portalFrameAncestors: ['https://app.example.com'],
+        webAppOrigins: ['https://app.example.com'],
+      },
+    });
+    expect(unacknowledged(stack)).toEqual([]);
+  });
+
   it('acknowledges only the runtime and the run-time resource wildcards, each with a reason', () => {
-    const found = acknowledgements(stackWith());
+    // The web app's are its own (next test).
+    const found = new Map(
+      [...acknowledgements(stackWith())].filter(([key]) => !isWebApp(key.split(' ')[0] ?? '')),
+    );
     const rules = [...found.keys()].map((key) => key.split(' ')[1]);
     expect([...new Set(rules)].sort()).toEqual([
       'AwsSolutions-IAM5[Resource::*]',
@@ -87,6 +106,40 @@ describe('cdk-nag AwsSolutions', () => {
       'Hookbridge/Hookbridge/TokenApi/Authorizer/Resource',
     ]);
     for (const reason of found.values()) expect(reason.length).toBeGreaterThan(60);
+  });
+
+  it('acknowledges on the web app only what its construct chose, each with a reason', () => {
+    const found = [...acknowledgements(stackWith())].filter(([key]) =>
+      isWebApp(key.split(' ')[0] ?? ''),
+    );
+    const byResource = (part: string) =>
+      found
+        .filter(([key]) => key.split(' ')[0]?.includes(part))
+        .map(([key]) => key.split(' ')[1])
+        .sort();
+    expect(byResource('/WebApp/Bucket/')).toEqual(['AwsSolutions-S1']);
+    expect(byResource('/WebApp/Distribution/')).toEqual([
+      'AwsSolutions-CFR1',
+      'AwsSolutions-CFR2',
+      'AwsSolutions-CFR3',
+      'AwsSolutions-CFR4',
+    ]);
+    // CDK's BucketDeployment function: its managed policy, runtime and the S3 grants CDK gives.
+    expect(byResource('Custom::CDKBucketDeployment')).toEqual([
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AwsSolutions-IAM5[Action::s3:Abort*]',
+      'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+      'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+      'AwsSolutions-IAM5[Action::s3:GetObject*]',
+      'AwsSolutions-IAM5[Action::s3:List*]',
+      expect.stringMatching(
+        /^AwsSolutions-IAM5\[Resource::<HookbridgeWebAppBucket\w+\.Arn>\/\*\]$/,
+      ),
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+      'AwsSolutions-L1',
+    ]);
+    expect(found.length).toBe(14);
+    for (const [, reason] of found) expect(reason.length).toBeGreaterThan(60);
   });
 
   it('still reports a wildcard the product did not ask for', () => {

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -85,6 +86,9 @@ describe('the hookbridge package', () => {
       expect(packed).toContain(file);
     }
     expect(packed.filter((file) => /^(test|bench|scripts)\//.test(file))).toEqual([]);
+    // The web app ships built (prepack), its sources do not.
+    expect(packed).toContain('web/dist/index.html');
+    expect(packed.filter((file) => file.startsWith('web/src/'))).toEqual([]);
   });
 
   it('runs its CLI from the packed files, compiled on the first call', () => {
@@ -123,13 +127,20 @@ describe('the hookbridge package', () => {
       outdir,
     );
     const template = JSON.parse(readFileSync(join(outdir, 'Shop.template.json'), 'utf8'));
-    const functions = Object.values(template.Resources as Record<string, Resource>).filter(
-      (resource) => resource.Type === 'AWS::Lambda::Function',
-    );
+    // CDK's function that copies the web app into its bucket at deployment comes with them.
+    const functions = Object.entries(template.Resources as Record<string, Resource>)
+      .filter(
+        ([id, resource]) =>
+          resource.Type === 'AWS::Lambda::Function' && !id.startsWith('CustomCDKBucketDeployment'),
+      )
+      .map(([, resource]) => resource);
     expect(functions).toHaveLength(5);
     // Each function's code is an asset directory of this synthesis holding its bundle.
     const bundles = readdirSync(outdir).filter(
-      (dir) => dir.startsWith('asset.') && readdirSync(join(outdir, dir)).includes('index.mjs'),
+      (dir) =>
+        dir.startsWith('asset.') &&
+        statSync(join(outdir, dir)).isDirectory() &&
+        readdirSync(join(outdir, dir)).includes('index.mjs'),
     );
     const keys = functions.map((fn) => (fn.Properties.Code as { S3Key?: string }).S3Key);
     expect(new Set(keys).size).toBe(5);

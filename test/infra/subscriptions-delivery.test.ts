@@ -32,7 +32,10 @@ let ids: Record<'delivery' | 'management' | 'reconciler' | 'bus' | 'archive', st
 // Template.fromStack also refuses a template with a dependency cycle (the delivery function's
 // own-mapping permissions are the place one could appear).
 beforeAll(() => {
-  template = Template.fromStack(new HookbridgeStack(new App({ context }), 'Hookbridge'));
+  // The product's own functions; CDK's function that deploys the web app is web-app.test.ts's.
+  template = Template.fromStack(
+    new HookbridgeStack(new App({ context }), 'Hookbridge', { hookbridge: { webApp: false } }),
+  );
   ids = {
     delivery: logicalId('AWS::Lambda::Function', 'DeliveryFunction'),
     management: logicalId('AWS::Lambda::Function', 'ManagementApiFunction'),
