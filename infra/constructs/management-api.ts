@@ -9,7 +9,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { SUBSCRIPTIONS_BY_TENANT_INDEX } from '../../shared/aws/table-indexes.js';
+import {
+  EVENT_TYPES_BY_NAME_INDEX,
+  SUBSCRIPTIONS_BY_TENANT_INDEX,
+} from '../../shared/aws/table-indexes.js';
 import { ATTEMPTS_BY_TIME_INDEX } from '../../shared/delivery/attempt-keys.js';
 import { MANAGEMENT_ROUTES as SHARED_MANAGEMENT_ROUTES } from '../../shared/http/routes.js';
 import { lanePrefix } from '../../shared/provisioning/lane-names.js';
@@ -135,8 +138,12 @@ export class ManagementApi extends Construct {
     });
     this.configure(this.function, props);
     grantOnTable(this.function, props.subscriptionsTable, SUBSCRIPTIONS_TABLE_ACTIONS);
-    // A tenant's subscriptions are listed from its own partition of the index.
-    grantIndexQuery(this.function, props.subscriptionsTable, [SUBSCRIPTIONS_BY_TENANT_INDEX]);
+    // A tenant's subscriptions are listed from its own partition of the index; the event type
+    // catalog from its sparse index.
+    grantIndexQuery(this.function, props.subscriptionsTable, [
+      SUBSCRIPTIONS_BY_TENANT_INDEX,
+      EVENT_TYPES_BY_NAME_INDEX,
+    ]);
     this.grantLaneOperations(this.function, props);
 
     this.reconcilerFunction = bundledFunction(this, 'Reconciler', {
