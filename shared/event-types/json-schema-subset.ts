@@ -94,12 +94,13 @@ export function schemaProblems(schema: unknown, field = 'schema'): ErrorDetail[]
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     return [{ field, message: 'must be a JSON Schema object' }];
   }
+  // Depth first: it is counted without recursion, and JSON.stringify recurses.
+  if (jsonDepth(schema, MAX_SCHEMA_DEPTH) > MAX_SCHEMA_DEPTH) {
+    return [{ field, message: `must nest at most ${MAX_SCHEMA_DEPTH} levels deep` }];
+  }
   const bytes = Buffer.byteLength(JSON.stringify(schema));
   if (bytes > MAX_SCHEMA_BYTES) {
     return [{ field, message: `must be at most ${MAX_SCHEMA_BYTES} bytes as JSON (got ${bytes})` }];
-  }
-  if (jsonDepth(schema, MAX_SCHEMA_DEPTH) > MAX_SCHEMA_DEPTH) {
-    return [{ field, message: `must nest at most ${MAX_SCHEMA_DEPTH} levels deep` }];
   }
   const root = schema as Record<string, unknown>;
   const problems: ErrorDetail[] = [];

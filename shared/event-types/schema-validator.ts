@@ -25,8 +25,10 @@ export function compileDataCheck(schema: Record<string, unknown>): DataCheck {
     const result = validator.validate(data);
     if (result.valid) return [];
     // The leaves: a parent's "Property … does not match schema" adds nothing to its cause.
+    // And not `if`'s "does not match then": the `then` failure beneath says why.
     const leaves = result.errors.filter(
       (error) =>
+        error.keyword !== 'if' &&
         !result.errors.some(
           (other) =>
             other !== error && other.keywordLocation.startsWith(`${error.keywordLocation}/`),
