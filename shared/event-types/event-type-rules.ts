@@ -1,9 +1,14 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ApiError, type ErrorDetail, ServiceUnavailableError } from '../errors.js';
 import type { EventInput } from '../events/event-schema.js';
+import { onFirstUse } from '../lazy.js';
 import { EVENT_TYPE_KEY_PREFIX } from './event-type.js';
 import { isEventTypeName } from './event-type-name.js';
-import { compileDataCheck, type DataCheck } from './schema-validator.js';
+import type { DataCheck } from './schema-validator.js';
+
+// The validator (@cfworker/json-schema, ~22 KB minified) is loaded only once an entry that
+// validates is read: a cold start of an installation without one does not pay for it.
+const validatorModule = onFirstUse(() => import('./schema-validator.js'));
 
 /** What ingest needs of one catalog entry: the check of its events' data, if it validates. */
 export type EventTypeRule = { readonly check?: DataCheck };
@@ -106,6 +111,7 @@ export function dynamoRuleReader(client: DynamoDBClient, tableName: string): Rul
     );
     const schemaJson = Item?.schemaJson?.S;
     if (Item?.validate?.BOOL !== true || schemaJson === undefined) return {};
+    const { compileDataCheck } = await validatorModule();
     return { check: compileDataCheck(JSON.parse(schemaJson)) };
   };
 }
