@@ -76,6 +76,15 @@ export function assertConsistentEntry(entry: {
   readonly validate: boolean;
 }): void {
   const details: ErrorDetail[] = entry.schema ? schemaProblems(entry.schema) : [];
+  if (details.length === 0 && entry.schema) {
+    // A trial run: whatever the validator would throw on (rather than answer) is a 400 here,
+    // never a 500 at ingest.
+    try {
+      compileDataCheck(entry.schema)({}, 'data');
+    } catch (error) {
+      details.push({ field: 'schema', message: `cannot be applied: ${(error as Error).message}` });
+    }
+  }
   if (details.length === 0 && entry.schema && entry.example) {
     const failures = compileDataCheck(entry.schema)(entry.example, 'example');
     details.push(

@@ -55,6 +55,8 @@ const COUNTS = [
 ];
 const NUMBERS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'];
 const TYPES = new Set(['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']);
+/** The names `$ref` may point to in `$defs`: nothing that needs escaping in a JSON pointer or URI. */
+const DEF_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** Formats whose checks are fixed expressions of bounded cost; others would pass unchecked. */
 const FORMATS = new Set([
   'date-time',
@@ -220,10 +222,11 @@ class SchemaWalk {
   private checkRef(value: unknown, at: string): void {
     const name =
       typeof value === 'string' && value.startsWith('#/$defs/') ? value.slice(8) : undefined;
-    if (name === undefined || name.includes('/') || name.includes('~') || name.includes('%')) {
+    if (name === undefined || !DEF_NAME.test(name)) {
       this.problems.push({
         field: at,
-        message: 'must be "#/$defs/<name>": nothing outside this schema is resolved or fetched',
+        message:
+          'must be "#/$defs/<name>" (a name of letters, digits, "_", "." and "-"): nothing outside this schema is resolved or fetched',
       });
     } else if (!Object.hasOwn(this.defs, name)) {
       this.problems.push({
