@@ -52,8 +52,10 @@ describe('the catalog’s JSON Schema subset', () => {
       '#/properties/a',
       '#/$defs/a/properties/b',
       '#/$defs/%61',
+      '#/$defs/a b',
+      '#/$defs/é',
     ]) {
-      expect(fields({ $ref, $defs: { a: {} } }), $ref).toEqual(['schema.$ref']);
+      expect(fields({ $ref, $defs: { a: {}, 'a b': {}, é: {} } }), $ref).toEqual(['schema.$ref']);
     }
     expect(fields({ $id: 'https://evil.example/', $anchor: 'x' })).toEqual([
       'schema.$id',
