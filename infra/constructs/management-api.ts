@@ -199,8 +199,8 @@ export class ManagementApi extends Construct {
   /**
    * Allows `grantee` (an operator's role or user) to call every management route: the
    * subscriptions, the tenants with their own routes (subscriptions, tokens, events), the API
-   * keys, the event type catalog and the message API. The message API is GET only: `POST /v1/events` is publishing,
-   * which `grantPublish` gives.
+   * keys, the event type catalog and the message API. The message API is GET only:
+   * `POST /v1/events` is publishing, which `grantPublish` gives.
    */
   grantManage(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
