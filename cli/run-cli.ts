@@ -6,6 +6,7 @@ import { ApiResponseError, CliError, ExitCode } from './cli-error.js';
 import { registerApiKeys } from './commands/api-keys.js';
 import { registerDeliveries } from './commands/deliveries.js';
 import { registerDev } from './commands/dev.js';
+import { registerEventTypes } from './commands/event-types.js';
 import { registerEvents } from './commands/events.js';
 import { registerListen } from './commands/listen.js';
 import { registerSend } from './commands/send.js';
@@ -77,6 +78,7 @@ export function createProgram(io: CliIo): Command {
   registerListen(program, io);
   registerSubscriptions(program, io);
   registerTenants(program, io);
+  registerEventTypes(program, io);
   registerSend(program, io);
   registerDeliveries(program, io);
   registerEvents(program, io);

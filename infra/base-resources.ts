@@ -1,5 +1,6 @@
 import {
   ACCESS_BY_TENANT_INDEX,
+  EVENT_TYPES_BY_NAME_INDEX,
   EVENTS_BY_TENANT_INDEX,
   EVENTS_BY_TIME_INDEX,
   SUBSCRIPTIONS_BY_TENANT_INDEX,
@@ -46,7 +47,8 @@ export const localResourceNames = {
  * Subscriptions, by id (DESIGN §4), and tenants (`tenant#<tenantId>`). The index `byTenant`
  * lists one tenant's subscriptions from that tenant's own partition, so a tenant's list (and
  * its cursor) never touches another tenant's keys; it is sparse: operator subscriptions and
- * tenant items have no `tenantId` attribute.
+ * tenant items have no `tenantId` attribute. The event type catalog (`eventtype#<name>`) is
+ * listed by name from the sparse index `byCatalog`.
  */
 export const subscriptionsTable: TableDefinition = {
   partitionKey: { name: 'id', type: 'S' },
@@ -54,6 +56,11 @@ export const subscriptionsTable: TableDefinition = {
     {
       indexName: SUBSCRIPTIONS_BY_TENANT_INDEX,
       partitionKey: { name: 'tenantId', type: 'S' },
+      sortKey: { name: 'id', type: 'S' },
+    },
+    {
+      indexName: EVENT_TYPES_BY_NAME_INDEX,
+      partitionKey: { name: 'catalog', type: 'S' },
       sortKey: { name: 'id', type: 'S' },
     },
   ],

@@ -202,6 +202,7 @@ export class Hookbridge extends Construct {
       removalPolicy: this.removalPolicy,
     });
     this.eventStore.grantStore(this.ingestApi.function);
+    this.subscriptionStore.grantCatalogRead(this.ingestApi.function);
     this.eventStore.grantRead(this.managementApi.function);
     this.accessStore.grantAdmin(this.managementApi.function);
     const withTokenApi = props.tokenApi ?? true;

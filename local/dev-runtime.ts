@@ -277,6 +277,7 @@ function configureEnvironment(endpoint: string, dynamoEndpoint: string | undefin
     HOOKBRIDGE_EVENT_BUS_NAME: localResourceNames.eventBus,
     HOOKBRIDGE_IDEMPOTENCY_TABLE: localResourceNames.idempotencyTable,
     HOOKBRIDGE_SUBSCRIPTIONS_TABLE: localResourceNames.subscriptionsTable,
+    HOOKBRIDGE_EVENT_TYPES_TABLE: localResourceNames.subscriptionsTable,
     HOOKBRIDGE_DELIVERIES_TABLE: localResourceNames.deliveriesTable,
     HOOKBRIDGE_ACCESS_TABLE: localResourceNames.accessTable,
     HOOKBRIDGE_EVENT_STORE_TABLE: localResourceNames.eventStoreTable,

@@ -14,6 +14,13 @@ const schema = z.pipe(
     HOOKBRIDGE_MAX_EVENT_BYTES: integerSetting(262_144, 1024, 1_048_576),
     /** How long an Idempotency-Key is remembered, in seconds. */
     HOOKBRIDGE_IDEMPOTENCY_TTL_SECONDS: integerSetting(86_400, 60, 7 * 86_400),
+    /**
+     * The table holding the event type catalog (the subscriptions table); unset, events are
+     * not checked against the catalog.
+     */
+    HOOKBRIDGE_EVENT_TYPES_TABLE: z.optional(z.string()),
+    /** How long a catalog entry is kept in memory, in seconds: a changed schema applies within it. */
+    HOOKBRIDGE_EVENT_TYPE_CACHE_SECONDS: integerSetting(30, 0, 300),
     ...eventStoreSettings,
   }),
   z.transform((env) => ({
@@ -22,6 +29,9 @@ const schema = z.pipe(
     source: env.HOOKBRIDGE_EVENT_SOURCE,
     maxEntryBytes: env.HOOKBRIDGE_MAX_EVENT_BYTES,
     idempotencyTtlSeconds: env.HOOKBRIDGE_IDEMPOTENCY_TTL_SECONDS,
+    /** The catalog's table, or undefined when events are not checked. */
+    eventTypesTable: env.HOOKBRIDGE_EVENT_TYPES_TABLE || undefined,
+    eventTypeCacheMs: env.HOOKBRIDGE_EVENT_TYPE_CACHE_SECONDS * 1000,
     /** The message store, or undefined when retention is 0. */
     eventStore: eventStoreConfig(env),
   })),

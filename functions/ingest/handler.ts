@@ -14,6 +14,7 @@ import {
   ServiceUnavailableError,
   ValidationError,
 } from '../../shared/errors.js';
+import { dynamoRuleReader, EventTypeRules } from '../../shared/event-types/event-type-rules.js';
 import { EventBridgePublisher } from '../../shared/events/event-publisher.js';
 import { parseBatchInput, parseEventInput } from '../../shared/events/event-schema.js';
 import { DynamoEventStore } from '../../shared/events/event-store.js';
@@ -50,6 +51,11 @@ const idempotency = new IdempotentRequests({
   ttlSeconds: config.idempotencyTtlSeconds,
 });
 const store = config.eventStore && new DynamoEventStore(dynamo, config.eventStore);
+const eventTypeRules = config.eventTypesTable
+  ? new EventTypeRules(dynamoRuleReader(dynamo, config.eventTypesTable), {
+      ttlMs: config.eventTypeCacheMs,
+    })
+  : undefined;
 
 const ROUTES: Record<IngestRoute, 'single' | 'batch'> = {
   'POST /v1/events': 'single',
@@ -64,6 +70,9 @@ async function lambdaHandler(request: HttpRequest, context: Context): Promise<Ht
   const body = readJsonBody(request);
   const inputs = route === 'batch' ? parseBatchInput(body) : [parseEventInput(body)];
   assertMayPublish(principal, inputs, route === 'batch');
+  // Before the Idempotency-Key is taken: a refused request is not remembered, so the producer
+  // can send the corrected events (or the same ones once the schema changed) under the same key.
+  await eventTypeRules?.assertValid(inputs, route === 'batch');
   const key = idempotencyKey(request);
 
   const ingest = async () => {

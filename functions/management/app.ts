@@ -5,6 +5,7 @@ import type { AccessService } from '../../shared/access/access-service.js';
 import { authorizeRoute, principalOf } from '../../shared/access/principal.js';
 import type { AttemptLog } from '../../shared/delivery/attempt-log.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
+import type { EventTypeService } from '../../shared/event-types/event-type-service.js';
 import type { MessageApi } from '../../shared/events/message-api.js';
 import { apiErrorHandler } from '../../shared/http/api-error-handler.js';
 import {
@@ -37,10 +38,11 @@ import { createTenantSchema, updateTenantSchema } from '../../shared/tenants/ten
 import type { TenantService } from '../../shared/tenants/tenant-service.js';
 import { type AccessRoute, accessRoutes } from './access-routes.js';
 import { type EventRoute, eventRoutes } from './event-routes.js';
+import { type EventTypeRoute, eventTypeRoutes } from './event-type-routes.js';
 
 /**
  * The path parameters of a route: `id` (a subscription), `tenantId`, `tokenId`, `keyId`,
- * `eventId`; empty when absent.
+ * `eventId`, `name` (an event type); empty when absent.
  */
 export interface RouteParameters {
   readonly id: string;
@@ -48,9 +50,10 @@ export interface RouteParameters {
   readonly tokenId: string;
   readonly keyId: string;
   readonly eventId: string;
+  readonly name: string;
 }
 
-const PARAMETER_NAMES = ['id', 'tenantId', 'tokenId', 'keyId', 'eventId'] as const;
+const PARAMETER_NAMES = ['id', 'tenantId', 'tokenId', 'keyId', 'eventId', 'name'] as const;
 
 export type Route = (
   request: HttpRequest,
@@ -59,7 +62,7 @@ export type Route = (
 ) => Promise<HttpResponse>;
 type OperatorRoute = Exclude<
   ManagementRoute,
-  (typeof TENANT_SUBSCRIPTION_ROUTES)[number] | AccessRoute | EventRoute
+  (typeof TENANT_SUBSCRIPTION_ROUTES)[number] | AccessRoute | EventRoute | EventTypeRoute
 >;
 
 /**
@@ -76,10 +79,11 @@ export interface ManagementComponents {
   readonly lanes: LaneOperations;
   readonly access: AccessService;
   readonly messages: MessageApi;
+  readonly eventTypes: EventTypeService;
 }
 
 export function createManagementHandler(components: ManagementComponents, logger: Logger) {
-  const { service, tenants, attempts, lanes, access, messages } = components;
+  const { service, tenants, attempts, lanes, access, messages, eventTypes } = components;
   const operatorRoutes: Record<OperatorRoute, Route> = {
     'POST /v1/subscriptions': async (request) => {
       const input = parseBody(createSubscriptionSchema, readJsonBody(request));
@@ -221,6 +225,7 @@ export function createManagementHandler(components: ManagementComponents, logger
     ...tenantRoutes,
     ...accessRoutes(access),
     ...eventRoutes({ messages, tenants, lanes, activeSubscription }),
+    ...eventTypeRoutes(eventTypes, tenants),
   };
 
   async function managementHandler(request: HttpRequest): Promise<HttpResponse> {

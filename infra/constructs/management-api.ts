@@ -9,7 +9,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { SUBSCRIPTIONS_BY_TENANT_INDEX } from '../../shared/aws/table-indexes.js';
+import {
+  EVENT_TYPES_BY_NAME_INDEX,
+  SUBSCRIPTIONS_BY_TENANT_INDEX,
+} from '../../shared/aws/table-indexes.js';
 import { ATTEMPTS_BY_TIME_INDEX } from '../../shared/delivery/attempt-keys.js';
 import { MANAGEMENT_ROUTES as SHARED_MANAGEMENT_ROUTES } from '../../shared/http/routes.js';
 import { lanePrefix } from '../../shared/provisioning/lane-names.js';
@@ -135,8 +138,12 @@ export class ManagementApi extends Construct {
     });
     this.configure(this.function, props);
     grantOnTable(this.function, props.subscriptionsTable, SUBSCRIPTIONS_TABLE_ACTIONS);
-    // A tenant's subscriptions are listed from its own partition of the index.
-    grantIndexQuery(this.function, props.subscriptionsTable, [SUBSCRIPTIONS_BY_TENANT_INDEX]);
+    // A tenant's subscriptions are listed from its own partition of the index; the event type
+    // catalog from its sparse index.
+    grantIndexQuery(this.function, props.subscriptionsTable, [
+      SUBSCRIPTIONS_BY_TENANT_INDEX,
+      EVENT_TYPES_BY_NAME_INDEX,
+    ]);
     this.grantLaneOperations(this.function, props);
 
     this.reconcilerFunction = bundledFunction(this, 'Reconciler', {
@@ -192,18 +199,20 @@ export class ManagementApi extends Construct {
   /**
    * Allows `grantee` (an operator's role or user) to call every management route: the
    * subscriptions, the tenants with their own routes (subscriptions, tokens, events), the API
-   * keys and the message API. The message API is GET only: `POST /v1/events` is publishing,
-   * which `grantPublish` gives.
+   * keys, the event type catalog and the message API. The message API is GET only:
+   * `POST /v1/events` is publishing, which `grantPublish` gives.
    */
   grantManage(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['execute-api:Invoke'],
       resourceArns: [
-        ...['/v1/subscriptions', '/v1/tenants', '/v1/api-keys'].flatMap((path) => [
-          this.httpApi.arnForExecuteApi('*', path),
-          this.httpApi.arnForExecuteApi('*', `${path}/*`),
-        ]),
+        ...['/v1/subscriptions', '/v1/tenants', '/v1/api-keys', '/v1/event-types'].flatMap(
+          (path) => [
+            this.httpApi.arnForExecuteApi('*', path),
+            this.httpApi.arnForExecuteApi('*', `${path}/*`),
+          ],
+        ),
         this.httpApi.arnForExecuteApi('GET', '/v1/events'),
         this.httpApi.arnForExecuteApi('GET', '/v1/events/*'),
       ],

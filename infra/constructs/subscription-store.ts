@@ -1,6 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { EVENT_TYPE_KEY_PREFIX } from '../../shared/event-types/event-type.js';
 import { deliveriesTable, subscriptionsTable } from '../base-resources.js';
 import { hookbridgeTable } from './hookbridge-table.js';
 
@@ -33,5 +36,25 @@ export class SubscriptionStore extends Construct {
       removalPolicy,
     );
     this.deliveriesTable = hookbridgeTable(this, 'Deliveries', deliveriesTable, removalPolicy);
+  }
+
+  /**
+   * Lets `fn` (the ingest function) read the event type catalog to validate events, and
+   * nothing else of the table: GetItem only, and only on `eventtype#` keys, so it can read no
+   * subscription, secret or tenant. Sets HOOKBRIDGE_EVENT_TYPES_TABLE in the same call.
+   */
+  grantCatalogRead(fn: lambda.Function): void {
+    fn.addEnvironment('HOOKBRIDGE_EVENT_TYPES_TABLE', this.subscriptionsTable.tableName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [this.subscriptionsTable.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${EVENT_TYPE_KEY_PREFIX}*`] },
+          // ForAllValues is true for a request without the key at all: require it.
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        },
+      }),
+    );
   }
 }

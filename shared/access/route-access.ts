@@ -1,6 +1,7 @@
 import type {
   API_KEY_ROUTES,
   EVENT_ROUTES,
+  EVENT_TYPE_ROUTES,
   INGEST_ROUTES,
   MANAGEMENT_ROUTES,
   TOKEN_ROUTES,
@@ -13,7 +14,8 @@ export type AnyRoute =
   | (typeof MANAGEMENT_ROUTES)[number]
   | (typeof TOKEN_ROUTES)[number]
   | (typeof API_KEY_ROUTES)[number]
-  | (typeof EVENT_ROUTES)[number];
+  | (typeof EVENT_ROUTES)[number]
+  | (typeof EVENT_TYPE_ROUTES)[number];
 
 /**
  * Who may call a route besides the operator:
@@ -77,6 +79,13 @@ export const ROUTE_ACCESS: Readonly<Record<AnyRoute, RouteAccess>> = {
   'GET /v1/tenants/{tenantId}/tokens': management,
   'DELETE /v1/tenants/{tenantId}/tokens': management,
   'DELETE /v1/tenants/{tenantId}/tokens/{tokenId}': management,
+  'POST /v1/event-types': management,
+  'GET /v1/event-types': management,
+  'GET /v1/event-types/{name}': management,
+  'PATCH /v1/event-types/{name}': management,
+  'DELETE /v1/event-types/{name}': management,
+  'GET /v1/tenants/{tenantId}/event-types': tenant('read'),
+  'GET /v1/tenants/{tenantId}/event-types/{name}': tenant('read'),
   'POST /v1/api-keys': operator,
   'GET /v1/api-keys': operator,
   'GET /v1/api-keys/{keyId}': operator,

@@ -23,3 +23,10 @@ export const EVENT_DAY_SHARDS = 4;
 
 /** The `tenantKey` of an event without a tenant; `*` (BROADCAST_TENANT) is a broadcast's. */
 export const NO_TENANT_KEY = '-';
+
+/**
+ * The event type catalog by name (partition `catalog`, always `eventtype`; sort `id`,
+ * `eventtype#<name>`): sparse, as only catalog entries of the subscriptions table carry
+ * `catalog`. One partition is enough: operators write the catalog, and nobody lists it often.
+ */
+export const EVENT_TYPES_BY_NAME_INDEX = 'byCatalog';

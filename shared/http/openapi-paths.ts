@@ -7,6 +7,7 @@ import {
 } from '../subscriptions/subscription-schema.js';
 import { MAX_WILDCARD_RULES_PER_BUS } from '../subscriptions/wildcard-quota.js';
 import { accessPaths, withBearerSecurity } from './openapi-access-paths.js';
+import { eventTypePaths } from './openapi-event-types-paths.js';
 import { withEventPaths } from './openapi-events-paths.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -67,7 +68,7 @@ function ingestFailures(tooLarge: string, rejected: string) {
     '413': failure(`\`payload_too_large\`: ${tooLarge}`),
     '415': NOT_JSON,
     '422': failure(
-      `\`idempotency_key_reused\`: this Idempotency-Key was used with another body; use a new key. \`event_rejected\`: EventBridge refused ${rejected} for good (\`details\` names ${rejected === 'the event' ? 'it' : 'each'}); sending it again will not help, and nothing was remembered.`,
+      `\`idempotency_key_reused\`: this Idempotency-Key was used with another body; use a new key. \`event_rejected\`: EventBridge refused ${rejected} for good (\`details\` names ${rejected === 'the event' ? 'it' : 'each'}); sending it again will not help, and nothing was remembered. \`schema_validation_failed\`: the event type's catalog entry validates and ${rejected === 'the event' ? "the event's data does" : 'the data of an event does'} not match its schema; \`details\` names each failing path (${rejected === 'the event' ? '`data.amount`' : '`events[2].data.amount`'}); nothing was published or remembered.`,
     ),
     ...ANY_ROUTE,
   };
@@ -80,7 +81,12 @@ const ENTRY_LIMIT =
 export function apiPaths() {
   const operator = operatorPaths();
   return withBearerSecurity(
-    withEventPaths({ ...operator, ...tenantPaths(operator), ...accessPaths() }),
+    withEventPaths({
+      ...operator,
+      ...tenantPaths(operator),
+      ...accessPaths(),
+      ...eventTypePaths(),
+    }),
   );
 }
 
@@ -252,7 +258,7 @@ function operatorPaths() {
           ),
           ...ingestFailures(`the event is larger than ${ENTRY_LIMIT}`, 'the event'),
           '503': failure(
-            '`publish_failed`: the event could not be published (throttling, an EventBridge or deployment failure). Nothing was remembered under the Idempotency-Key: retrying is safe.',
+            '`publish_failed`: the event could not be published (throttling, an EventBridge or deployment failure). Nothing was remembered under the Idempotency-Key: retrying is safe. `catalog_unavailable`: the event type catalog could not be read to validate the event; retrying is safe.',
           ),
         },
       },
@@ -279,7 +285,7 @@ function operatorPaths() {
             'every event of the batch',
           ),
           '503': failure(
-            '`publish_failed`: none of the events could be published, and each may pass on a retry. Nothing was remembered under the Idempotency-Key: retrying is safe.',
+            '`publish_failed`: none of the events could be published, and each may pass on a retry. Nothing was remembered under the Idempotency-Key: retrying is safe. `catalog_unavailable`: the event type catalog could not be read to validate the events; nothing was published, retrying is safe.',
           ),
         },
       },

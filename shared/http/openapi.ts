@@ -40,6 +40,7 @@ import {
   tenantViewSchema,
 } from '../tenants/tenant-responses.js';
 import { createTenantSchema, updateTenantSchema } from '../tenants/tenant-schema.js';
+import { eventTypeSchemas } from './openapi-event-types-paths.js';
 import { apiPaths } from './openapi-paths.js';
 import { MAX_BODY_DEPTH } from './strict-json.js';
 
@@ -110,7 +111,7 @@ export function buildOpenApiDocument(version: string): object {
     security: [{ sigv4: [] }],
     paths: apiPaths(),
     components: {
-      schemas: componentSchemas(),
+      schemas: { ...componentSchemas(), ...eventTypeSchemas() },
       parameters: {
         IdempotencyKey: {
           name: 'Idempotency-Key',

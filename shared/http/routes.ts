@@ -52,6 +52,20 @@ export const EVENT_ROUTES = [
   'POST /v1/tenants/{tenantId}/subscriptions/{id}/resend',
 ] as const;
 
+/**
+ * The event type catalog: written by the operator (and `manage` keys), read by every tenant
+ * through its own path (the catalog is the same for all).
+ */
+export const EVENT_TYPE_ROUTES = [
+  'POST /v1/event-types',
+  'GET /v1/event-types',
+  'GET /v1/event-types/{name}',
+  'PATCH /v1/event-types/{name}',
+  'DELETE /v1/event-types/{name}',
+  'GET /v1/tenants/{tenantId}/event-types',
+  'GET /v1/tenants/{tenantId}/event-types/{name}',
+] as const;
+
 export const MANAGEMENT_ROUTES = [
   'POST /v1/subscriptions',
   'GET /v1/subscriptions',
@@ -73,6 +87,7 @@ export const MANAGEMENT_ROUTES = [
   ...TOKEN_ROUTES,
   ...API_KEY_ROUTES,
   ...EVENT_ROUTES,
+  ...EVENT_TYPE_ROUTES,
 ] as const;
 
 export type IngestRoute = (typeof INGEST_ROUTES)[number];

@@ -3,6 +3,8 @@ import { AccessStore } from '../access/access-store.js';
 import { type AwsClientConfig, awsClientConfig } from '../aws/client-config.js';
 import { DynamoAttemptLog } from '../delivery/attempt-log.js';
 import { ConfigError } from '../errors.js';
+import { EventTypeService } from '../event-types/event-type-service.js';
+import { DynamoEventTypeStore } from '../event-types/event-type-store.js';
 import { type EventStoreConfig, readEventStoreConfig } from '../events/event-store-config.js';
 import { DynamoEventStoreReader } from '../events/event-store-reader.js';
 import { MessageApi } from '../events/message-api.js';
@@ -31,6 +33,7 @@ export interface SubscriptionComponents {
   readonly lanes: LaneOperations;
   readonly access: AccessService;
   readonly messages: MessageApi;
+  readonly eventTypes: EventTypeService;
 }
 
 /**
@@ -104,7 +107,21 @@ export function createSubscriptionComponents(
     attempts,
     source: config.source,
   });
-  return { store, tenantStore, provisioner, service, tenants, attempts, lanes, access, messages };
+  const eventTypes = new EventTypeService(
+    new DynamoEventTypeStore(dynamo, config.subscriptionsTable),
+  );
+  return {
+    store,
+    tenantStore,
+    provisioner,
+    service,
+    tenants,
+    attempts,
+    lanes,
+    access,
+    messages,
+    eventTypes,
+  };
 }
 
 /**

@@ -1,9 +1,12 @@
 import { ValidationError } from '../errors.js';
+import { EVENT_TYPE_KEY_PREFIX } from '../event-types/event-type.js';
+import { isEventTypeName } from '../event-types/event-type-name.js';
 import { TENANT_ID_PATTERN, TENANT_KEY_PREFIX } from '../tenants/tenant.js';
 import { isSubscriptionId } from './subscription.js';
 
-// The subscriptions table holds subscriptions (`id` = `sub_…`) and tenants (`id` =
-// `tenant#<tenantId>`); a filtered scan can stop on either kind, so a cursor may name either.
+// The subscriptions table holds subscriptions (`id` = `sub_…`), tenants (`id` =
+// `tenant#<tenantId>`) and the event type catalog (`eventtype#<name>`); a filtered scan can
+// stop on any kind, so a cursor may name any.
 export { TENANT_KEY_PREFIX };
 
 /** Encodes a scan's LastEvaluatedKey as an opaque cursor. */
@@ -25,6 +28,11 @@ export function decodeCursor(cursor: string): Record<string, unknown> {
       if (
         id.startsWith(TENANT_KEY_PREFIX) &&
         TENANT_ID_PATTERN.test(id.slice(TENANT_KEY_PREFIX.length))
+      )
+        return { id };
+      if (
+        id.startsWith(EVENT_TYPE_KEY_PREFIX) &&
+        isEventTypeName(id.slice(EVENT_TYPE_KEY_PREFIX.length))
       )
         return { id };
     }

@@ -12,6 +12,7 @@ import {
   type AwsCall,
   type CallScope,
   COMMAND_ACTIONS,
+  EVENT_TYPE_KEY,
   NOT_CALLED,
   SUBSCRIPTION_ID,
   TENANT_KEY,
@@ -394,6 +395,23 @@ describe('what the roles may not do with the tenant, access and event tables', (
     await denied('ingest', 'dynamodb:UpdateItem', eventStore);
     await denied('ingest', 'dynamodb:GetItem', access);
     await denied('ingest', 'dynamodb:GetItem', subscriptions);
+  });
+
+  it('lets ingest read catalog entries and nothing else of the subscriptions table', async () => {
+    await denied('ingest', 'dynamodb:GetItem', subscriptions, leading(SUBSCRIPTION_ID));
+    await denied('ingest', 'dynamodb:GetItem', subscriptions, leading(TENANT_KEY));
+    await denied('ingest', 'dynamodb:GetItem', subscriptions, {
+      'dynamodb:LeadingKeys': [EVENT_TYPE_KEY, SUBSCRIPTION_ID],
+    });
+    for (const action of [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Scan',
+    ]) {
+      await denied('ingest', action, subscriptions, leading(EVENT_TYPE_KEY));
+    }
+    await denied('ingest', 'dynamodb:Query', () => `${subscriptions()}/index/byCatalog`);
   });
 
   it('keeps management to reading the event store, and delivery and the reconciler out of it', async () => {

@@ -104,6 +104,8 @@ beforeAll(async () => {
   ids.subA = await subscribe(`/v1/tenants/${A}/subscriptions`, `${receiver.url}/a`);
   ids.subB = await subscribe(`/v1/tenants/${B}/subscriptions`, `${receiver.url}/b`);
   ids.subOp = await subscribe('/v1/subscriptions', `${receiver.url}/op`);
+  // A catalog entry, so that the tenants' read routes of the catalog have one to read.
+  expect((await operator('POST', '/v1/event-types', { name: TYPE })).status).toBe(201);
   ids.eventA = await publish(1, A);
   ids.eventB = await publish(2, B);
   ids.eventAll = await publish(3, '*');
@@ -151,12 +153,16 @@ function bodyFor(routeKey: string): unknown {
   return undefined;
 }
 
-/** The routes a tenant token may reach: its own tenant's record, subscriptions and events. */
+/**
+ * The routes a tenant token may reach: its own tenant's record, subscriptions, events and its
+ * read view of the event type catalog.
+ */
 const TENANT_SCOPED = MANAGEMENT_ROUTES.filter(
   (key) =>
     key === 'GET /v1/tenants/{tenantId}' ||
     key.includes('/v1/tenants/{tenantId}/subscriptions') ||
-    key.includes('/v1/tenants/{tenantId}/events'),
+    key.includes('/v1/tenants/{tenantId}/events') ||
+    key.includes('/v1/tenants/{tenantId}/event-types'),
 );
 
 describe("a tenant token against the other tenant's routes and ids", () => {
@@ -259,7 +265,12 @@ describe('capabilities', () => {
   it('lets a read-only token read and nothing else, and hides no control behind a 5xx', async () => {
     const reads = TENANT_SCOPED.filter((key) => key.startsWith('GET') && !key.endsWith('/secret'));
     for (const key of reads) {
-      const [method, path] = fill(key, { tenantId: A, id: ids.subA, eventId: ids.eventA });
+      const [method, path] = fill(key, {
+        tenantId: A,
+        id: ids.subA,
+        eventId: ids.eventA,
+        name: TYPE,
+      });
       const answer = await call(ids.tokenARead, method, path);
       expect(answer.status, `${key}: ${answer.text}`).toBe(200);
     }

@@ -106,6 +106,7 @@ describe('tenant tokens', () => {
       (r) =>
         !r.includes('/v1/tenants/{tenantId}/subscriptions') &&
         !r.includes('/v1/tenants/{tenantId}/events') &&
+        !r.includes('/v1/tenants/{tenantId}/event-types') &&
         r !== 'GET /v1/tenants/{tenantId}',
     );
     expect(operatorOnly).toEqual(

@@ -126,7 +126,27 @@ async function exercise(): Promise<void> {
   const gone = await subscribe(410, 'calls.gone');
   const failing = await subscribe(500, 'calls.fail', { retrySchedule: [1] });
 
+  // The event type catalog: written and listed by the API, read by ingest (as the stack sets it).
+  const schema = { type: 'object', properties: { n: { type: 'integer' } } };
+  const entry = { name: 'calls.checked', schema, validate: true };
+  expect((await manage('POST /v1/event-types', { body: entry })).status).toBe(201);
+  await manage('GET /v1/event-types');
+  await manage('PATCH /v1/event-types/{name}', {
+    name: 'calls.checked',
+    body: { deprecated: true },
+  });
+  process.env.HOOKBRIDGE_EVENT_TYPES_TABLE = process.env.HOOKBRIDGE_SUBSCRIPTIONS_TABLE;
   const { handler: ingest } = await import('../../functions/ingest/handler.js');
+  const checked = await recorder.as('ingest', () =>
+    ingest(
+      apiGatewayEvent('POST /v1/events', { body: { type: 'calls.checked', data: { n: 'x' } } }),
+      lambdaContext(),
+    ),
+  );
+  expect(checked.statusCode).toBe(422);
+  expect((await manage('DELETE /v1/event-types/{name}', { name: 'calls.checked' })).status).toBe(
+    204,
+  );
   const publish = (type: string, key?: string) =>
     recorder.as('ingest', () =>
       ingest(

@@ -41,6 +41,8 @@ beforeAll(async () => {
     throw new Error('mapping service unavailable');
   };
   broken = managementHarness({ mappings: failing });
+  // Ingest consults the event type catalog as deployed (the stack sets this variable).
+  process.env.HOOKBRIDGE_EVENT_TYPES_TABLE = localResourceNames.subscriptionsTable;
   ({ handler: ingest } = await import('../../functions/ingest/handler.js'));
 });
 
@@ -106,6 +108,60 @@ describe('the ingest API answers as openapi.json says', () => {
     const headers = { 'Idempotency-Key': 'conformance-2' };
     await send('POST /v1/events/batch', 202, { body: { events: [event] }, headers });
     await send('POST /v1/events/batch', 422, { body: { events: [event, event] }, headers });
+  });
+});
+
+describe('the event type catalog answers as openapi.json says', () => {
+  const name = `conformance${Date.now().toString(36)}.checked`;
+  const schema = { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } };
+
+  it('201, 200, 204 for its writes and reads; 400, 404, 409 for bad ones', async () => {
+    await manage('POST /v1/event-types', 201, {
+      body: { name, description: 'checked', schema, example: { n: 1 }, validate: true },
+    });
+    await manage('POST /v1/event-types', 409, { body: { name } });
+    await manage('POST /v1/event-types', 400, {
+      body: { name: 'x', schema: { $ref: 'https://e.x/s' } },
+    });
+    await manage('POST /v1/event-types', 415, { body: { name: 'x' }, contentType: 'text/plain' });
+    await manage('GET /v1/event-types', 200, { query: { limit: '1' } });
+    await manage('GET /v1/event-types', 400, { query: { cursor: 'bm9wZQ' } });
+    await manage('GET /v1/event-types/{name}', 200, { name });
+    await manage('GET /v1/event-types/{name}', 404, { name: 'no.such' });
+    await manage('PATCH /v1/event-types/{name}', 200, { name, body: { deprecated: true } });
+    await manage('PATCH /v1/event-types/{name}', 400, { name, body: { schema: null } });
+    await manage('PATCH /v1/event-types/{name}', 404, {
+      name: 'no.such',
+      body: { deprecated: true },
+    });
+    const tenantId = `conf-et-${Date.now().toString(36)}`;
+    await manage('POST /v1/tenants', 201, { body: { id: tenantId, name: 'Catalog reader' } });
+    await manage('GET /v1/tenants/{tenantId}/event-types', 200, { tenantId });
+    await manage('GET /v1/tenants/{tenantId}/event-types', 404, { tenantId: 'ghost' });
+    await manage('GET /v1/tenants/{tenantId}/event-types/{name}', 200, { tenantId, name });
+    await manage('GET /v1/tenants/{tenantId}/event-types/{name}', 404, {
+      tenantId,
+      name: 'no.such',
+    });
+  });
+
+  it('422 schema_validation_failed at ingest, single and batch', async () => {
+    const bad = await send('POST /v1/events', 422, { body: { type: name, data: { n: 'x' } } });
+    expect(bad.error.code).toBe('schema_validation_failed');
+    await send('POST /v1/events/batch', 422, {
+      body: {
+        events: [
+          { type: name, data: { n: 1 } },
+          { type: name, data: {} },
+        ],
+      },
+    });
+    await send('POST /v1/events', 202, { body: { type: name, data: { n: 2 } } });
+  });
+
+  it('204 on delete, then 404', async () => {
+    await manage('DELETE /v1/event-types/{name}', 204, { name });
+    await manage('DELETE /v1/event-types/{name}', 404, { name });
   });
 });
 

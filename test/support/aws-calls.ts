@@ -1,6 +1,7 @@
 import type { LambdaName } from '../../infra/lambda-bundling.js';
 import {
   ACCESS_BY_TENANT_INDEX,
+  EVENT_TYPES_BY_NAME_INDEX,
   EVENTS_BY_TENANT_INDEX,
   EVENTS_BY_TIME_INDEX,
   SUBSCRIPTIONS_BY_TENANT_INDEX,
@@ -189,6 +190,9 @@ const SUBSCRIPTIONS_BY_TENANT = index(
   SUBSCRIPTIONS_BY_TENANT_INDEX,
 );
 const ACCESS_STORE = 'shared/access/access-store.ts';
+const EVENT_TYPE_STORE = 'shared/event-types/event-type-store.ts';
+/** A catalog entry's key, as ingest reads it (the only partitions it may read of the table). */
+export const EVENT_TYPE_KEY = 'eventtype#invoice.paid';
 const CREDENTIAL_CHECK = 'shared/access/credential-check.ts';
 const EVENT_STORE_WRITER = 'shared/events/event-store.ts';
 const EVENT_STORE_READER = 'shared/events/event-store-reader.ts';
@@ -211,6 +215,13 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     { command: 'PutItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
     { command: 'BatchWriteItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
     { command: 'DeleteItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
+    // The event type catalog: one entry's rule per cold cache entry, from `eventtype#` keys only.
+    {
+      command: 'GetItem',
+      sentBy: 'shared/event-types/event-type-rules.ts',
+      on: table('HOOKBRIDGE_EVENT_TYPES_TABLE'),
+      context: () => ({ 'dynamodb:LeadingKeys': [EVENT_TYPE_KEY] }),
+    },
   ],
   management: [
     ...LOGS,
@@ -225,6 +236,17 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       sentBy: TENANT_STORE,
       on: SUBSCRIPTIONS,
     })),
+    // The event type catalog: read, created, changed, removed, and listed from its index.
+    ...['Get', 'Put', 'Update', 'Delete'].map((command) => ({
+      command,
+      sentBy: EVENT_TYPE_STORE,
+      on: SUBSCRIPTIONS,
+    })),
+    {
+      command: 'Query',
+      sentBy: EVENT_TYPE_STORE,
+      on: index('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', EVENT_TYPES_BY_NAME_INDEX),
+    },
     ...LANE_PROVISIONING,
     // Tokens and API keys: minted (Put), read, revoked (Update), API keys listed (Scan), a
     // tenant's tokens listed from its partition of the byTenant index.

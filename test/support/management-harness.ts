@@ -39,6 +39,8 @@ export function managementHarness(
       tokenId?: string;
       keyId?: string;
       eventId?: string;
+      /** An event type (the catalog routes). */
+      name?: string;
       query?: Record<string, string>;
       /** The Lambda authorizer's context (the token/key API); none: the operator. */
       authorizer?: Record<string, string>;
@@ -47,7 +49,7 @@ export function managementHarness(
     const event = apiGatewayEvent(routeKey, request);
     if (request.authorizer)
       Object.assign(event.requestContext, { authorizer: { lambda: request.authorizer } });
-    for (const name of ['id', 'tenantId', 'tokenId', 'keyId', 'eventId'] as const) {
+    for (const name of ['id', 'tenantId', 'tokenId', 'keyId', 'eventId', 'name'] as const) {
       const value = request[name];
       if (value === undefined) continue;
       event.pathParameters = { ...event.pathParameters, [name]: value };

@@ -20,6 +20,8 @@ function expectedCapability(routeKey: string): Capability | 'none' {
   if (!path.startsWith(own)) return 'none';
   const rest = path.slice(own.length);
   if (rest === '') return method === 'GET' ? 'read' : 'none';
+  // The event type catalog is read-only for a token (only GET routes exist under the tenant).
+  if (/^\/event-types(\/|$)/.test(rest)) return method === 'GET' ? 'read' : 'none';
   if (!/^\/(subscriptions|events)(\/|$)/.test(rest)) return 'none';
   if (/\/secret(\/rotate)?$/.test(rest)) return 'secrets';
   if (/\/(resend|replay|redrive)$/.test(rest)) return 'resend';

@@ -77,6 +77,7 @@ describe('the OpenAPI document', () => {
       ...routesIn('functions/management/app.ts'),
       ...routesIn('functions/management/access-routes.ts'),
       ...routesIn('functions/management/event-routes.ts'),
+      ...routesIn('functions/management/event-type-routes.ts'),
     ].sort();
     // The one list of route keys the stack and the local gateway also use (shared/http/routes.ts).
     expect(served).toEqual([...INGEST_ROUTES, ...MANAGEMENT_ROUTES].sort());
@@ -188,6 +189,8 @@ describe('the OpenAPI document', () => {
       'POST /v1/api-keys': [ref('CreateApiKeyRequest'), true],
       'POST /v1/subscriptions/{id}/resend': [ref('ResendRequest'), true],
       'POST /v1/tenants/{tenantId}/subscriptions/{id}/resend': [ref('ResendRequest'), true],
+      'POST /v1/event-types': [ref('CreateEventTypeRequest'), true],
+      'PATCH /v1/event-types/{name}': [ref('UpdateEventTypeRequest'), true],
     });
   });
 
