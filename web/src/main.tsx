@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { loadApiBase } from './api/client.js';
 import { ConsoleApp } from './console/console-app.js';
 import { PortalApp } from './portal/portal-app.js';
 import { openSession } from './portal/portal-session.js';
@@ -14,4 +15,8 @@ const opened = isPortal
   : undefined;
 
 const root = document.getElementById('app');
-if (root) render(isPortal ? <PortalApp opened={opened} /> : <ConsoleApp />, root);
+// The API's origin first (deployed it is not the app's); the session is already taken from
+// the fragment above, so the token is out of the address bar while this loads.
+void loadApiBase().then(() => {
+  if (root) render(isPortal ? <PortalApp opened={opened} /> : <ConsoleApp />, root);
+});

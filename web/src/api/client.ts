@@ -29,6 +29,29 @@ export interface ClientOptions {
 
 type Query = Record<string, string | number | undefined>;
 
+let configuredBase = '';
+
+/**
+ * The API's origin as the deployment says it (`/config.json`, `{ "apiUrl": … }`, written next
+ * to the app by the stack): deployed, the app is on CloudFront and the token API elsewhere.
+ * Locally that path is the app's page, not JSON, and the API is the app's own origin ('').
+ */
+export async function loadApiBase(read: typeof fetch = fetch): Promise<string> {
+  configuredBase = '';
+  try {
+    const response = await read('/config.json', { headers: { accept: 'application/json' } });
+    const type = response.headers.get('content-type') ?? '';
+    if (response.ok && type.includes('json')) {
+      const { apiUrl } = (await response.json()) as { apiUrl?: unknown };
+      if (typeof apiUrl === 'string' && /^https:\/\/[^/]+/.test(apiUrl))
+        configuredBase = apiUrl.replace(/\/+$/, '');
+    }
+  } catch {
+    // No configuration: the same origin.
+  }
+  return configuredBase;
+}
+
 /** A typed request: the path is built from segments, each one encoded. */
 export type Requester = <T>(
   method: string,
@@ -57,7 +80,7 @@ export function requester(options: ClientOptions = {}): Requester {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (init.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await send(`${options.baseUrl ?? ''}${path}${search}`, {
+    const response = await send(`${options.baseUrl ?? configuredBase}${path}${search}`, {
       method,
       headers,
       // The token never rides in a URL, and no page address leaks to the API either.
