@@ -10,6 +10,18 @@ export interface VersionedUpdate {
 }
 
 /**
+ * The condition that the item's `version` is still `expectedVersion`: what a versioned
+ * update and a versioned delete both send.
+ */
+export function versionCondition(expectedVersion: number) {
+  return {
+    ConditionExpression: '#version = :expected',
+    ExpressionAttributeNames: { '#version': 'version' } as Record<string, string>,
+    ExpressionAttributeValues: { ':expected': expectedVersion } as Record<string, unknown>,
+  };
+}
+
+/**
  * An optimistic-locking update of the changed attributes only: each defined value is SET, each
  * `undefined` one REMOVEd, on condition that `version` is still `expectedVersion`. Writing only
  * what changed (not the whole item) keeps attributes that others update concurrently, such as a
@@ -19,8 +31,9 @@ export function versionedUpdate(
   changes: Record<string, unknown>,
   expectedVersion: number,
 ): VersionedUpdate {
-  const names: Record<string, string> = { '#version': 'version' };
-  const values: Record<string, unknown> = { ':expected': expectedVersion };
+  const condition = versionCondition(expectedVersion);
+  const names = condition.ExpressionAttributeNames;
+  const values = condition.ExpressionAttributeValues;
   const assignments: string[] = [];
   const removals: string[] = [];
   for (const [key, value] of Object.entries(changes)) {
@@ -36,9 +49,7 @@ export function versionedUpdate(
   const remove = removals.length ? ` REMOVE ${removals.join(', ')}` : '';
   return {
     UpdateExpression: `SET ${assignments.join(', ')}${remove}`,
-    ConditionExpression: '#version = :expected',
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
+    ...condition,
   };
 }
 

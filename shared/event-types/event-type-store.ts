@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { EVENT_TYPES_BY_NAME_INDEX } from '../aws/table-indexes.js';
-import { versionConflict, versionedUpdate } from '../aws/versioned-update.js';
+import { versionCondition, versionConflict, versionedUpdate } from '../aws/versioned-update.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { EVENT_TYPE_CATALOG, EVENT_TYPE_KEY_PREFIX, type EventType } from './event-type.js';
 import { isEventTypeName } from './event-type-name.js';
@@ -122,9 +122,7 @@ export class DynamoEventTypeStore {
         new DeleteCommand({
           TableName: this.tableName,
           Key: { id: keyOf(name) },
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': version },
+          ...versionCondition(version),
         }),
       );
     } catch (error) {

@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { SUBSCRIPTIONS_BY_TENANT_INDEX } from '../aws/table-indexes.js';
-import { versionConflict, versionedUpdate } from '../aws/versioned-update.js';
+import { versionCondition, versionConflict, versionedUpdate } from '../aws/versioned-update.js';
 import { isSubscriptionId, type Subscription } from './subscription.js';
 import { decodeCursor, decodeTenantCursor, encodeCursor } from './table-cursor.js';
 
@@ -222,9 +222,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
         new DeleteCommand({
           TableName: this.tableName,
           Key: { id },
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': version },
+          ...versionCondition(version),
         }),
       );
     } catch (error) {

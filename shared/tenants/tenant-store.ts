@@ -7,7 +7,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { versionConflict, versionedUpdate } from '../aws/versioned-update.js';
+import { versionCondition, versionConflict, versionedUpdate } from '../aws/versioned-update.js';
 import { ConflictError } from '../errors.js';
 import { decodeCursor, encodeCursor, TENANT_KEY_PREFIX } from '../subscriptions/table-cursor.js';
 import { isTenantId, type Tenant } from './tenant.js';
@@ -128,9 +128,7 @@ export class DynamoTenantStore implements TenantStore {
         new DeleteCommand({
           TableName: this.tableName,
           Key: { id: keyOf(id) },
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': version },
+          ...versionCondition(version),
         }),
       );
     } catch (error) {
