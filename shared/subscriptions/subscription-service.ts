@@ -147,19 +147,38 @@ export class SubscriptionService {
    */
   async delete(id: string): Promise<{ deleted: boolean; subscription: Subscription }> {
     const current = await this.get(id);
-    const deleting =
-      current.status === 'deleting'
-        ? current
-        : await this.options.store.save(current, { status: 'deleting', statusReason: undefined });
+    let deleting = current;
+    try {
+      if (current.status !== 'deleting') {
+        deleting = await this.options.store.save(current, {
+          status: 'deleting',
+          statusReason: undefined,
+        });
+      }
+    } catch (error) {
+      // Another deleter (the reconciler finishing a tenant's deletion) got there first.
+      if (error instanceof ConflictError && (await this.gone(id))) {
+        return { deleted: true, subscription: current };
+      }
+      throw error;
+    }
     try {
       await this.options.provisioner.deprovision(id);
       await this.options.store.remove(id, deleting.version);
       await this.announce('subscription.deleted', deleting);
       return { deleted: true, subscription: deleting };
     } catch (error) {
+      if (error instanceof ConflictError && (await this.gone(id))) {
+        return { deleted: true, subscription: deleting };
+      }
       this.options.logger?.error('deprovisioning failed; the reconciler will retry', { id, error });
       return { deleted: false, subscription: deleting };
     }
+  }
+
+  /** Whether the record is gone (read strongly), e.g. removed by a concurrent deleter. */
+  private async gone(id: string): Promise<boolean> {
+    return (await this.options.store.get(id)) === undefined;
   }
 
   /** The current secret and those still valid from a rotation. */

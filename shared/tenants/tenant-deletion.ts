@@ -1,4 +1,4 @@
-import { ConflictError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type { Log } from '../observability.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import type { Tenant } from './tenant.js';
@@ -30,6 +30,8 @@ export async function finishTenantDeletion(
       try {
         if (!(await deleteSubscription(subscription.id))) remaining++;
       } catch (error) {
+        // Gone before we got to it: a concurrent pass (API or reconciler) deleted it.
+        if (error instanceof NotFoundError) continue;
         remaining++;
         stores.logger?.error('deleting a subscription of a deleted tenant failed', {
           tenantId: tenant.id,
