@@ -31,11 +31,12 @@ describe('npm run dev', () => {
       expect(alive(motoPid)).toBe(true);
 
       npm.kill('SIGTERM');
-      // A bounded wait, generous for a loaded CI machine: stopping saves the tables and stops two motos.
-      expect(await gone(ready.pid, 30_000)).toBe(true);
+      // Whether it stops, not how fast: the bound only keeps a hang from stalling the suite, and is
+      // wide because stopping saves the tables and stops two motos (over 30 s at load 8).
+      expect(await gone(ready.pid, 90_000)).toBe(true);
       expect(await gone(motoPid)).toBe(true);
     } finally {
       npm.kill('SIGKILL');
     }
-  });
+  }, 150_000);
 });
