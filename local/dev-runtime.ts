@@ -7,6 +7,7 @@ import {
   localResourceNames,
 } from '../infra/base-resources.js';
 import { awsClientConfig, dynamoClientConfig } from '../shared/aws/client-config.js';
+import type { ReconcileReport } from '../shared/provisioning/reconciler.js';
 import { type AwsEndpoint, LocalAwsError, startLocalAws } from './aws-endpoint.js';
 import { createBaseResources } from './base-resources.js';
 import {
@@ -58,6 +59,8 @@ export interface DevRuntime {
   readonly awsEndpointPid: number | undefined;
   /** The state directory in use (absolute), if any. */
   readonly stateDir: string | undefined;
+  /** One reconciler pass now (the timer's passes go on): its report, or undefined if it failed. */
+  reconcileNow(): Promise<ReconcileReport | undefined>;
   /** Stops everything it started: HTTP server, poller, reconciler timer, moto (by pid). */
   stop(): Promise<void>;
 }
@@ -185,6 +188,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevRuntime> {
       awsEndpointUrl: aws.url,
       awsEndpointPid: aws.pid,
       stateDir: state?.dir,
+      reconcileNow: () => app.reconcileNow(),
       stop,
     };
   } catch (error) {

@@ -13,7 +13,7 @@ import { createDeliveryComponents } from '../shared/delivery/delivery-wiring.js'
 import { readEventStoreConfig } from '../shared/events/event-store-config.js';
 import { INGEST_ROUTES, MANAGEMENT_ROUTES } from '../shared/http/routes.js';
 import { logger, metrics } from '../shared/observability.js';
-import { reconcile } from '../shared/provisioning/reconciler.js';
+import { type ReconcileReport, reconcile } from '../shared/provisioning/reconciler.js';
 import { readManagementConfig } from '../shared/subscriptions/management-config.js';
 import { createSubscriptionComponents } from '../shared/subscriptions/subscription-wiring.js';
 import { createBaseResources } from './base-resources.js';
@@ -82,7 +82,7 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
     { cacheSeconds: readAuthorizerCacheSeconds() },
   );
 
-  let running: Promise<unknown> | undefined;
+  let running: Promise<ReconcileReport | undefined> | undefined;
   return {
     routes,
     /** What the gateway does with a request's `Authorization` header. */
@@ -90,14 +90,17 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
     /** How many events the local archive brought back from its file. */
     archivedEvents: archived.loaded,
     /** One reconciler pass (also registers the mappings of subscriptions made in earlier runs). */
-    reconcileNow(): Promise<unknown> {
+    reconcileNow(): Promise<ReconcileReport | undefined> {
       running ??= reconcile({
         store: subscriptions.store,
         tenants: subscriptions.tenantStore,
         provisioner: subscriptions.provisioner,
         logger,
       })
-        .catch((error: unknown) => logger.warn('reconciler pass failed', { error }))
+        .catch((error: unknown) => {
+          logger.warn('reconciler pass failed', { error });
+          return undefined;
+        })
         .finally(() => {
           running = undefined;
         });
