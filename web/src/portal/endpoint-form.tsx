@@ -35,6 +35,8 @@ export function EndpointForm(props: { context: PortalContext; id?: string }) {
   const [error, setError] = useState<unknown>();
   const [filterError, setFilterError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // Editing: nothing is shown to change before the endpoint's own values are in.
+  const [ready, setReady] = useState(props.id === undefined);
   const catalog = useLoad(() => readCatalog(api.listEventTypes), [api]);
   const picking = (catalog.data?.length ?? 0) > 0;
   const editing = props.id !== undefined;
@@ -50,6 +52,7 @@ export function EndpointForm(props: { context: PortalContext; id?: string }) {
       });
       setInitial(new Set(found.eventTypes));
       setSelected(new Set(found.eventTypes));
+      setReady(true);
     }, setError);
   }, [api, props.id]);
 
@@ -111,6 +114,17 @@ export function EndpointForm(props: { context: PortalContext; id?: string }) {
   const apiError = error instanceof ApiError ? error : undefined;
   const fieldError = (field: string) => apiError?.forField(field, { paths: field === 'filter' });
   const named = ['url', 'eventTypes', 'description', 'filter'].some((f) => fieldError(f));
+  if (!ready)
+    return (
+      <>
+        <ScreenTitle>Edit endpoint</ScreenTitle>
+        {error === undefined ? (
+          <p class="muted">Loading the endpoint…</p>
+        ) : (
+          <ErrorNotice error={error} />
+        )}
+      </>
+    );
   return (
     <>
       <ScreenTitle>{editing ? 'Edit endpoint' : 'Add endpoint'}</ScreenTitle>

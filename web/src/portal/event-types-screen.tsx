@@ -82,7 +82,7 @@ function EventTypeScreen(props: { context: PortalContext; name: string }) {
         <Link href="/portal/event-types">← Event types</Link>
       </p>
       <ScreenTitle>
-        <span class="mono break">{props.name}</span>
+        <span class="break">{props.name}</span>
       </ScreenTitle>
       <ErrorNotice error={entry.error} />
       {entry.data && (

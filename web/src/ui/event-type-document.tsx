@@ -12,12 +12,14 @@ export function EventTypeDocument(props: { entry: EventType }) {
       <JsonBlock
         id="event-type-schema"
         title="JSON Schema of data"
+        copy="Copy the schema"
         value={entry.schema}
         absent="This type has no schema."
       />
       <JsonBlock
         id="event-type-example"
         title="Example data"
+        copy="Copy the example"
         value={entry.example}
         absent="This type has no example."
       />
@@ -25,7 +27,13 @@ export function EventTypeDocument(props: { entry: EventType }) {
   );
 }
 
-function JsonBlock(props: { id: string; title: string; value: unknown; absent: string }) {
+function JsonBlock(props: {
+  id: string;
+  title: string;
+  copy: string;
+  value: unknown;
+  absent: string;
+}) {
   const text = props.value === undefined ? undefined : JSON.stringify(props.value, null, 2);
   return (
     <section aria-labelledby={`${props.id}-heading`}>
@@ -34,10 +42,10 @@ function JsonBlock(props: { id: string; title: string; value: unknown; absent: s
         <p class="muted">{props.absent}</p>
       ) : (
         <>
-          <pre class="payload" id={props.id}>
+          <pre class="document" id={props.id}>
             {text}
           </pre>
-          <CopyButton text={text} label={`Copy ${props.title.toLowerCase()}`} />
+          <CopyButton text={text} label={props.copy} />
         </>
       )}
     </section>
