@@ -23,6 +23,8 @@ let portal: Page;
 let portalProblems: string[];
 const run = Math.random().toString(36).slice(2, 8);
 const TENANT = `cat-${run}`;
+// What a careless operator may put in a description: shown as text, never run.
+const MARKUP = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 const ORDER_SCHEMA = {
   type: 'object',
   properties: { orderId: { type: 'string' }, amount: { type: 'integer', minimum: 0 } },
@@ -52,7 +54,7 @@ beforeAll(async () => {
     { name: 'order.shipped', description: 'The parcel left the warehouse' },
     { name: 'order.refunded', description: 'Money went back', deprecated: true },
     { name: 'invoice.paid', description: 'An invoice was paid' },
-    { name: 'invoice.voided', description: 'An invoice was cancelled' },
+    { name: 'invoice.voided', description: `An invoice was cancelled ${MARKUP}` },
     // A large catalog: more than two pages of the API, for the filter box to earn its keep.
     ...Array.from({ length: 200 }, (_, n) => ({
       name: `area${Math.floor(n / 10)}.event${n % 10}`,
@@ -117,6 +119,7 @@ describe('the console’s catalog screen', () => {
     await schema.fill('{"type": "object", "properties": {"amount": {"type": "integer"}}}');
     await page.getByRole('button', { name: 'Create event type' }).click();
     await page.getByRole('link', { name: 'refund.issued', exact: true }).waitFor();
+    await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'console-event-types');
     const stored = await api('GET', '/v1/event-types/refund.issued');
     expect(stored.status).toBe(200);
@@ -255,6 +258,8 @@ describe('the portal’s event types screen', () => {
       .click();
     await portal.getByRole('heading', { name: 'Event types' }).waitFor();
     await portal.getByText('205 of 205 types').waitFor();
+    await portal.getByText(`An invoice was cancelled ${MARKUP}`).waitFor();
+    expect(await portal.evaluate('window.__pwned')).toBeUndefined();
     const refundedRow = portal.getByRole('row').filter({ hasText: 'order.refunded' });
     await refundedRow.getByText('deprecated').waitFor();
     await portal.getByLabel('Filter').fill('order.');

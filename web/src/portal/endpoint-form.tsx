@@ -35,6 +35,7 @@ export function EndpointForm(props: { context: PortalContext; id?: string }) {
   const [error, setError] = useState<unknown>();
   const [filterError, setFilterError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState<readonly string[]>([]);
   // Editing: nothing is shown to change before the endpoint's own values are in.
   const [ready, setReady] = useState(props.id === undefined);
   const catalog = useLoad(() => readCatalog(api.listEventTypes), [api]);
@@ -83,6 +84,7 @@ export function EndpointForm(props: { context: PortalContext; id?: string }) {
           .split(/[\s,]+/)
           .map((type) => type.trim())
           .filter(Boolean);
+    setSent(eventTypes);
     setBusy(true);
     try {
       if (props.id) {
@@ -112,7 +114,10 @@ export function EndpointForm(props: { context: PortalContext; id?: string }) {
   }
 
   const apiError = error instanceof ApiError ? error : undefined;
-  const fieldError = (field: string) => apiError?.forField(field, { paths: field === 'filter' });
+  const fieldError = (field: string) =>
+    field === 'eventTypes' && apiError
+      ? typesProblem(apiError, sent)
+      : apiError?.forField(field, { paths: field === 'filter' });
   const named = ['url', 'eventTypes', 'description', 'filter'].some((f) => fieldError(f));
   if (!ready)
     return (
@@ -192,4 +197,13 @@ export function EndpointForm(props: { context: PortalContext; id?: string }) {
       </form>
     </>
   );
+}
+
+/** The API's word on `eventTypes`, naming the selector an `eventTypes[i]` problem is about. */
+function typesProblem(error: ApiError, sent: readonly string[]): string | undefined {
+  const message = error.forField('eventTypes', { paths: true });
+  return message?.replace(/eventTypes\[(\d+)\]/g, (path, index: string) => {
+    const selector = sent[Number(index)];
+    return selector === undefined ? path : `"${selector}"`;
+  });
 }
