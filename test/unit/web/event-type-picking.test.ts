@@ -5,6 +5,7 @@ import {
   filterGroups,
   groupByPrefix,
   groupOffered,
+  nameSelectors,
   notInCatalog,
   offered,
   prefixOf,
@@ -129,5 +130,18 @@ describe('what an endpoint already has', () => {
     expect(legacy && groupOffered(legacy, new Set(['legacy.*']))).toBe(true);
     expect(invoice && groupOffered(invoice, new Set())).toBe(true);
     expect(ping && groupOffered(ping, new Set(['*']))).toBe(false);
+  });
+});
+
+describe('the API’s word on eventTypes', () => {
+  it('names the selector sent at each place it points to', () => {
+    const sent = ['invoice.paid', 'not', 'type!'];
+    expect(nameSelectors('eventTypes[2]: must be an event type; eventTypes[9]: odd', sent)).toBe(
+      '"type!": must be an event type; eventTypes[9]: odd',
+    );
+    expect(nameSelectors('must hold at least one event type', [])).toBe(
+      'must hold at least one event type',
+    );
+    expect(nameSelectors(undefined, sent)).toBeUndefined();
   });
 });

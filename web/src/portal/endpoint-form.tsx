@@ -9,7 +9,7 @@ import { Link, navigate } from '../ui/router.js';
 import { ScreenTitle } from '../ui/screen-title.js';
 import { useLoad } from '../ui/use-load.js';
 import { EventTypePicker } from './event-type-picker.js';
-import { toEventTypes } from './event-type-picking.js';
+import { nameSelectors, toEventTypes } from './event-type-picking.js';
 import { FilterEditor } from './filter-editor.js';
 import type { PortalContext } from './portal-context.js';
 
@@ -116,7 +116,7 @@ export function EndpointForm(props: { context: PortalContext; id?: string }) {
   const apiError = error instanceof ApiError ? error : undefined;
   const fieldError = (field: string) =>
     field === 'eventTypes' && apiError
-      ? typesProblem(apiError, sent)
+      ? nameSelectors(apiError.forField('eventTypes', { paths: true }), sent)
       : apiError?.forField(field, { paths: field === 'filter' });
   const named = ['url', 'eventTypes', 'description', 'filter'].some((f) => fieldError(f));
   if (!ready)
@@ -197,13 +197,4 @@ export function EndpointForm(props: { context: PortalContext; id?: string }) {
       </form>
     </>
   );
-}
-
-/** The API's word on `eventTypes`, naming the selector an `eventTypes[i]` problem is about. */
-function typesProblem(error: ApiError, sent: readonly string[]): string | undefined {
-  const message = error.forField('eventTypes', { paths: true });
-  return message?.replace(/eventTypes\[(\d+)\]/g, (path, index: string) => {
-    const selector = sent[Number(index)];
-    return selector === undefined ? path : `"${selector}"`;
-  });
 }

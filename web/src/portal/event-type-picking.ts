@@ -130,3 +130,17 @@ export function withSelector(
   else next.delete(selector);
   return next;
 }
+
+/**
+ * The API's message about `eventTypes` with each `eventTypes[i]` replaced by the selector sent
+ * at that place (`"type!": must be an event type…`): the picker has no positions to point at.
+ */
+export function nameSelectors(
+  message: string | undefined,
+  sent: readonly string[],
+): string | undefined {
+  return message?.replace(/eventTypes\[(\d+)\]/g, (path, index: string) => {
+    const selector = sent[Number(index)];
+    return selector === undefined ? path : `"${selector}"`;
+  });
+}
