@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../web/src/api/api-error.js';
-import { operatorApi, requester, tenantApi } from '../../../web/src/api/client.js';
+import { operatorApi, readCatalog, requester, tenantApi } from '../../../web/src/api/client.js';
 import { openApiDocument, openApiValidator } from '../../support/openapi-validator.js';
 
 // The web app's client, held to openapi.json: every request it can make names an operation of
@@ -63,6 +63,8 @@ const tenantCalls: Calls<ReturnType<typeof tenantApi>> = {
   resend: (api) => api.resend(SUB, EVT),
   getEvent: (api) => api.getEvent(EVT),
   listEvents: (api) => api.listEvents(),
+  listEventTypes: (api) => api.listEventTypes('cursor-1'),
+  getEventType: (api) => api.getEventType('invoice.paid'),
 };
 
 const operatorCalls: Calls<ReturnType<typeof operatorApi>> = {
@@ -74,6 +76,26 @@ const operatorCalls: Calls<ReturnType<typeof operatorApi>> = {
   listTokens: (api) => api.listTokens('acme'),
   revokeToken: (api) => api.revokeToken('acme', 'a'.repeat(24)),
   revokeAllTokens: (api) => api.revokeAllTokens('acme'),
+  listEventTypes: (api) => api.listEventTypes('cursor-1'),
+  getEventType: (api) => api.getEventType('invoice.paid'),
+  createEventType: (api) =>
+    api.createEventType({
+      name: 'invoice.paid',
+      description: 'An invoice was paid',
+      schema: { type: 'object', properties: { amount: { type: 'integer' } } },
+      example: { amount: 100 },
+      deprecated: false,
+      validate: true,
+    }),
+  updateEventType: (api) =>
+    api.updateEventType('invoice.paid', {
+      description: null,
+      schema: null,
+      example: null,
+      deprecated: true,
+      validate: false,
+    }),
+  deleteEventType: (api) => api.deleteEventType('invoice.paid'),
 };
 
 const templates = Object.keys(openApiDocument.paths).map((template) => ({
@@ -202,5 +224,43 @@ describe('refusals', () => {
       .catch((e) => e)) as ApiError;
     expect(address.forField('url')).toBe('url: a private address');
     expect(address.forField('eventTypes')).toBeUndefined();
+  });
+
+  it('name the path inside a document field when asked (a schema problem says where)', () => {
+    const error = new ApiError(400, 'validation_error', 'schema: …', [
+      { field: 'schema.properties.n.typ', message: 'is not a keyword' },
+      { field: 'schema', message: 'is too large' },
+      { field: 'example.n', message: 'must be integer' },
+    ]);
+    expect(error.forField('schema', { paths: true })).toBe(
+      'schema.properties.n.typ: is not a keyword; is too large',
+    );
+    expect(error.forField('schema')).toBe('is not a keyword; is too large');
+    expect(error.forField('example', { paths: true })).toBe('example.n: must be integer');
+  });
+});
+
+describe('reading the whole catalog', () => {
+  it('follows the cursors to the last page, and stops at the page limit', async () => {
+    const entry = (name: string) => ({
+      name,
+      deprecated: false,
+      validate: false,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    const asked: (string | undefined)[] = [];
+    const pages: Record<string, { data: ReturnType<typeof entry>[]; nextCursor?: string }> = {
+      first: { data: [entry('a.one')], nextCursor: 'c2' },
+      c2: { data: [entry('a.two')], nextCursor: 'c3' },
+      c3: { data: [entry('b.one')] },
+    };
+    const list = async (cursor?: string) => {
+      asked.push(cursor);
+      return pages[cursor ?? 'first'] ?? { data: [] };
+    };
+    expect((await readCatalog(list)).map((e) => e.name)).toEqual(['a.one', 'a.two', 'b.one']);
+    expect(asked).toEqual([undefined, 'c2', 'c3']);
+    expect((await readCatalog(list, 2)).map((e) => e.name)).toEqual(['a.one', 'a.two']);
   });
 });

@@ -24,11 +24,19 @@ export class ApiError extends Error {
   /**
    * What the API said about one field of the request body: its `details` naming the field or a
    * path inside it (`eventTypes[0]`, `filter.k`), or a message that starts with the field's name
-   * (`url: …`, as the address check answers).
+   * (`url: …`, as the address check answers). With `paths`, a problem inside the field is
+   * prefixed by its path (`schema.properties.n.typ: …`): for fields holding documents.
    */
-  forField(field: string): string | undefined {
+  forField(field: string, options: { paths?: boolean } = {}): string | undefined {
     const found = this.details.filter((problem) => fieldOf(problem.field) === field);
-    if (found.length > 0) return found.map((problem) => problem.message).join('; ');
+    if (found.length > 0)
+      return found
+        .map((problem) =>
+          options.paths && problem.field !== field
+            ? `${problem.field}: ${problem.message}`
+            : problem.message,
+        )
+        .join('; ');
     if (this.details.length === 0 && this.message.startsWith(`${field}: `)) return this.message;
     return undefined;
   }

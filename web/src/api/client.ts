@@ -6,6 +6,9 @@ import type {
   DeliveryAttempt,
   EventDetail,
   EventSummary,
+  EventType,
+  EventTypeChange,
+  EventTypeInput,
   MintedToken,
   Page,
   SecretView,
@@ -156,6 +159,11 @@ export function tenantApi(request: Requester, tenantId: string) {
     getEvent: (eventId: string) => request<EventDetail>('GET', [...tenant, 'events', eventId]),
     listEvents: (cursor?: string) =>
       request<Page<EventSummary>>('GET', [...tenant, 'events'], { query: { cursor } }),
+    listEventTypes: (cursor?: string) =>
+      request<Page<EventType>>('GET', [...tenant, 'event-types'], {
+        query: { cursor, limit: 100 },
+      }),
+    getEventType: (name: string) => request<EventType>('GET', [...tenant, 'event-types', name]),
   };
 }
 
@@ -181,9 +189,36 @@ export function operatorApi(request: Requester) {
       request<undefined>('DELETE', ['v1', 'tenants', tenantId, 'tokens', tokenId]),
     revokeAllTokens: (tenantId: string) =>
       request<undefined>('DELETE', ['v1', 'tenants', tenantId, 'tokens']),
+    listEventTypes: (cursor?: string) =>
+      request<Page<EventType>>('GET', ['v1', 'event-types'], { query: { cursor, limit: 100 } }),
+    getEventType: (name: string) => request<EventType>('GET', ['v1', 'event-types', name]),
+    createEventType: (input: EventTypeInput) =>
+      request<EventType>('POST', ['v1', 'event-types'], { body: input }),
+    updateEventType: (name: string, change: EventTypeChange) =>
+      request<EventType>('PATCH', ['v1', 'event-types', name], { body: change }),
+    deleteEventType: (name: string) => request<undefined>('DELETE', ['v1', 'event-types', name]),
   };
 }
 
 export type OperatorApi = ReturnType<typeof operatorApi>;
 
 export { ApiError };
+
+/**
+ * Every entry of the catalog, page after page (100 each), up to `maxPages`: the picker and the
+ * catalog screens show the whole catalog, not its first page.
+ */
+export async function readCatalog(
+  list: (cursor?: string) => Promise<Page<EventType>>,
+  maxPages = 20,
+): Promise<EventType[]> {
+  const entries: EventType[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const answer = await list(cursor);
+    entries.push(...answer.data);
+    cursor = answer.nextCursor;
+    if (!cursor) break;
+  }
+  return entries;
+}

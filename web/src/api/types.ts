@@ -129,3 +129,33 @@ export interface FieldProblem {
   readonly field: string;
   readonly message: string;
 }
+
+/** An entry of the event type catalog (one per installation, read by every tenant). */
+export interface EventType {
+  readonly name: string;
+  readonly description?: string;
+  readonly schema?: Record<string, unknown>;
+  readonly example?: Record<string, unknown>;
+  readonly deprecated: boolean;
+  readonly validate: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface EventTypeInput {
+  readonly name: string;
+  readonly description?: string;
+  readonly schema?: Record<string, unknown>;
+  readonly example?: Record<string, unknown>;
+  readonly deprecated?: boolean;
+  readonly validate?: boolean;
+}
+
+/** A change to an entry: `null` removes description, schema or example. */
+export interface EventTypeChange {
+  readonly description?: string | null;
+  readonly schema?: Record<string, unknown> | null;
+  readonly example?: Record<string, unknown> | null;
+  readonly deprecated?: boolean;
+  readonly validate?: boolean;
+}

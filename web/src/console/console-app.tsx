@@ -1,6 +1,8 @@
 import { useMemo } from 'preact/hooks';
 import { operatorApi, requester, tenantApi } from '../api/client.js';
 import { Link, usePath } from '../ui/router.js';
+import { EventTypeForm } from './event-type-form.js';
+import { EventTypesScreen } from './event-types-screen.js';
 import { EventsScreen } from './events-screen.js';
 import { SubscriptionsScreen } from './subscriptions-screen.js';
 import { TenantScreen } from './tenant-screen.js';
@@ -33,6 +35,7 @@ export function ConsoleApp() {
           <Link href="/console">Tenants</Link>
           <Link href="/console/subscriptions">Subscriptions</Link>
           <Link href="/console/events">Events</Link>
+          <Link href="/console/event-types">Event types</Link>
         </nav>
       </header>
       <main>
@@ -40,10 +43,23 @@ export function ConsoleApp() {
         {section === 'tenants' && id && <TenantScreen context={context} tenantId={id} />}
         {section === 'subscriptions' && <SubscriptionsScreen context={context} />}
         {section === 'events' && <EventsScreen context={context} />}
-        {section !== undefined && !['tenants', 'subscriptions', 'events'].includes(section) && (
-          <h1>Page not found</h1>
+        {section === 'event-types' && !id && <EventTypesScreen context={context} />}
+        {section === 'event-types' && id && (
+          <EventTypeForm key={id} context={context} name={decodeSegment(id)} />
         )}
+        {section !== undefined &&
+          !['tenants', 'subscriptions', 'events', 'event-types'].includes(section) && (
+            <h1>Page not found</h1>
+          )}
       </main>
     </>
   );
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

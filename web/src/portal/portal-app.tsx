@@ -7,6 +7,7 @@ import { useLoad } from '../ui/use-load.js';
 import { EndpointForm } from './endpoint-form.js';
 import { EndpointScreen } from './endpoint-screen.js';
 import { EndpointsScreen } from './endpoints-screen.js';
+import { EventTypesScreen } from './event-types-screen.js';
 import { EventsScreen } from './events-screen.js';
 import type { PortalContext } from './portal-context.js';
 import { endSession, type PortalSession, type SessionProblem } from './portal-session.js';
@@ -69,6 +70,7 @@ function PortalShell(props: { context: PortalContext; onEnd(): void }) {
         <nav aria-label="Portal">
           <Link href="/portal">Endpoints</Link>
           <Link href="/portal/events">Events</Link>
+          <Link href="/portal/event-types">Event types</Link>
         </nav>
         <p class="session">
           <span class="muted">Session until {formatTime(context.session.expiresAt)}</span>
@@ -90,6 +92,8 @@ function PortalRoute(props: { path: string; context: PortalContext }) {
   const [section, id, action] = parts;
   if (section === undefined) return <EndpointsScreen context={props.context} />;
   if (section === 'events') return <EventsScreen context={props.context} eventId={id} />;
+  if (section === 'event-types' && action === undefined)
+    return <EventTypesScreen context={props.context} name={id && decodeSegment(id)} />;
   if (section === 'endpoints' && id === 'new') return <EndpointForm context={props.context} />;
   if (section === 'endpoints' && id && action === 'edit')
     return <EndpointForm context={props.context} id={id} />;
@@ -110,4 +114,12 @@ function endedReason(problem: SessionProblem | undefined): string {
     return 'This portal link is incomplete or malformed. Ask for a new one.';
   if (problem === 'expired') return 'This portal link has expired. Ask for a new one.';
   return 'Open the portal with the link you were given: it carries your access.';
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
