@@ -198,7 +198,11 @@ describe('the console and a portal link, end to end', () => {
     await expect
       .poll(
         async () => {
+          // Each click waits for the log's answer: a click while one is in flight cancels it,
+          // and on a loaded machine every answer could be cancelled by the next try.
+          const answered = portal.waitForResponse((r) => r.url().includes('/deliveries'));
           await portal.getByRole('button', { name: 'Refresh' }).click();
+          await answered;
           return log.getByRole('button', { name: `Resend event ${sent.body.id}` }).count();
         },
         { timeout: 30_000 },
