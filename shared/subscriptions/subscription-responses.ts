@@ -230,6 +230,10 @@ export const deliveryPageSchema = z
   .strictObject({
     data: z.array(deliveryAttemptSchema),
     nextCursor: subscriptionPageSchema.shape.nextCursor,
+    eventRetentionDays: z.int().min(0).meta({
+      description:
+        "How many days the event store keeps an event, and so the body an attempt sent (`GET /v1/events/{id}`, or the tenant's `…/events/{id}`): an attempt older than that has no body to show. 0: the store is off and no body is kept.",
+    }),
   })
   .meta({ description: 'One page of delivery attempts, by attempt time, the most recent first.' });
 
