@@ -28,6 +28,38 @@ export const REDACTED = '[redacted: a Hookbridge secret]';
 /** Hookbridge's own credentials (`hbt_`/`hbk_` + 24 hex + `.` + 43 base64url), anywhere in a value. */
 const CREDENTIAL = /hb[tk]_[0-9a-f]{24}\.[A-Za-z0-9_-]{43}/;
 
+/**
+ * Whether a text carries a Hookbridge secret: one of `secrets` (whole, or its key in base64,
+ * base64url or percent-encoded, with or without padding) or a tenant token or API key, as is
+ * or percent-encoded. Found anywhere in the text, so a `Bearer `, a `key=` or a query string
+ * around it does not hide it.
+ */
+function secretFinder(secrets: readonly string[]): (text: string) => boolean {
+  const texts = secrets.flatMap((secret) => {
+    const key = (secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret).replace(
+      /=+$/,
+      '',
+    );
+    return [secret, key, key.replace(/\+/g, '-').replace(/\//g, '_')].filter(
+      (text) => text.length >= 16,
+    );
+  });
+  const found = (text: string) =>
+    CREDENTIAL.test(text) || texts.some((secret) => text.includes(secret));
+  return (text) => found(text) || (text.includes('%') && found(percentDecoded(text)));
+}
+
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // A lone `%` is not an escape: decode what can be, escape by escape.
+    return text.replace(/%[0-9A-Fa-f]{2}/g, (code) =>
+      String.fromCharCode(Number.parseInt(code.slice(1), 16)),
+    );
+  }
+}
+
 /** Headers Hookbridge sets on every delivery (custom headers may not use these names). */
 function isOurs(name: string): boolean {
   return name === 'content-type' || name === 'user-agent' || name.startsWith('webhook-');
@@ -35,10 +67,10 @@ function isOurs(name: string): boolean {
 
 /**
  * The request of one attempt as the log records it: the URL, the headers in the order sent
- * (`sent`, what the HTTP client writes: see `requestHeaders`), and the body's size. A value that
- * carries one of our secrets is replaced by REDACTED: a subscription's signing secret (whole,
- * or its base64 key alone) or a Hookbridge token or API key, which a custom header could hold
- * (the log is readable with `read` alone, the secret only with `secrets`). The signature is an
+ * (`sent`, what the HTTP client writes: see `requestHeaders`), and the body's size. A URL, name
+ * or value that carries one of our secrets is replaced by REDACTED (see `secretFinder`), which
+ * a custom header or the URL could hold: the log is readable with `read` alone, a signing
+ * secret only with `secrets`. The signature is an
  * HMAC, what the receiver saw, and is kept. Past MAX_RECORDED_HEADER_BYTES the custom headers that
  * do not fit are left out (ours never are) and the record says so.
  */
@@ -49,16 +81,10 @@ export function recordedRequest(input: {
   /** Every signing secret of the subscription, live or expired (`whsec_…`). */
   readonly secrets: readonly string[];
 }): RecordedRequest {
-  const secretTexts = input.secrets.flatMap((secret) => {
-    const key = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
-    // A key's base64 without its padding is still the key; so is any long enough part of it.
-    return [secret, key.replace(/=+$/, '')].filter((text) => text.length >= 16);
-  });
-  const carriesSecret = (value: string) =>
-    CREDENTIAL.test(value) || secretTexts.some((text) => value.includes(text));
+  const carriesSecret = secretFinder(input.secrets);
   const entries = Object.entries(input.sent).map(([name, raw]) => ({
-    name,
-    value: carriesSecret(raw) ? REDACTED : raw,
+    name: carriesSecret(name) ? REDACTED : name,
+    value: carriesSecret(name) || carriesSecret(raw) ? REDACTED : raw,
     ours: isOurs(name),
   }));
   const size = (header: RecordedHeader) =>
@@ -80,7 +106,7 @@ export function recordedRequest(input: {
     headers.push({ name, value });
   }
   return {
-    requestUrl: input.url,
+    requestUrl: carriesSecret(input.url) ? REDACTED : input.url,
     requestHeaders: headers,
     requestBodyBytes: Buffer.byteLength(input.body),
     ...(truncated && { requestHeadersTruncated: true }),

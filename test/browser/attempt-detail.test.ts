@@ -42,11 +42,15 @@ async function portalLink(capabilities: string[]): Promise<string> {
 
 beforeAll(async () => {
   dev = await startDev({ port: 0, awsEndpointUrl: inject('awsEndpoint'), reconcileEveryMs: 1000 });
-  receiver = await startReceiver((request) => ({
-    status: request.path === '/busy' ? 503 : 204,
-    headers: request.path === '/busy' ? { 'content-type': 'application/json' } : {},
-    body: request.path === '/busy' ? '{"error":"try later"}' : '',
-  }));
+  receiver = await startReceiver((request) =>
+    request.path === '/busy'
+      ? {
+          status: 503,
+          headers: { 'content-type': 'application/json' },
+          body: '{"error":"try later"}',
+        }
+      : { status: 204 },
+  );
   browser = await launchBrowser();
   expect((await api('POST', '/v1/tenants', { id: TENANT, name: 'Detail Inc' })).status).toBe(201);
   const created = await api('POST', `/v1/tenants/${TENANT}/subscriptions`, {

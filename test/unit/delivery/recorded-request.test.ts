@@ -202,6 +202,46 @@ describe('the request in the attempt log', () => {
     expect(text).not.toContain(current.slice('whsec_'.length, -2));
   });
 
+  it('finds a secret however a header or the URL wraps or encodes it', () => {
+    const secret = newSigningSecret();
+    const key = secret.slice('whsec_'.length);
+    const unpadded = key.replace(/=+$/, '');
+    const token = `hbk_${'ab'.repeat(12)}.${'x_Y-'.repeat(10)}123`;
+    const wrapped = {
+      'x-encoded': encodeURIComponent(secret),
+      'x-encoded-lower': encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (c) => c.toLowerCase()),
+      'x-url-safe': unpadded.replace(/\+/g, '-').replace(/\//g, '_'),
+      'x-padded-key': key,
+      'x-token-encoded': encodeURIComponent(`Bearer ${token}`),
+      'x-lone-percent': `100% ${secret}`,
+      [`x-${token}`]: 'a header named after a credential',
+      'x-near-miss': unpadded.slice(0, -1),
+    };
+    const recorded = recordedRequest({
+      url: `https://receiver.example.com/hooks?key=${encodeURIComponent(token)}`,
+      sent: wrapped,
+      body: '{}',
+      secrets: [secret],
+    });
+    const byName = new Map(recorded.requestHeaders.map((h) => [h.name, h.value]));
+    for (const name of [
+      'x-encoded',
+      'x-encoded-lower',
+      'x-url-safe',
+      'x-padded-key',
+      'x-token-encoded',
+      'x-lone-percent',
+    ])
+      expect(byName.get(name), name).toBe(REDACTED);
+    expect(recorded.requestUrl).toBe(REDACTED);
+    expect(byName.get(REDACTED)).toBe(REDACTED); // the name itself carried the credential
+    // A different value (one character short of the key) is not a secret: kept as sent.
+    expect(byName.get('x-near-miss')).toBe(unpadded.slice(0, -1));
+    const text = JSON.stringify(recorded);
+    for (const leak of [secret, unpadded, token, token.split('.')[1] as string])
+      expect(text).not.toContain(leak);
+  });
+
   it('caps the recorded header bytes, leaving out custom headers but never ours', async () => {
     const headers: Record<string, string> = {};
     for (let i = 0; i < 20; i++) headers[`x-big-${String(i).padStart(2, '0')}`] = 'v'.repeat(1024);
