@@ -1,4 +1,3 @@
-import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { AttemptResult, DeliveryAttempt } from '../api/types.js';
 import { formatMs, formatTime } from '../ui/format.js';
@@ -109,82 +108,81 @@ export function AttemptLog(props: { context: PortalContext; id: string; version:
                 {can('resend') && <th scope="col">Action</th>}
               </tr>
             </thead>
-            <tbody>
-              {rows.map((attempt, index) => {
-                const key = `${attempt.eventId}-${attempt.attempt}-${attempt.attemptedAt}`;
-                const detailId = `attempt-detail-${index}`;
-                const expanded = open.has(key);
-                return (
-                  <Fragment key={key}>
-                    <tr>
-                      <td>
-                        <button
-                          type="button"
-                          class="secondary disclosure"
-                          aria-expanded={expanded}
-                          aria-controls={detailId}
-                          onClick={() => toggle(key)}
-                        >
-                          {expanded ? '▾' : '▸'} Details
-                          <span class="visually-hidden">
-                            {' '}
-                            of attempt {attempt.attempt} of {attempt.eventId}
-                          </span>
-                        </button>
-                        <div>{formatTime(attempt.attemptedAt)}</div>
-                      </td>
-                      <td>
-                        {attempt.eventType}
-                        <div class="muted mono break">
-                          {attempt.eventId} · #{attempt.attempt}
-                        </div>
-                      </td>
-                      <td>
-                        <StatusBadge status={attempt.result} />
-                      </td>
-                      <td>{attempt.statusCode ?? '—'}</td>
-                      <td>{formatMs(attempt.durationMs)}</td>
-                      <td class="break">
-                        {attempt.error && <div>{attempt.error}</div>}
-                        {attempt.responseBody ? (
-                          <details>
-                            <summary>{attempt.responseBody.slice(0, 40) || '(empty)'}</summary>
-                            <pre>{attempt.responseBody}</pre>
-                          </details>
-                        ) : (
-                          <span class="muted">(no body)</span>
-                        )}
-                      </td>
-                      {can('resend') && (
-                        <td>
-                          {attempt.eventType !== TEST_EVENT_TYPE && (
-                            <button
-                              type="button"
-                              class="secondary"
-                              aria-label={`Resend event ${attempt.eventId}`}
-                              onClick={() => resend(attempt.eventId)}
-                            >
-                              Resend
-                            </button>
-                          )}
-                        </td>
+            {/* One tbody per attempt: its row and its detail row move together when rows are added. */}
+            {rows.map((attempt, index) => {
+              const key = `${attempt.eventId}-${attempt.attempt}-${attempt.attemptedAt}`;
+              const detailId = `attempt-detail-${index}`;
+              const expanded = open.has(key);
+              return (
+                <tbody key={key}>
+                  <tr>
+                    <td>
+                      <button
+                        type="button"
+                        class="secondary disclosure"
+                        aria-expanded={expanded}
+                        aria-controls={detailId}
+                        onClick={() => toggle(key)}
+                      >
+                        {expanded ? '▾' : '▸'} Details
+                        <span class="visually-hidden">
+                          {' '}
+                          of attempt {attempt.attempt} of {attempt.eventId}
+                        </span>
+                      </button>
+                      <div>{formatTime(attempt.attemptedAt)}</div>
+                    </td>
+                    <td>
+                      {attempt.eventType}
+                      <div class="muted mono break">
+                        {attempt.eventId} · #{attempt.attempt}
+                      </div>
+                    </td>
+                    <td>
+                      <StatusBadge status={attempt.result} />
+                    </td>
+                    <td>{attempt.statusCode ?? '—'}</td>
+                    <td>{formatMs(attempt.durationMs)}</td>
+                    <td class="break">
+                      {attempt.error && <div>{attempt.error}</div>}
+                      {attempt.responseBody ? (
+                        <details>
+                          <summary>{attempt.responseBody.slice(0, 40) || '(empty)'}</summary>
+                          <pre>{attempt.responseBody}</pre>
+                        </details>
+                      ) : (
+                        <span class="muted">(no body)</span>
                       )}
-                    </tr>
-                    <tr id={detailId} hidden={!expanded} class="detail-row">
-                      <td colSpan={columns}>
-                        {expanded && (
-                          <AttemptDetail
-                            context={props.context}
-                            attempt={attempt}
-                            retentionDays={retentionDays}
-                          />
+                    </td>
+                    {can('resend') && (
+                      <td>
+                        {attempt.eventType !== TEST_EVENT_TYPE && (
+                          <button
+                            type="button"
+                            class="secondary"
+                            aria-label={`Resend event ${attempt.eventId}`}
+                            onClick={() => resend(attempt.eventId)}
+                          >
+                            Resend
+                          </button>
                         )}
                       </td>
-                    </tr>
-                  </Fragment>
-                );
-              })}
-            </tbody>
+                    )}
+                  </tr>
+                  <tr id={detailId} hidden={!expanded} class="detail-row">
+                    <td colSpan={columns}>
+                      {expanded && (
+                        <AttemptDetail
+                          context={props.context}
+                          attempt={attempt}
+                          retentionDays={retentionDays}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                </tbody>
+              );
+            })}
           </table>
         </div>
       )}
