@@ -36,7 +36,9 @@ const PAGE_FIELDS = {
 } as const satisfies Record<keyof AttemptPage, true>;
 
 function component(name: string): Schema {
-  const document = openApiDocument as { components: { schemas: Record<string, Schema> } };
+  const document = openApiDocument as unknown as {
+    components: { schemas: Record<string, Schema> };
+  };
   const schema = document.components.schemas[name];
   if (!schema) throw new Error(`no ${name} in openapi.json`);
   return schema;
