@@ -35,18 +35,30 @@ const CREDENTIAL = /hb[tk]_[0-9a-f]{24}\.[A-Za-z0-9_-]{43}/;
  * around it does not hide it.
  */
 function secretFinder(secrets: readonly string[]): (text: string) => boolean {
-  const texts = secrets.flatMap((secret) => {
+  const found = (text: string) =>
+    CREDENTIAL.test(text) ||
+    secrets.some((secret) => secretVariants(secret).some((variant) => text.includes(variant)));
+  return (text) => found(text) || (text.includes('%') && found(percentDecoded(text)));
+}
+
+/** The spellings of a secret looked for, by secret: every delivery repeats the same few. */
+const variantsBySecret = new Map<string, readonly string[]>();
+const MAX_CACHED_SECRETS = 1000;
+
+function secretVariants(secret: string): readonly string[] {
+  let variants = variantsBySecret.get(secret);
+  if (!variants) {
     const key = (secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret).replace(
       /=+$/,
       '',
     );
-    return [secret, key, key.replace(/\+/g, '-').replace(/\//g, '_')].filter(
+    variants = [secret, key, key.replace(/\+/g, '-').replace(/\//g, '_')].filter(
       (text) => text.length >= 16,
     );
-  });
-  const found = (text: string) =>
-    CREDENTIAL.test(text) || texts.some((secret) => text.includes(secret));
-  return (text) => found(text) || (text.includes('%') && found(percentDecoded(text)));
+    if (variantsBySecret.size >= MAX_CACHED_SECRETS) variantsBySecret.clear();
+    variantsBySecret.set(secret, variants);
+  }
+  return variants;
 }
 
 function percentDecoded(text: string): string {
@@ -82,13 +94,20 @@ export function recordedRequest(input: {
   readonly secrets: readonly string[];
 }): RecordedRequest {
   const carriesSecret = secretFinder(input.secrets);
-  const entries = Object.entries(input.sent).map(([name, raw]) => ({
-    name: carriesSecret(name) ? REDACTED : name,
-    value: carriesSecret(name) || carriesSecret(raw) ? REDACTED : raw,
-    ours: isOurs(name),
-  }));
-  const size = (header: RecordedHeader) =>
-    Buffer.byteLength(header.name) + Buffer.byteLength(header.value);
+  // Ours are made by Hookbridge (the event id, a time, HMACs, constants): only the custom
+  // headers and the URL come from a subscription's settings and need looking through.
+  const entries = Object.entries(input.sent).map(([name, raw]) => {
+    const ours = isOurs(name);
+    const hidden = !ours && (carriesSecret(name) || carriesSecret(raw));
+    return {
+      name: hidden && carriesSecret(name) ? REDACTED : name,
+      value: hidden ? REDACTED : raw,
+      ours,
+    };
+  });
+  // Header names and values are visible ASCII (the subscription schema refuses anything else,
+  // and ours are ASCII): one byte per character.
+  const size = (header: RecordedHeader) => header.name.length + header.value.length;
   // Ours are what the receiver verifies and always fit; the custom ones share what is left.
   let budget = MAX_RECORDED_HEADER_BYTES;
   for (const header of entries) if (header.ours) budget -= size(header);
