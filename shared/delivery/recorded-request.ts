@@ -10,13 +10,13 @@ export interface RecordedRequest {
   readonly requestHeaders: RecordedHeader[];
   /** The body's size in UTF-8 bytes; the body itself is the event, kept once in the event store. */
   readonly requestBodyBytes: number;
-  /** Headers past MAX_RECORDED_HEADER_BYTES were left out (or a value cut short). */
+  /** Custom headers past MAX_RECORDED_HEADER_BYTES were sent but left out of the record. */
   readonly requestHeadersTruncated?: true;
 }
 
 /**
- * At most this many bytes of header names and values per attempt item. The headers actually
- * sent are ~300 bytes (five of ours, one signature per live secret); the custom ones may reach
+ * At most this many bytes of header names and values per attempt item. Ours are ~190 bytes
+ * (five headers, 48 more per extra live secret's signature); the custom ones may reach
  * ~21 KB (20 values of 1024 characters), which would make every attempt 21 write units and, with
  * the response excerpt, a much larger item than the log needs to explain an attempt.
  */
