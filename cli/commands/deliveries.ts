@@ -17,6 +17,10 @@ export interface DeliveryAttemptView {
   readonly error?: string;
   readonly responseBody?: string;
   readonly nextAttemptAt?: string;
+  readonly requestUrl?: string;
+  readonly requestHeaders?: readonly { readonly name: string; readonly value: string }[];
+  readonly requestHeadersTruncated?: boolean;
+  readonly requestBodyBytes?: number;
 }
 
 /** The attempt log as a table, in the order given (the API answers the most recent attempt first). */
@@ -36,6 +40,35 @@ export function formatDeliveries(attempts: readonly DeliveryAttemptView[]): stri
   );
 }
 
+/**
+ * Each attempt in full, for `--verbose`: the request (URL, headers in the order sent, body
+ * size: the body itself is the event, `hookbridge events get`) and the response.
+ */
+export function formatDeliveryDetails(attempts: readonly DeliveryAttemptView[]): string {
+  return attempts
+    .map((a) => {
+      const lines = [
+        `${formatTimestamp(a.attemptedAt)}  ${a.eventId} #${a.attempt}  ${a.result}${a.final && a.result === 'failed' ? ' (final)' : ''}`,
+      ];
+      if (a.requestUrl === undefined) {
+        lines.push('  request: not recorded (an attempt logged before requests were kept)');
+      } else {
+        lines.push(`  request: POST ${a.requestUrl} (${a.requestBodyBytes ?? '?'} bytes)`);
+        for (const { name, value } of a.requestHeaders ?? []) lines.push(`    ${name}: ${value}`);
+        if (a.requestHeadersTruncated) lines.push('    (more custom headers were sent, not kept)');
+      }
+      lines.push(
+        `  response: ${a.statusCode ?? 'none'} in ${formatDuration(a.durationMs)}${a.error ? ` (${a.error})` : ''}`,
+      );
+      // The receiver wrote the body: no control character of it reaches the terminal.
+      if (a.responseBody)
+        lines.push(`    ${truncate(a.responseBody.replace(/[\s\p{Cc}]+/gu, ' '), 200)}`);
+      if (a.nextAttemptAt) lines.push(`  next attempt: ${formatTimestamp(a.nextAttemptAt)}`);
+      return lines.join('\n');
+    })
+    .join('\n\n');
+}
+
 /** `hookbridge deliveries <subscription>`: what happened to each attempt. */
 export function registerDeliveries(program: Command, io: CliIo): void {
   program
@@ -47,10 +80,17 @@ export function registerDeliveries(program: Command, io: CliIo): void {
     .option('--event <id>', 'only attempts of this event (evt_…)')
     .option('--limit <n>', 'attempts to show (1–100)', integerIn(1, 100), 20)
     .option('--cursor <cursor>', 'continue from a previous page')
+    .option('--verbose', 'each attempt in full: request URL and headers, response body')
     .action(
       async (
         subscription: string,
-        options: { result?: string; event?: string; limit: number; cursor?: string },
+        options: {
+          result?: string;
+          event?: string;
+          limit: number;
+          cursor?: string;
+          verbose?: boolean;
+        },
         command: Command,
       ) => {
         const ctx = contextOf(io, command);
@@ -69,7 +109,9 @@ export function registerDeliveries(program: Command, io: CliIo): void {
         ctx.result(body, () =>
           body.data.length === 0
             ? `no delivery attempts${options.result ? ` with result ${options.result}` : ''} for ${subscription}`
-            : formatDeliveries(body.data),
+            : options.verbose
+              ? formatDeliveryDetails(body.data)
+              : formatDeliveries(body.data),
         );
         if (body.nextCursor && !ctx.json) ctx.note(`older: --cursor ${body.nextCursor}`);
       },

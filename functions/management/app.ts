@@ -121,6 +121,8 @@ export function createManagementHandler(components: ManagementComponents, logger
       return jsonResponse(200, {
         data: page.items,
         ...(page.nextCursor && { nextCursor: page.nextCursor }),
+        // An attempt keeps no copy of its body: it is the event, for as long as the store keeps it.
+        eventRetentionDays: messages.retentionDays,
       });
     },
     'POST /v1/subscriptions/{id}/test': async (_request, { id }) => {

@@ -12,6 +12,7 @@ import {
   encodeAttemptCursor,
 } from './attempt-keys.js';
 import type { EventHistory } from './attempt-number.js';
+import type { RecordedHeader } from './recorded-request.js';
 
 export const ATTEMPT_RESULTS = ['delivered', 'failed', 'gone', 'refused'] as const;
 
@@ -36,6 +37,11 @@ export interface DeliveryAttempt {
   /** The first 4 KB of the response body. */
   readonly responseBody?: string;
   readonly nextAttemptAt?: string;
+  /** The request sent (see `recordedRequest`); absent from attempts logged before it was kept. */
+  readonly requestUrl?: string;
+  readonly requestHeaders?: readonly RecordedHeader[];
+  readonly requestBodyBytes?: number;
+  readonly requestHeadersTruncated?: true;
 }
 
 export interface AttemptPage {
@@ -124,6 +130,9 @@ export class DynamoAttemptLog implements AttemptLog {
         TableName: this.tableName,
         Item: {
           ...attempt,
+          ...(attempt.requestHeaders && {
+            requestHeaders: toStoredHeaders(attempt.requestHeaders),
+          }),
           messageId,
           sk: attemptSortKey(attempt.eventId, attempt.attemptedAt),
           expiresAt,
@@ -178,8 +187,13 @@ export class DynamoAttemptLog implements AttemptLog {
         answer = await this.documents.send(command(index, startKey));
       }
       const { Items = [], LastEvaluatedKey } = answer;
-      for (const { sk: _sk, expiresAt: _e, messageId: _m, ...attempt } of Items)
-        items.push(attempt as DeliveryAttempt);
+      for (const { sk: _sk, expiresAt: _e, messageId: _m, requestHeaders, ...attempt } of Items)
+        items.push({
+          ...attempt,
+          ...(requestHeaders !== undefined && {
+            requestHeaders: fromStoredHeaders(requestHeaders),
+          }),
+        } as DeliveryAttempt);
       startKey = LastEvaluatedKey;
       if (!startKey || items.length >= limit) break;
     }
@@ -193,5 +207,24 @@ function isBackfilling(error: unknown): boolean {
     error instanceof Error &&
     error.name === 'ValidationException' &&
     /backfilling global secondary index/i.test(error.message)
+  );
+}
+
+/**
+ * Headers as the item keeps them: a list of `[name, value]` lists, because a DynamoDB map has
+ * no order (the order sent is part of what the log shows) and a list of maps would store the
+ * attribute names `name` and `value` again for every header.
+ */
+function toStoredHeaders(headers: readonly RecordedHeader[]): string[][] {
+  return headers.map(({ name, value }) => [name, value]);
+}
+
+/** The stored headers back as `{ name, value }`; anything else in the list is skipped. */
+function fromStoredHeaders(stored: unknown): RecordedHeader[] {
+  if (!Array.isArray(stored)) return [];
+  return stored.flatMap((pair) =>
+    Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'string'
+      ? [{ name: pair[0], value: pair[1] }]
+      : [],
   );
 }

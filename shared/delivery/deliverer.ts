@@ -10,6 +10,7 @@ import type { AttemptLog, AttemptResult, DeliveryAttempt } from './attempt-log.j
 import { attemptNumber } from './attempt-number.js';
 import { BatchSubscriptions } from './batch-subscriptions.js';
 import { type AttemptOutcome, classifyError, classifyResponse } from './outcome.js';
+import { recordedRequest } from './recorded-request.js';
 import { retryDelaySeconds } from './retry-policy.js';
 import { webhookHeaders } from './signing.js';
 import type { WebhookResponse } from './webhook-client.js';
@@ -32,6 +33,8 @@ export interface MessageActions {
 /** Sends one webhook; the undici client in production, something in-memory in a benchmark. */
 export interface WebhookSender {
   post(url: string, body: string, headers: Record<string, string>): Promise<WebhookResponse>;
+  /** The headers `post` puts on the wire for `headers`, in order: what the attempt log records. */
+  requestHeaders(headers: Record<string, string>): Record<string, string>;
 }
 
 export interface DelivererPorts {
@@ -174,6 +177,13 @@ export class Deliverer {
       durationMs: Math.round(durationMs),
       result: 'delivered',
       final: true,
+      // The request as sent, without the body: that is the event, kept once in the event store.
+      ...recordedRequest({
+        url: subscription.url,
+        sent: ports.sender.requestHeaders(headers),
+        body,
+        secrets: subscription.secrets.map((s) => s.secret),
+      }),
     };
     if (response) {
       base.statusCode = response.status;

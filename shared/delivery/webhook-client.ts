@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { type AddressPolicy, DestinationRefusedError } from '../net/address-policy.js';
+import { requestHeaders } from './request-headers.js';
 import { Agent } from './undici-agent.js';
 import {
   describeRequestFailure,
@@ -107,13 +108,17 @@ export class WebhookClient {
           origin,
           path,
           method: 'POST',
-          // Ours last: the content type and user agent are part of the delivery contract.
-          headers: { ...headers, 'content-type': 'application/json', 'user-agent': this.userAgent },
+          headers: requestHeaders(headers, this.userAgent),
           body,
         },
         exchange,
       );
     });
+  }
+
+  /** The headers `post` sends with `headers` (see {@link requestHeaders}), for the attempt log. */
+  requestHeaders(headers: Record<string, string>): Record<string, string> {
+    return requestHeaders(headers, this.userAgent);
   }
 
   /**

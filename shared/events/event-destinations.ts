@@ -9,10 +9,17 @@ export const DELIVERY_STATES = ['delivered', 'failing', 'dead-lettered', 'pendin
 /** Where one subscription's delivery of an event stands. */
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
-/** An attempt as the event view shows it (the response body is in the deliveries route). */
+/** An attempt as the event view shows it (the request and response are in the deliveries route). */
 export type AttemptView = Omit<
   DeliveryAttempt,
-  'subscriptionId' | 'eventId' | 'eventType' | 'responseBody'
+  | 'subscriptionId'
+  | 'eventId'
+  | 'eventType'
+  | 'responseBody'
+  | 'requestUrl'
+  | 'requestHeaders'
+  | 'requestBodyBytes'
+  | 'requestHeadersTruncated'
 >;
 
 /** One destination of an event. */
@@ -119,7 +126,18 @@ export async function eventDestinations(
 }
 
 function toAttemptView(attempt: DeliveryAttempt): AttemptView {
-  const { subscriptionId: _s, eventId: _e, eventType: _t, responseBody: _r, ...view } = attempt;
+  // The request and response details are in the deliveries route; the event view stays small.
+  const {
+    subscriptionId: _s,
+    eventId: _e,
+    eventType: _t,
+    responseBody: _r,
+    requestUrl: _u,
+    requestHeaders: _h,
+    requestBodyBytes: _b,
+    requestHeadersTruncated: _x,
+    ...view
+  } = attempt;
   return view;
 }
 

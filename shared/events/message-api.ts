@@ -85,6 +85,11 @@ export class MessageApi {
     return this.options.reader !== undefined;
   }
 
+  /** How many days an event (the body its deliveries sent) is kept; 0 when the store is off. */
+  get retentionDays(): number {
+    return this.enabled ? this.options.retentionDays : 0;
+  }
+
   /** The event and its deliveries. */
   async get(id: string, tenantId?: string): Promise<EventView> {
     const stored = await this.find(id, 404);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ATTEMPT_RESULTS } from '../delivery/attempt-log.js';
+import { MAX_RECORDED_HEADER_BYTES, REDACTED } from '../delivery/recorded-request.js';
 import { SUBSCRIPTION_STATUSES } from './subscription.js';
 import { createSubscriptionSchema } from './subscription-schema.js';
 
@@ -196,6 +197,31 @@ export const deliveryAttemptSchema = z
       .optional()
       .meta({ description: 'The first 4 KB of what the subscriber answered.' }),
     nextAttemptAt: timestamp('When the next attempt is due.').optional(),
+    requestUrl: z
+      .string()
+      .optional()
+      .meta({ description: 'The URL the attempt was POSTed to. Absent from older attempts.' }),
+    requestHeaders: z
+      .array(
+        z.strictObject({
+          name: z.string(),
+          value: z.string(),
+        }),
+      )
+      .optional()
+      .meta({
+        description: `The request headers sent, in the order sent: the subscription's custom headers, \`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature\` (HMACs, what the receiver saw), \`content-type\`, \`user-agent\`. A value holding a Hookbridge secret (a signing secret, a token or an API key) reads \`${REDACTED}\`. Absent from older attempts.`,
+      }),
+    requestHeadersTruncated: z
+      .literal(true)
+      .optional()
+      .meta({
+        description: `Custom headers past ${MAX_RECORDED_HEADER_BYTES} bytes of names and values were not recorded (they were sent).`,
+      }),
+    requestBodyBytes: z.int().min(0).optional().meta({
+      description:
+        'The size of the body sent, in bytes. The body is the event as the event store keeps it (`GET /v1/events/{id}`), not copied into each attempt. Absent from older attempts.',
+    }),
   })
   .meta({ description: 'One attempt to deliver one event to the subscriber.' });
 
@@ -204,6 +230,10 @@ export const deliveryPageSchema = z
   .strictObject({
     data: z.array(deliveryAttemptSchema),
     nextCursor: subscriptionPageSchema.shape.nextCursor,
+    eventRetentionDays: z.int().min(0).meta({
+      description:
+        "How many days the event store keeps an event, and so the body an attempt sent (`GET /v1/events/{id}`, or the tenant's `…/events/{id}`): an attempt older than that has no body to show. 0: the store is off and no body is kept.",
+    }),
   })
   .meta({ description: 'One page of delivery attempts, by attempt time, the most recent first.' });
 

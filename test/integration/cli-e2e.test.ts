@@ -110,6 +110,17 @@ describe('hookbridge CLI, end to end', () => {
       );
     }
 
+    // --verbose: the request each attempt sent, the headers as the receiver got them.
+    const [first] = sent;
+    const verbose = await run(
+      ['deliveries', subscription.id, '--verbose', '--event', String(first)],
+      env,
+    );
+    expect(verbose.code, verbose.stderr).toBe(0);
+    expect(verbose.stdout).toMatch(/^ {2}request: POST \S+ \(\d+ bytes\)$/m);
+    expect(verbose.stdout).toContain(`    webhook-id: ${first}`);
+    expect(verbose.stdout).toMatch(/^ {4}webhook-signature: v1,\S+$/m);
+
     expect(await interrupt(listener)).toBe(0);
     expect(await interrupt(dev)).toBe(0);
     expect(alive(ready.pid)).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDeliveries } from '../../../cli/commands/deliveries.js';
+import { formatDeliveries, formatDeliveryDetails } from '../../../cli/commands/deliveries.js';
 import { quickstart } from '../../../cli/commands/dev.js';
 import { formatDeliveryLine } from '../../../cli/commands/listen.js';
 import {
@@ -72,6 +72,53 @@ describe('tables', () => {
       /^2024-05-01 12:00:06 +evt_01JD5Z8Q4X9V2M7K3T6N0R1B8D +order\.created +2 +delivered +200 +87 ms$/,
     );
     expect(table[2]).toMatch(/^2024-05-01 12:00:01 .* 1 +failed +- +15\.0 s +timeout after 15 s$/);
+  });
+
+  it('shows each attempt in full with --verbose: the request headers in order, the response', () => {
+    const text = formatDeliveryDetails([
+      {
+        eventId: 'evt_1',
+        eventType: 't',
+        attempt: 2,
+        attemptedAt: '2024-05-01T12:00:00Z',
+        result: 'failed',
+        final: false,
+        statusCode: 503,
+        durationMs: 12,
+        responseBody: 'busy\u001b[31m\nretry',
+        nextAttemptAt: '2024-05-01T12:05:00Z',
+        requestUrl: 'https://example.com/hooks',
+        requestBodyBytes: 321,
+        requestHeaders: [
+          { name: 'x-ref', value: 'a' },
+          { name: 'webhook-id', value: 'evt_1' },
+        ],
+        requestHeadersTruncated: true,
+      },
+      {
+        eventId: 'evt_0',
+        eventType: 't',
+        attempt: 1,
+        attemptedAt: '2024-05-01T11:00:00Z',
+        result: 'delivered',
+        final: true,
+        statusCode: 200,
+        durationMs: 5,
+      },
+    ]);
+    const lines = text.split('\n');
+    expect(lines.slice(0, 8)).toEqual([
+      '2024-05-01 12:00:00  evt_1 #2  failed',
+      '  request: POST https://example.com/hooks (321 bytes)',
+      '    x-ref: a',
+      '    webhook-id: evt_1',
+      '    (more custom headers were sent, not kept)',
+      '  response: 503 in 12 ms',
+      '    busy [31m retry',
+      '  next attempt: 2024-05-01 12:05:00',
+    ]);
+    expect(text).not.toContain('\u001b');
+    expect(text).toContain('request: not recorded');
   });
 
   it('marks the last failed attempt as final', () => {

@@ -4,6 +4,7 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { createDeliveryHandler } from '../../../functions/delivery/app.js';
 import { Deliverer, type DelivererPorts } from '../../../shared/delivery/deliverer.js';
+import { requestHeaders } from '../../../shared/delivery/request-headers.js';
 import { newSigningSecret } from '../../../shared/delivery/signing.js';
 import { QuietMetrics } from '../../../shared/observability.js';
 import type { Subscription } from '../../../shared/subscriptions/subscription.js';
@@ -108,6 +109,7 @@ function world(initial: Subscription = subscription()) {
             posted.push({ url, body, headers });
             return { status, headers: {}, body: '', durationMs: 1 };
           },
+          requestHeaders: (headers) => requestHeaders(headers, 'Hookbridge/test'),
         },
         messages: {
           delay: async (r, seconds) => {

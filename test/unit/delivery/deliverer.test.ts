@@ -11,6 +11,7 @@ import {
   type MessageActions,
   type WebhookSender,
 } from '../../../shared/delivery/deliverer.js';
+import { requestHeaders } from '../../../shared/delivery/request-headers.js';
 import { newSigningSecret } from '../../../shared/delivery/signing.js';
 import {
   WebhookRequestError,
@@ -176,6 +177,7 @@ function fakes(subscriptions: Subscription[] = [subscription()]) {
       if (result instanceof Error) throw result;
       return { status: 200, headers: {}, body: 'ok', durationMs: 42, ...result };
     },
+    requestHeaders: (headers) => requestHeaders(headers, 'Hookbridge/test'),
   };
   const messages: MessageActions = {
     delay: async (record, seconds) => {
@@ -323,6 +325,15 @@ describe('Deliverer: a 2xx answer', () => {
         statusCode: 200,
         result: 'delivered',
         final: true,
+        requestUrl: 'https://receiver.example.com/hooks',
+        requestHeaders: [
+          { name: 'webhook-id', value: event.id },
+          { name: 'webhook-timestamp', value: String(Math.floor(NOW.getTime() / 1000)) },
+          { name: 'webhook-signature', value: expect.stringMatching(/^v1,\S+$/) },
+          { name: 'content-type', value: 'application/json' },
+          { name: 'user-agent', value: 'Hookbridge/test' },
+        ],
+        requestBodyBytes: Buffer.byteLength(world.calls.posted[0]?.body ?? ''),
       },
     ]);
     expect(world.calls.delays).toEqual([]);

@@ -119,9 +119,24 @@ describe('response schemas describe what the code answers', () => {
       responseBody: 'busy',
       nextAttemptAt: at,
     };
+    // An attempt logged before requests were kept, and one with its request.
+    const withRequest: DeliveryAttempt = {
+      ...attempt,
+      result: 'delivered',
+      final: true,
+      statusCode: 200,
+      requestUrl: 'https://example.com/hooks',
+      requestHeaders: [
+        { name: 'webhook-id', value: attempt.eventId },
+        { name: 'content-type', value: 'application/json' },
+      ],
+      requestHeadersTruncated: true,
+      requestBodyBytes: 321,
+    };
     assertResponse('GET', '/v1/subscriptions/{id}/deliveries', 200, {
-      data: [attempt, { ...attempt, result: 'delivered', final: true, statusCode: 200 }],
+      data: [attempt, withRequest],
       nextCursor: 'ZXZ0XzAxIzAy',
+      eventRetentionDays: 7,
     });
   });
 

@@ -1,9 +1,9 @@
 import { ApiError, toApiError } from './api-error.js';
 import type {
+  AttemptPage,
   AttemptResult,
   Capability,
   CreatedSubscription,
-  DeliveryAttempt,
   EventDetail,
   EventSummary,
   EventType,
@@ -140,7 +140,7 @@ export function tenantApi(request: Requester, tenantId: string) {
         body: { gracePeriodSeconds },
       }),
     listAttempts: (id: string, query: AttemptQuery = {}) =>
-      request<Page<DeliveryAttempt>>('GET', [...subscription(id), 'deliveries'], {
+      request<AttemptPage>('GET', [...subscription(id), 'deliveries'], {
         query: { ...query },
       }),
     sendTest: (id: string) => request<{ id: string }>('POST', [...subscription(id), 'test']),

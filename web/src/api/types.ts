@@ -71,6 +71,22 @@ export interface DeliveryAttempt {
   readonly error?: string;
   readonly responseBody?: string;
   readonly nextAttemptAt?: string;
+  /** The request sent; absent from attempts logged before requests were kept. */
+  readonly requestUrl?: string;
+  readonly requestHeaders?: readonly RequestHeader[];
+  readonly requestHeadersTruncated?: true;
+  readonly requestBodyBytes?: number;
+}
+
+/** One header of an attempt's request, in the order sent. */
+export interface RequestHeader {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** A page of the attempt log, with how long the event store keeps the bodies (0: not at all). */
+export interface AttemptPage extends Page<DeliveryAttempt> {
+  readonly eventRetentionDays: number;
 }
 
 export interface Tenant {
@@ -120,7 +136,17 @@ export interface EventDetail extends EventSummary {
     readonly subscriptionId: string;
     readonly tenantId?: string;
     readonly state: DestinationState;
-    readonly attempts: readonly Omit<DeliveryAttempt, 'subscriptionId' | 'eventId' | 'eventType'>[];
+    readonly attempts: readonly Omit<
+      DeliveryAttempt,
+      | 'subscriptionId'
+      | 'eventId'
+      | 'eventType'
+      | 'responseBody'
+      | 'requestUrl'
+      | 'requestHeaders'
+      | 'requestHeadersTruncated'
+      | 'requestBodyBytes'
+    >[];
   }[];
 }
 

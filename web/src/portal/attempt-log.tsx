@@ -4,6 +4,7 @@ import { formatMs, formatTime } from '../ui/format.js';
 import { ErrorNotice, Status } from '../ui/notice.js';
 import { StatusBadge } from '../ui/status-badge.js';
 import { useLoad } from '../ui/use-load.js';
+import { AttemptDetail } from './attempt-detail.js';
 import type { PortalContext } from './portal-context.js';
 
 /** Test events go straight to the queue, not through ingest: the store has none to resend. */
@@ -13,7 +14,8 @@ const OUTCOMES: readonly (AttemptResult | '')[] = ['', 'delivered', 'failed', 'g
 
 /**
  * The endpoint's attempt log, newest first, filtered by outcome: per attempt its status,
- * duration and the start of the response; with `resend`, each event can be sent again.
+ * duration and the start of the response, and a disclosure button that shows it in full (the
+ * request sent, the response); with `resend`, each event can be sent again.
  */
 export function AttemptLog(props: { context: PortalContext; id: string; version: number }) {
   const { api, can } = props.context;
@@ -22,6 +24,7 @@ export function AttemptLog(props: { context: PortalContext; id: string; version:
   const [cursor, setCursor] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<unknown>();
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const page = useLoad(async () => {
     const first = await api.listAttempts(props.id, {
       ...(result && { result }),
@@ -32,6 +35,14 @@ export function AttemptLog(props: { context: PortalContext; id: string; version:
     return first;
   }, [api, props.id, result, props.version]);
   const rows = [...(page.data?.data ?? []), ...more];
+  const retentionDays = page.data?.eventRetentionDays ?? 0;
+  const columns = can('resend') ? 7 : 6;
+
+  function toggle(key: string) {
+    const next = new Set(open);
+    if (!next.delete(key)) next.add(key);
+    setOpen(next);
+  }
 
   async function loadMore() {
     if (!cursor) return;
@@ -97,49 +108,81 @@ export function AttemptLog(props: { context: PortalContext; id: string; version:
                 {can('resend') && <th scope="col">Action</th>}
               </tr>
             </thead>
-            <tbody>
-              {rows.map((attempt) => (
-                <tr key={`${attempt.eventId}-${attempt.attempt}-${attempt.attemptedAt}`}>
-                  <td>{formatTime(attempt.attemptedAt)}</td>
-                  <td>
-                    {attempt.eventType}
-                    <div class="muted mono break">
-                      {attempt.eventId} · #{attempt.attempt}
-                    </div>
-                  </td>
-                  <td>
-                    <StatusBadge status={attempt.result} />
-                  </td>
-                  <td>{attempt.statusCode ?? '—'}</td>
-                  <td>{formatMs(attempt.durationMs)}</td>
-                  <td class="break">
-                    {attempt.error && <div>{attempt.error}</div>}
-                    {attempt.responseBody ? (
-                      <details>
-                        <summary>{attempt.responseBody.slice(0, 40) || '(empty)'}</summary>
-                        <pre>{attempt.responseBody}</pre>
-                      </details>
-                    ) : (
-                      <span class="muted">(no body)</span>
-                    )}
-                  </td>
-                  {can('resend') && (
+            {/* One tbody per attempt: its row and its detail row move together when rows are added. */}
+            {rows.map((attempt, index) => {
+              const key = `${attempt.eventId}-${attempt.attempt}-${attempt.attemptedAt}`;
+              const detailId = `attempt-detail-${index}`;
+              const expanded = open.has(key);
+              return (
+                <tbody key={key}>
+                  <tr>
                     <td>
-                      {attempt.eventType !== TEST_EVENT_TYPE && (
-                        <button
-                          type="button"
-                          class="secondary"
-                          aria-label={`Resend event ${attempt.eventId}`}
-                          onClick={() => resend(attempt.eventId)}
-                        >
-                          Resend
-                        </button>
+                      <button
+                        type="button"
+                        class="secondary disclosure"
+                        aria-expanded={expanded}
+                        aria-controls={detailId}
+                        onClick={() => toggle(key)}
+                      >
+                        {expanded ? '▾' : '▸'} Details
+                        <span class="visually-hidden">
+                          {' '}
+                          of attempt {attempt.attempt} of {attempt.eventId}
+                        </span>
+                      </button>
+                      <div>{formatTime(attempt.attemptedAt)}</div>
+                    </td>
+                    <td>
+                      {attempt.eventType}
+                      <div class="muted mono break">
+                        {attempt.eventId} · #{attempt.attempt}
+                      </div>
+                    </td>
+                    <td>
+                      <StatusBadge status={attempt.result} />
+                    </td>
+                    <td>{attempt.statusCode ?? '—'}</td>
+                    <td>{formatMs(attempt.durationMs)}</td>
+                    <td class="break">
+                      {attempt.error && <div>{attempt.error}</div>}
+                      {attempt.responseBody ? (
+                        <details>
+                          <summary>{attempt.responseBody.slice(0, 40) || '(empty)'}</summary>
+                          <pre>{attempt.responseBody}</pre>
+                        </details>
+                      ) : (
+                        <span class="muted">(no body)</span>
                       )}
                     </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
+                    {can('resend') && (
+                      <td>
+                        {attempt.eventType !== TEST_EVENT_TYPE && (
+                          <button
+                            type="button"
+                            class="secondary"
+                            aria-label={`Resend event ${attempt.eventId}`}
+                            onClick={() => resend(attempt.eventId)}
+                          >
+                            Resend
+                          </button>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                  <tr id={detailId} hidden={!expanded} class="detail-row">
+                    <td colSpan={columns}>
+                      {expanded && (
+                        <AttemptDetail
+                          context={props.context}
+                          attempt={attempt}
+                          retentionDays={retentionDays}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                </tbody>
+              );
+            })}
           </table>
         </div>
       )}
