@@ -10,7 +10,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_KEY_ROUTES, INGEST_ROUTES, MANAGEMENT_ROUTES } from '../../shared/http/routes.js';
+import {
+  API_KEY_ROUTES,
+  CONSOLE_SESSION_ROUTES,
+  INGEST_ROUTES,
+  MANAGEMENT_ROUTES,
+} from '../../shared/http/routes.js';
 import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
 import type { AccessStore } from './access-store.js';
 import { apiStage } from './api-stage.js';
@@ -69,12 +74,13 @@ const parse = (routeKey: string) => {
   const [method, path] = routeKey.split(' ') as [keyof typeof apigw.HttpMethod, string];
   return { method: apigw.HttpMethod[method], path };
 };
-const OPERATOR_ONLY = new Set<string>(API_KEY_ROUTES);
+const OPERATOR_ONLY = new Set<string>([...API_KEY_ROUTES, ...CONSOLE_SESSION_ROUTES]);
 
 /**
  * The routes of the token API, from the lists the IAM API and the local gateway are built
- * from (shared/http/routes.ts): every ingest and management route but the API-key routes,
- * which stay with IAM (minting credentials is the operator's, never a credential's).
+ * from (shared/http/routes.ts): every ingest and management route but the API-key and
+ * console-session routes, which stay with IAM (minting credentials of that power is the
+ * operator's, never a credential's).
  */
 export const TOKEN_API_ROUTES = {
   ingest: INGEST_ROUTES.map(parse),
@@ -131,7 +137,7 @@ export class TokenApi extends Construct {
     this.api = new apigw.HttpApi(this, 'Api', {
       apiName: props.apiName ?? 'hookbridge-token-api',
       description:
-        'Hookbridge for callers without AWS credentials: tenant tokens and API keys (Authorization: Bearer); the API-key routes are on the IAM API only',
+        'Hookbridge for callers without AWS credentials: tenant tokens and API keys (Authorization: Bearer); the API-key and console-session routes are on the IAM API only',
       createDefaultStage: false,
       corsPreflight: corsPreflight(props.corsOrigins ?? []),
     });

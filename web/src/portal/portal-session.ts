@@ -1,3 +1,4 @@
+import { portalFragment } from '../../../shared/access/session-links.js';
 import { CAPABILITIES, type Capability } from '../api/types.js';
 
 /** A portal session: the token, and what the link said it may do, until `expiresAt`. */
@@ -41,15 +42,7 @@ export function parseFragment(hash: string): PortalSession | 'incomplete-link' |
 }
 
 /** The fragment of a portal link for a minted token (the inverse of parseFragment). */
-export function portalFragment(session: PortalSession): string {
-  const params = new URLSearchParams({
-    token: session.token,
-    tenant: session.tenantId,
-    caps: session.capabilities.join(','),
-    expires: session.expiresAt,
-  });
-  return `#${params}`;
-}
+export { portalFragment };
 
 /** Whether the session has run past its token's expiry at `now`. */
 export function isExpired(session: PortalSession, now = Date.now()): boolean {
