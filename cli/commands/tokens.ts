@@ -62,9 +62,10 @@ function tokenStatus(token: TokenView, now = Date.now()): string {
   return 'active';
 }
 
-function formatToken(token: TokenView): string {
+function formatToken(token: TokenView, link?: string): string {
   return formatFields([
     ['token', token.token],
+    ['link', link],
     ['id', token.id],
     ['tenant', token.tenantId],
     ['capabilities', token.capabilities.join(', ')],
@@ -160,11 +161,7 @@ Examples:
           { body },
         );
         const link = web && portalLink(web.url, created);
-        ctx.result(link ? { ...created, link } : created, () =>
-          link
-            ? `${formatToken(created)}\n${formatFields([['link', link]])}`
-            : formatToken(created),
-        );
+        ctx.result(link ? { ...created, link } : created, () => formatToken(created, link));
         if (!ctx.json) {
           ctx.note(
             `\nShown once: Hookbridge keeps only a hash of this token. Hand it over in a URL fragment (…#token=hbt_…), never in a query string. Revoke it with: hookbridge tokens revoke ${created.id} --tenant ${created.tenantId}`,

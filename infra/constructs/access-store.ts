@@ -1,7 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { API_KEY_KEY_PREFIX } from '../../shared/access/access-types.js';
 import { ACCESS_BY_TENANT_INDEX } from '../../shared/aws/table-indexes.js';
 import { accessTable } from '../base-resources.js';
 import { grantIndexQuery, grantOnTable, hookbridgeTable } from './hookbridge-table.js';
@@ -14,8 +16,9 @@ export interface AccessStoreProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-// The authorizer reads a credential's item and records its last use; nothing else.
-const CHECK_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+// The authorizer reads a credential's item (a token, key or console session, and the mark of
+// revoking every console session) and records an API key's last use; nothing else.
+const CHECK_ACTIONS = ['dynamodb:GetItem'];
 // The management API mints, lists and revokes (a revocation is an update: the item stays
 // until its TTL, so a revoked credential is told apart from one that never existed).
 const ADMIN_ACTIONS = [
@@ -44,10 +47,25 @@ export class AccessStore extends Construct {
     );
   }
 
-  /** What the authorizer needs: read one credential, record its last use. */
+  /**
+   * What the authorizer needs: read one credential, record an API key's last use. The update
+   * is held to `apikey#` items, so the authorizer cannot un-revoke a token or console session,
+   * nor move the mark that revokes every console session.
+   */
   grantCheck(fn: lambda.Function): void {
     fn.addEnvironment('HOOKBRIDGE_ACCESS_TABLE', this.table.tableName);
     grantOnTable(fn, this.table, CHECK_ACTIONS);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${API_KEY_KEY_PREFIX}*`] },
+          // ForAllValues is true for a request without the key at all: require it.
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        },
+      }),
+    );
   }
 
   /** What the management API needs: mint, list (all, or one tenant's) and revoke. */
