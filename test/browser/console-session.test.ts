@@ -64,7 +64,12 @@ describe('the console with a session link', () => {
     await page.getByRole('heading', { name: 'Tenants' }).waitFor();
     await page.getByRole('link', { name: TENANT }).waitFor();
     expect(page.url()).toBe(`${dev.apiUrl}/console`);
-    expect(await page.evaluate('history.length')).toBe(1);
+    // No history entry keeps the session: back is the blank tab, forward the bare console.
+    await page.goBack();
+    expect(page.url()).toBe('about:blank');
+    await page.goForward();
+    expect(page.url()).toBe(`${dev.apiUrl}/console`);
+    await page.getByRole('link', { name: TENANT }).waitFor();
     await page.getByText(/^Session until/).waitFor();
     expect(calls.length).toBeGreaterThan(0);
     for (const call of calls) {
@@ -106,13 +111,16 @@ describe('the console with a session link', () => {
     await page.getByText('hookbridge console', { exact: true }).waitFor();
     expect(calls).toEqual([]);
 
-    // A link cut short when pasted is refused as such, and leaves the address bar too.
-    await page.goto(`${dev.apiUrl}/console#session=hbc_0123&expires=2099-01-01T00:00:00.000Z`);
-    await page.getByRole('heading', { name: 'Your console session has ended' }).waitFor();
-    await page.getByText(/incomplete or malformed/).waitFor();
-    expect(page.url()).toBe(`${dev.apiUrl}/console`);
-    expect(calls).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
+
+    // A link cut short when pasted is refused as such, and leaves the address bar too.
+    const cut = await page.context().newPage();
+    const cutCalls = recordApiCalls(cut);
+    await cut.goto(`${dev.apiUrl}/console#session=hbc_0123&expires=2099-01-01T00:00:00.000Z`);
+    await cut.getByRole('heading', { name: 'Your console session has ended' }).waitFor();
+    await cut.getByText(/incomplete or malformed/).waitFor();
+    expect(cut.url()).toBe(`${dev.apiUrl}/console`);
+    expect([...calls, ...cutCalls]).toEqual([]);
     expect(problems).toEqual([]);
   });
 });
