@@ -1,12 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { API_KEY_KEY_PREFIX } from '../../shared/access/access-types.js';
 import { ACCESS_BY_TENANT_INDEX } from '../../shared/aws/table-indexes.js';
 import { accessTable } from '../base-resources.js';
-import { grantIndexQuery, grantOnTable, hookbridgeTable } from './hookbridge-table.js';
+import { grantIndexQuery, grantOnKeys, grantOnTable, hookbridgeTable } from './hookbridge-table.js';
 
 export interface AccessStoreProps {
   /**
@@ -55,17 +54,7 @@ export class AccessStore extends Construct {
   grantCheck(fn: lambda.Function): void {
     fn.addEnvironment('HOOKBRIDGE_ACCESS_TABLE', this.table.tableName);
     grantOnTable(fn, this.table, CHECK_ACTIONS);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:UpdateItem'],
-        resources: [this.table.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${API_KEY_KEY_PREFIX}*`] },
-          // ForAllValues is true for a request without the key at all: require it.
-          Null: { 'dynamodb:LeadingKeys': 'false' },
-        },
-      }),
-    );
+    grantOnKeys(fn, this.table, ['dynamodb:UpdateItem'], API_KEY_KEY_PREFIX);
   }
 
   /** What the management API needs: mint, list (all, or one tenant's) and revoke. */

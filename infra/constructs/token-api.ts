@@ -6,7 +6,6 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -16,10 +15,12 @@ import {
   INGEST_ROUTES,
   MANAGEMENT_ROUTES,
 } from '../../shared/http/routes.js';
+import { TENANT_KEY_PREFIX } from '../../shared/tenants/tenant.js';
 import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
 import type { AccessStore } from './access-store.js';
 import { apiStage } from './api-stage.js';
 import { bundledFunction } from './bundled-function.js';
+import { grantOnKeys } from './hookbridge-table.js';
 
 export interface TokenApiProps {
   /** The function behind the ingest routes (the IAM API's). */
@@ -185,17 +186,7 @@ export class TokenApi extends Construct {
    */
   private grantTenantReads(fn: lambda.Function, table: dynamodb.ITable): void {
     fn.addEnvironment('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', table.tableName);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem'],
-        resources: [table.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['tenant#*'] },
-          // ForAllValues is true for a request without the key at all: require it.
-          Null: { 'dynamodb:LeadingKeys': 'false' },
-        },
-      }),
-    );
+    grantOnKeys(fn, table, ['dynamodb:GetItem'], TENANT_KEY_PREFIX);
   }
 }
 

@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { operatorApi, requester, tenantApi } from '../api/client.js';
 import { formatTime } from '../ui/format.js';
 import type { SessionProblem } from '../ui/fragment-session.js';
 import { Link, usePath } from '../ui/router.js';
+import { useExpiry } from '../ui/use-expiry.js';
 import { type ConsoleSession, endConsoleSession } from './console-session.js';
 import { EventsScreen } from './events-screen.js';
 import { SubscriptionsScreen } from './subscriptions-screen.js';
@@ -15,8 +16,6 @@ export interface ConsoleContext {
   tenant(tenantId: string): ReturnType<typeof tenantApi>;
 }
 
-// setTimeout takes at most 2^31 - 1 ms (about 24.8 days); longer waits fire at once.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const NEW_LINK = 'hookbridge console';
 
 /**
@@ -54,14 +53,9 @@ export function ConsoleApp(props: {
     return { api: operatorApi(request), tenant: (id) => tenantApi(request, id) };
   }, [session]);
 
-  useEffect(() => {
-    if (!session) return;
-    const timer = setTimeout(
-      () => finish('This console session reached the end of its lifetime.'),
-      Math.min(MAX_TIMER_MS, Math.max(0, Date.parse(session.expiresAt) - Date.now())),
-    );
-    return () => clearTimeout(timer);
-  }, [session]);
+  useExpiry(session?.expiresAt, () =>
+    finish('This console session reached the end of its lifetime.'),
+  );
 
   if (ended) return <ConsoleSessionEnded reason={ended} />;
   if (!session && props.deployed) return <ConsoleNeedsLink />;
