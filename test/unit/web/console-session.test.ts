@@ -6,21 +6,11 @@ import {
 } from '../../../shared/access/session-links.js';
 import { ApiError, toApiError } from '../../../web/src/api/api-error.js';
 import { endConsoleSession, openConsoleSession } from '../../../web/src/console/console-session.js';
-import type { SessionStore } from '../../../web/src/ui/fragment-session.js';
+import { memoryStore } from '../../support/memory-store.js';
 
 const SESSION = `hbc_${'0123456789abcdef01234567'}.${'y'.repeat(43)}`;
 const NOW = Date.parse('2026-12-03T12:00:00.000Z');
 const link = { session: SESSION, expiresAt: '2026-12-03T13:00:00.000Z' };
-
-function memoryStore(): SessionStore & { items: Map<string, string> } {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (key) => items.get(key) ?? null,
-    setItem: (key, value) => void items.set(key, value),
-    removeItem: (key) => void items.delete(key),
-  };
-}
 
 describe('the console link', () => {
   it('round-trips through the fragment hookbridge console writes', () => {
