@@ -4,6 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { ApiError } from '../shared/errors.js';
 import { parseStrictJson } from '../shared/http/strict-json.js';
 import { UsageError } from './cli-error.js';
+import { formatSeconds } from './output.js';
 
 /** Where `@file` arguments are read from: the working directory, and `@-` for stdin. */
 export interface FileReader {
@@ -143,4 +144,26 @@ export function parseInstant(value: string, flag: string): string {
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A commander parser of a lifetime (`30m`, `2h`, `7d`, or seconds) into whole seconds within
+ * `bounds`; `what` names the credential in the message (`a token lives from 5m to 7d`).
+ */
+export function lifetimeIn(
+  bounds: { readonly min: number; readonly max: number },
+  what: string,
+): (value: string) => number {
+  return (value) => {
+    const seconds = parseSeconds(value);
+    if (!Number.isInteger(seconds)) {
+      throw new InvalidArgumentError('expected a whole number of seconds, e.g. 90m or 5400');
+    }
+    if (seconds < bounds.min || seconds > bounds.max) {
+      throw new InvalidArgumentError(
+        `${what} lives from ${formatSeconds(bounds.min)} to ${formatSeconds(bounds.max)} (got ${formatSeconds(seconds)})`,
+      );
+    }
+    return seconds;
+  };
 }

@@ -34,7 +34,8 @@ interface RawGlobals {
  * - `tenant-omitted`: the operator's routes of a command that takes the tenant's with `--tenant`,
  *   run without it (a token needs `--tenant`);
  * - `operator`: operator or ingest routes: AWS credentials or an API key, never a token;
- * - `iam`: routes the API for token and key callers does not carry (managing API keys).
+ * - `iam`: routes the API for token and key callers does not carry (managing API keys and
+ *   console sessions).
  */
 export type RouteAccess = 'tenant' | 'tenant-omitted' | 'operator' | 'iam';
 
@@ -89,9 +90,9 @@ export class CommandContext {
    * for a runtime reached through another host name. `access` says which credentials the
    * routes about to be called accept (see RouteAccess).
    */
-  async client(access: RouteAccess = 'operator'): Promise<ApiClient> {
+  async client(access: RouteAccess = 'operator', iamOnly = 'API keys'): Promise<ApiClient> {
     const credential = resolveCredential(this.globals, this.io.env);
-    this.checkAccess(credential, access);
+    this.checkAccess(credential, access, iamOnly);
     const endpoint = this.endpointFor(credential);
     let url: URL;
     try {
@@ -124,8 +125,20 @@ export class CommandContext {
     });
   }
 
-  /** Refuses, before anything is sent, a credential the routes about to be called never take. */
-  private checkAccess(credential: BearerCredential | undefined, access: RouteAccess): void {
+  /** The API URL the client calls (see endpointFor), with the credential it will carry. */
+  apiEndpoint(): string {
+    return this.endpointFor(resolveCredential(this.globals, this.io.env));
+  }
+
+  /**
+   * Refuses, before anything is sent, a credential the routes about to be called never take;
+   * `iamOnly` names what the IAM-only routes manage, for the message.
+   */
+  private checkAccess(
+    credential: BearerCredential | undefined,
+    access: RouteAccess,
+    iamOnly: string,
+  ): void {
     if (!credential || access === 'tenant') return;
     // A credential from the environment is easy to forget: say how to run without it.
     const without = credential.source.startsWith('--')
@@ -133,7 +146,7 @@ export class CommandContext {
       : ` (to run it without ${credential.source}: ${credential.source}= ${this.commandName} …)`;
     if (access === 'iam') {
       throw new UsageError(
-        `${this.commandName} needs the operator's AWS credentials (or, locally, none): API keys are managed through the IAM API only, never with an API key or a tenant token (${credential.source})${without}`,
+        `${this.commandName} needs the operator's AWS credentials (or, locally, none): ${iamOnly} are managed through the IAM API only, never with an API key or a tenant token (${credential.source})${without}`,
       );
     }
     if (credential.kind !== 'token') return;

@@ -25,6 +25,8 @@ export interface ListRequest {
   readonly query?: RequestOptions['query'];
   /** Who may call the route (see RouteAccess). @default 'operator' */
   readonly access?: RouteAccess;
+  /** With `iam`: what the route manages, for the refusal of a key or token. */
+  readonly iamOnly?: string;
 }
 
 /**
@@ -37,8 +39,8 @@ export async function listPages<T>(
   options: PageOptions,
   show: { readonly empty: string; readonly table: (items: T[]) => string },
 ): Promise<void> {
-  const { path, query, access } = typeof list === 'string' ? { path: list } : list;
-  const client = await ctx.client(access);
+  const { path, query, access, iamOnly } = typeof list === 'string' ? { path: list } : list;
+  const client = await ctx.client(access, iamOnly);
   const data: T[] = [];
   let cursor = options.cursor;
   do {

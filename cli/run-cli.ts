@@ -4,6 +4,7 @@ import type { CliIo } from './cli-context.js';
 import { DEFAULT_ENDPOINT } from './cli-context.js';
 import { ApiResponseError, CliError, ExitCode } from './cli-error.js';
 import { registerApiKeys } from './commands/api-keys.js';
+import { registerConsole } from './commands/console.js';
 import { registerDeliveries } from './commands/deliveries.js';
 import { registerDev } from './commands/dev.js';
 import { registerEventTypes } from './commands/event-types.js';
@@ -34,6 +35,8 @@ Environment:
   HOOKBRIDGE_TOKEN_ENDPOINT
                         --endpoint when calling with a token or key (the stack's TokenApiUrl);
                         HOOKBRIDGE_ENDPOINT when unset
+  HOOKBRIDGE_WEB_URL    default for --web-url of console and tokens create --link
+                        (the stack's WebAppUrl)
   AWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, …
                         sign requests to a deployed stack (SigV4, standard AWS credential chain)
   AWS_ENDPOINT_URL      hookbridge dev uses this AWS endpoint instead of starting moto
@@ -84,6 +87,7 @@ export function createProgram(io: CliIo): Command {
   registerEvents(program, io);
   registerTokens(program, io);
   registerApiKeys(program, io);
+  registerConsole(program, io);
   return program;
 }
 

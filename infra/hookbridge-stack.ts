@@ -44,7 +44,7 @@ export class HookbridgeStack extends Stack {
     if (hookbridge.tokenApiUrl) {
       new CfnOutput(this, 'TokenApiUrl', {
         description:
-          'Base URL of the token API: the same routes as ApiUrl but /v1/api-keys, for Authorization: Bearer <tenant token or API key>',
+          'Base URL of the token API: the same routes as ApiUrl but /v1/api-keys and /v1/console-sessions, for Authorization: Bearer <tenant token, API key or console session>',
         value: hookbridge.tokenApiUrl,
       });
     }

@@ -1,9 +1,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { parseSeconds } from '../arguments.js';
+import { portalFragment, webAppLink } from '../../shared/access/session-links.js';
+import { lifetimeIn } from '../arguments.js';
 import { type CliIo, contextOf } from '../cli-context.js';
-import { formatFields, formatSeconds, formatTable, formatTimestamp, truncate } from '../output.js';
+import { UsageError } from '../cli-error.js';
+import { formatFields, formatTable, formatTimestamp, truncate } from '../output.js';
 import { listPages, type PageOptions, withPageOptions } from '../pages.js';
 import { pathSegment } from '../path-segment.js';
+import { webAppOf } from '../web-app-url.js';
 
 /** What a tenant token may do besides nothing; the API's names. */
 export const CAPABILITIES = ['read', 'write', 'secrets', 'resend'] as const;
@@ -49,18 +52,7 @@ export function parseCapabilities(value: string): Capability[] {
 }
 
 /** `30m`, `1h`, `7d` → whole seconds within a token's lifetime bounds. */
-export function parseTokenTtl(value: string): number {
-  const seconds = parseSeconds(value);
-  if (!Number.isInteger(seconds)) {
-    throw new InvalidArgumentError('expected a whole number of seconds, e.g. 90m or 5400');
-  }
-  if (seconds < TTL_BOUNDS.min || seconds > TTL_BOUNDS.max) {
-    throw new InvalidArgumentError(
-      `a token lives from ${formatSeconds(TTL_BOUNDS.min)} to ${formatSeconds(TTL_BOUNDS.max)} (got ${formatSeconds(seconds)})`,
-    );
-  }
-  return seconds;
-}
+export const parseTokenTtl = lifetimeIn(TTL_BOUNDS, 'a token');
 
 /** The API's status, else `revoked`, `expired` or `active` from its flags, the clock last. */
 function tokenStatus(token: TokenView, now = Date.now()): string {
@@ -70,9 +62,10 @@ function tokenStatus(token: TokenView, now = Date.now()): string {
   return 'active';
 }
 
-function formatToken(token: TokenView): string {
+function formatToken(token: TokenView, link?: string): string {
   return formatFields([
     ['token', token.token],
+    ['link', link],
     ['id', token.id],
     ['tenant', token.tenantId],
     ['capabilities', token.capabilities.join(', ')],
@@ -92,6 +85,20 @@ const tokensPath = (tenant: string, id?: string) =>
 const REVOCATION_DELAY =
   'in effect at once locally, within the authorizer cache (30 s by default, at most 60 s) when deployed';
 
+/** The tenant's portal link for a minted token: `<web app>portal#token=…&tenant=…&caps=…&expires=…`. */
+function portalLink(webUrl: string, token: TokenView): string {
+  return webAppLink(
+    webUrl,
+    'portal',
+    portalFragment({
+      token: token.token ?? '',
+      tenantId: token.tenantId,
+      capabilities: token.capabilities,
+      expiresAt: token.expiresAt,
+    }),
+  );
+}
+
 /** `hookbridge tokens …`: tenant tokens (a customer's portal session), minted by the operator. */
 export function registerTokens(program: Command, io: CliIo): void {
   const tokens = program
@@ -109,6 +116,11 @@ export function registerTokens(program: Command, io: CliIo): void {
       parseCapabilities,
     )
     .option('--description <text>', 'free text, e.g. whose session it is')
+    .option('--link', "also print the tenant's portal link (the token in its fragment)")
+    .option(
+      '--web-url <url>',
+      "with --link: the web app's URL (default: $HOOKBRIDGE_WEB_URL, the stack's WebAppUrl output; locally the endpoint)",
+    )
     .addHelpText(
       'after',
       `
@@ -116,8 +128,9 @@ Capabilities: read (the tenant, its subscriptions, deliveries and events), write
 change, delete and test subscriptions), secrets (reveal and rotate signing secrets), resend
 (resend, replay and redrive).
 
-Example:
-  hookbridge tokens create --tenant acme --ttl 30m --capabilities read,resend`,
+Examples:
+  hookbridge tokens create --tenant acme --ttl 30m --capabilities read,resend
+  hookbridge tokens create --tenant acme --capabilities read,write --link`,
     )
     .action(
       async (
@@ -126,22 +139,29 @@ Example:
           ttl?: number;
           capabilities?: Capability[];
           description?: string;
+          link?: boolean;
+          webUrl?: string;
         },
         command: Command,
       ) => {
         const ctx = contextOf(io, command);
+        if (options.webUrl !== undefined && !options.link)
+          throw new UsageError('--web-url goes with --link (the portal link it is the base of)');
         const body = {
           ...(options.ttl !== undefined && { ttlSeconds: options.ttl }),
           ...(options.capabilities && { capabilities: options.capabilities }),
           ...(options.description !== undefined && { description: options.description }),
         };
         const client = await ctx.client();
+        // Before minting: a link that cannot be made must not leave a token nobody holds.
+        const web = options.link ? webAppOf(ctx, options.webUrl) : undefined;
         const { body: created } = await client.request<TokenView>(
           'POST',
           tokensPath(options.tenant),
           { body },
         );
-        ctx.result(created, () => formatToken(created));
+        const link = web && portalLink(web.url, created);
+        ctx.result(link ? { ...created, link } : created, () => formatToken(created, link));
         if (!ctx.json) {
           ctx.note(
             `\nShown once: Hookbridge keeps only a hash of this token. Hand it over in a URL fragment (…#token=hbt_…), never in a query string. Revoke it with: hookbridge tokens revoke ${created.id} --tenant ${created.tenantId}`,

@@ -1,7 +1,15 @@
-import { createApiKeySchema, createTokenSchema } from '../../shared/access/access-schema.js';
+import {
+  createApiKeySchema,
+  createConsoleSessionSchema,
+  createTokenSchema,
+} from '../../shared/access/access-schema.js';
 import type { AccessService } from '../../shared/access/access-service.js';
 import { jsonResponse, readJsonBody } from '../../shared/http/api-gateway.js';
-import type { API_KEY_ROUTES, TOKEN_ROUTES } from '../../shared/http/routes.js';
+import type {
+  API_KEY_ROUTES,
+  CONSOLE_SESSION_ROUTES,
+  TOKEN_ROUTES,
+} from '../../shared/http/routes.js';
 import {
   listQuerySchema,
   parseBody,
@@ -9,11 +17,15 @@ import {
 } from '../../shared/subscriptions/subscription-schema.js';
 import type { Route } from './app.js';
 
-export type AccessRoute = (typeof TOKEN_ROUTES)[number] | (typeof API_KEY_ROUTES)[number];
+export type AccessRoute =
+  | (typeof TOKEN_ROUTES)[number]
+  | (typeof API_KEY_ROUTES)[number]
+  | (typeof CONSOLE_SESSION_ROUTES)[number];
 
 /**
- * The routes of tenant tokens and API keys over the access service. Who may call them (the
- * operator; a `manage` key for tokens) is decided before, by authorizeRoute.
+ * The routes of tenant tokens, API keys and console sessions over the access service. Who may
+ * call them (the operator; a `manage` key or console session for tokens) is decided before, by
+ * authorizeRoute.
  */
 export function accessRoutes(access: AccessService): Record<AccessRoute, Route> {
   return {
@@ -46,6 +58,23 @@ export function accessRoutes(access: AccessService): Record<AccessRoute, Route> 
       jsonResponse(200, await access.getApiKey(keyId)),
     'DELETE /v1/api-keys/{keyId}': async (_request, { keyId }) => {
       await access.revokeApiKey(keyId);
+      return { statusCode: 204 };
+    },
+    'POST /v1/console-sessions': async (request) => {
+      const body = request.body ? readJsonBody(request) : {};
+      const input = parseBody(createConsoleSessionSchema, body);
+      return jsonResponse(201, await access.mintConsoleSession(input));
+    },
+    'GET /v1/console-sessions': async (request) => {
+      const { limit, cursor } = parseQuery(listQuerySchema, request.queryStringParameters);
+      return page(await access.listConsoleSessions({ limit, ...(cursor && { cursor }) }));
+    },
+    'DELETE /v1/console-sessions': async () => {
+      await access.revokeAllConsoleSessions();
+      return { statusCode: 204 };
+    },
+    'DELETE /v1/console-sessions/{sessionId}': async (_request, { sessionId }) => {
+      await access.revokeConsoleSession(sessionId);
       return { statusCode: 204 };
     },
   };

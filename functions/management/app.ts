@@ -42,18 +42,27 @@ import { type EventTypeRoute, eventTypeRoutes } from './event-type-routes.js';
 
 /**
  * The path parameters of a route: `id` (a subscription), `tenantId`, `tokenId`, `keyId`,
- * `eventId`, `name` (an event type); empty when absent.
+ * `sessionId` (a console session), `eventId`, `name` (an event type); empty when absent.
  */
 export interface RouteParameters {
   readonly id: string;
   readonly tenantId: string;
   readonly tokenId: string;
   readonly keyId: string;
+  readonly sessionId: string;
   readonly eventId: string;
   readonly name: string;
 }
 
-const PARAMETER_NAMES = ['id', 'tenantId', 'tokenId', 'keyId', 'eventId', 'name'] as const;
+const PARAMETER_NAMES = [
+  'id',
+  'tenantId',
+  'tokenId',
+  'keyId',
+  'sessionId',
+  'eventId',
+  'name',
+] as const;
 
 export type Route = (
   request: HttpRequest,

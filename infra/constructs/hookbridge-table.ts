@@ -43,6 +43,29 @@ export function grantOnTable(
   );
 }
 
+/**
+ * Allows `grantee` `actions` on the items of `table` whose partition key starts with
+ * `keyPrefix`, and on no other item: a request naming any other key, or none, is denied.
+ */
+export function grantOnKeys(
+  grantee: iam.IGrantable,
+  table: dynamodb.ITable,
+  actions: readonly string[],
+  keyPrefix: string,
+): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: [...actions],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${keyPrefix}*`] },
+        // ForAllValues is true for a request without the key at all: require it.
+        Null: { 'dynamodb:LeadingKeys': 'false' },
+      },
+    }),
+  );
+}
+
 /** Allows `grantee` to query the named indexes of `table`, and no other. */
 export function grantIndexQuery(
   grantee: iam.IGrantable,

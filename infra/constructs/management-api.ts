@@ -199,7 +199,7 @@ export class ManagementApi extends Construct {
   /**
    * Allows `grantee` (an operator's role or user) to call every management route: the
    * subscriptions, the tenants with their own routes (subscriptions, tokens, events), the API
-   * keys, the event type catalog and the message API. The message API is GET only:
+   * keys, console sessions (`hookbridge console`), the event type catalog and the message API. The message API is GET only:
    * `POST /v1/events` is publishing, which `grantPublish` gives.
    */
   grantManage(grantee: iam.IGrantable): iam.Grant {
@@ -207,12 +207,16 @@ export class ManagementApi extends Construct {
       grantee,
       actions: ['execute-api:Invoke'],
       resourceArns: [
-        ...['/v1/subscriptions', '/v1/tenants', '/v1/api-keys', '/v1/event-types'].flatMap(
-          (path) => [
-            this.httpApi.arnForExecuteApi('*', path),
-            this.httpApi.arnForExecuteApi('*', `${path}/*`),
-          ],
-        ),
+        ...[
+          '/v1/subscriptions',
+          '/v1/tenants',
+          '/v1/api-keys',
+          '/v1/console-sessions',
+          '/v1/event-types',
+        ].flatMap((path) => [
+          this.httpApi.arnForExecuteApi('*', path),
+          this.httpApi.arnForExecuteApi('*', `${path}/*`),
+        ]),
         this.httpApi.arnForExecuteApi('GET', '/v1/events'),
         this.httpApi.arnForExecuteApi('GET', '/v1/events/*'),
       ],

@@ -1,11 +1,10 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { EVENT_TYPE_KEY_PREFIX } from '../../shared/event-types/event-type.js';
 import { deliveriesTable, subscriptionsTable } from '../base-resources.js';
-import { hookbridgeTable } from './hookbridge-table.js';
+import { grantOnKeys, hookbridgeTable } from './hookbridge-table.js';
 
 export interface SubscriptionStoreProps {
   /**
@@ -45,16 +44,6 @@ export class SubscriptionStore extends Construct {
    */
   grantCatalogRead(fn: lambda.Function): void {
     fn.addEnvironment('HOOKBRIDGE_EVENT_TYPES_TABLE', this.subscriptionsTable.tableName);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem'],
-        resources: [this.subscriptionsTable.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${EVENT_TYPE_KEY_PREFIX}*`] },
-          // ForAllValues is true for a request without the key at all: require it.
-          Null: { 'dynamodb:LeadingKeys': 'false' },
-        },
-      }),
-    );
+    grantOnKeys(fn, this.subscriptionsTable, ['dynamodb:GetItem'], EVENT_TYPE_KEY_PREFIX);
   }
 }

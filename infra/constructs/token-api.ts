@@ -6,15 +6,21 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_KEY_ROUTES, INGEST_ROUTES, MANAGEMENT_ROUTES } from '../../shared/http/routes.js';
+import {
+  API_KEY_ROUTES,
+  CONSOLE_SESSION_ROUTES,
+  INGEST_ROUTES,
+  MANAGEMENT_ROUTES,
+} from '../../shared/http/routes.js';
+import { TENANT_KEY_PREFIX } from '../../shared/tenants/tenant.js';
 import { LAMBDA_ENTRIES } from '../lambda-bundling.js';
 import type { AccessStore } from './access-store.js';
 import { apiStage } from './api-stage.js';
 import { bundledFunction } from './bundled-function.js';
+import { grantOnKeys } from './hookbridge-table.js';
 
 export interface TokenApiProps {
   /** The function behind the ingest routes (the IAM API's). */
@@ -69,12 +75,13 @@ const parse = (routeKey: string) => {
   const [method, path] = routeKey.split(' ') as [keyof typeof apigw.HttpMethod, string];
   return { method: apigw.HttpMethod[method], path };
 };
-const OPERATOR_ONLY = new Set<string>(API_KEY_ROUTES);
+const OPERATOR_ONLY = new Set<string>([...API_KEY_ROUTES, ...CONSOLE_SESSION_ROUTES]);
 
 /**
  * The routes of the token API, from the lists the IAM API and the local gateway are built
- * from (shared/http/routes.ts): every ingest and management route but the API-key routes,
- * which stay with IAM (minting credentials is the operator's, never a credential's).
+ * from (shared/http/routes.ts): every ingest and management route but the API-key and
+ * console-session routes, which stay with IAM (minting credentials of that power is the
+ * operator's, never a credential's).
  */
 export const TOKEN_API_ROUTES = {
   ingest: INGEST_ROUTES.map(parse),
@@ -131,7 +138,7 @@ export class TokenApi extends Construct {
     this.api = new apigw.HttpApi(this, 'Api', {
       apiName: props.apiName ?? 'hookbridge-token-api',
       description:
-        'Hookbridge for callers without AWS credentials: tenant tokens and API keys (Authorization: Bearer); the API-key routes are on the IAM API only',
+        'Hookbridge for callers without AWS credentials: tenant tokens and API keys (Authorization: Bearer); the API-key and console-session routes are on the IAM API only',
       createDefaultStage: false,
       corsPreflight: corsPreflight(props.corsOrigins ?? []),
     });
@@ -179,17 +186,7 @@ export class TokenApi extends Construct {
    */
   private grantTenantReads(fn: lambda.Function, table: dynamodb.ITable): void {
     fn.addEnvironment('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', table.tableName);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem'],
-        resources: [table.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['tenant#*'] },
-          // ForAllValues is true for a request without the key at all: require it.
-          Null: { 'dynamodb:LeadingKeys': 'false' },
-        },
-      }),
-    );
+    grantOnKeys(fn, table, ['dynamodb:GetItem'], TENANT_KEY_PREFIX);
   }
 }
 

@@ -48,5 +48,23 @@ export const createApiKeySchema = z
     message: 'is allowed only with scope publish',
   });
 
+export const MIN_CONSOLE_SESSION_SECONDS = 300;
+export const MAX_CONSOLE_SESSION_SECONDS = 43_200;
+export const DEFAULT_CONSOLE_SESSION_SECONDS = 3600;
+
+/** The body of `POST /v1/console-sessions` (may be absent: the defaults). */
+export const createConsoleSessionSchema = z.strictObject({
+  lifetimeSeconds: z
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(MIN_CONSOLE_SESSION_SECONDS, `must be at least ${MIN_CONSOLE_SESSION_SECONDS} seconds`)
+    .max(
+      MAX_CONSOLE_SESSION_SECONDS,
+      `must be at most ${MAX_CONSOLE_SESSION_SECONDS} seconds (12 hours)`,
+    )
+    .default(DEFAULT_CONSOLE_SESSION_SECONDS),
+});
+
+export type CreateConsoleSessionInput = z.infer<typeof createConsoleSessionSchema>;
 export type CreateTokenInput = z.infer<typeof createTokenSchema>;
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;

@@ -1,13 +1,19 @@
 import { NotFoundError } from '../errors.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
-import type { CreateApiKeyInput, CreateTokenInput } from './access-schema.js';
+import type {
+  CreateApiKeyInput,
+  CreateConsoleSessionInput,
+  CreateTokenInput,
+} from './access-schema.js';
 import type { AccessPage, AccessStore } from './access-store.js';
 import {
   type ApiKey,
   type ApiKeyView,
+  type ConsoleSessionView,
   type TenantTokenView,
   toApiKeyView,
+  toConsoleSessionView,
   toTokenView,
 } from './access-types.js';
 import { mintCredential } from './credential-secret.js';
@@ -20,7 +26,7 @@ export interface AccessServiceOptions {
 }
 
 /**
- * The operator's use cases for tenant tokens and API keys: minting (the credential is in the
+ * The operator's use cases for tenant tokens, API keys and console sessions: minting (the credential is in the
  * answer once and nowhere else), listing, and revoking one or, for tokens, all of a tenant's
  * at once. Checking a credential at request time is the authorizer's (credential-check.ts).
  */
@@ -115,5 +121,46 @@ export class AccessService {
   async revokeApiKey(id: string): Promise<void> {
     if (!(await this.options.store.revokeApiKey(id, this.now().toISOString())))
       throw new NotFoundError(`API key ${id} does not exist`);
+  }
+
+  /** Mints a console session: a credential for the operator's web console, valid `lifetimeSeconds`. */
+  async mintConsoleSession(
+    input: CreateConsoleSessionInput,
+  ): Promise<ConsoleSessionView & { token: string }> {
+    const now = this.now();
+    const { id, credential, secretHash } = mintCredential('console-session');
+    const session = {
+      id,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + input.lifetimeSeconds * 1000).toISOString(),
+      secretHash,
+    };
+    await this.options.store.putConsoleSession(session);
+    return { ...toConsoleSessionView(session, now, undefined), token: credential };
+  }
+
+  async listConsoleSessions(options: {
+    limit: number;
+    cursor?: string;
+  }): Promise<AccessPage<ConsoleSessionView>> {
+    const [page, revokedBefore] = await Promise.all([
+      this.options.store.listConsoleSessions(options),
+      this.options.store.consoleSessionsRevokedBefore(),
+    ]);
+    const now = this.now();
+    return {
+      items: page.items.map((s) => toConsoleSessionView(s, now, revokedBefore)),
+      ...(page.nextCursor && { nextCursor: page.nextCursor }),
+    };
+  }
+
+  async revokeConsoleSession(id: string): Promise<void> {
+    if (!(await this.options.store.revokeConsoleSession(id, this.now().toISOString())))
+      throw new NotFoundError(`console session ${id} does not exist`);
+  }
+
+  /** Revokes every console session at once; sessions minted afterwards work. */
+  async revokeAllConsoleSessions(): Promise<void> {
+    await this.options.store.revokeConsoleSessionsBefore(this.now().toISOString());
   }
 }

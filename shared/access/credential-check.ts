@@ -7,8 +7,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Log } from '../observability.js';
 import { TENANT_KEY_PREFIX } from '../tenants/tenant.js';
-import { API_KEY_KEY_PREFIX, TOKEN_KEY_PREFIX } from './access-types.js';
-import { parseCredential, secretMatches } from './credential-secret.js';
+import {
+  API_KEY_KEY_PREFIX,
+  CONSOLE_REVOCATION_KEY,
+  CONSOLE_SESSION_KEY_PREFIX,
+  TOKEN_KEY_PREFIX,
+} from './access-types.js';
+import { type CredentialKind, parseCredential, secretMatches } from './credential-secret.js';
 import type { AuthorizerContext } from './principal.js';
 
 export interface CredentialCheckOptions {
@@ -29,12 +34,19 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 type Item = Record<string, AttributeValue>;
 
+const KEY_PREFIXES: Readonly<Record<CredentialKind, string>> = {
+  token: TOKEN_KEY_PREFIX,
+  'api-key': API_KEY_KEY_PREFIX,
+  'console-session': CONSOLE_SESSION_KEY_PREFIX,
+};
+
 /**
  * Checks an `Authorization: Bearer <credential>` value as the Lambda authorizer does: the
  * format, the stored item (read strongly consistent, so a revocation is seen at once), the
  * secret's hash in constant time, revocation and expiry, and for a tenant's credential its
  * tenant (it exists, is `active`, and a token was created after the tenant's last
- * revoke-all). An API key's `lastUsedAt` is refreshed at most once a minute; a failure to do
+ * revoke-all), for a console session that it was created after the last revocation of all
+ * sessions (both items read at once). An API key's `lastUsedAt` is refreshed at most once a minute; a failure to do
  * so is logged and never refuses the call. Written on client-dynamodb alone (no document
  * client) to keep the authorizer's bundle, and so its cold start, small.
  */
@@ -46,8 +58,13 @@ export async function checkCredential(
   const bearer = /^Bearer +(\S+) *$/i.exec(authorization ?? '')?.[1];
   const presented = bearer === undefined ? undefined : parseCredential(bearer);
   if (!presented) return refused('malformed');
-  const prefix = presented.kind === 'token' ? TOKEN_KEY_PREFIX : API_KEY_KEY_PREFIX;
-  const item = await getItem(options, options.accessTable, `${prefix}${presented.id}`);
+  const key = `${KEY_PREFIXES[presented.kind]}${presented.id}`;
+  const [item, revocation] = await Promise.all([
+    getItem(options, options.accessTable, key),
+    presented.kind === 'console-session'
+      ? getItem(options, options.accessTable, CONSOLE_REVOCATION_KEY)
+      : undefined,
+  ]);
   if (!item) return refused('unknown');
   if (!secretMatches(presented.secret, item.secretHash?.S)) return refused('secret mismatch');
   if (item.revokedAt?.S !== undefined) return refused('revoked');
@@ -70,6 +87,16 @@ export async function checkCredential(
       capabilities: capabilities.join(','),
       expiresAt,
     });
+  }
+
+  if (presented.kind === 'console-session') {
+    const expiresAt = item.expiresAt?.S;
+    const createdAt = item.createdAt?.S;
+    if (!expiresAt || !createdAt || tenantId !== undefined) return refused('malformed item');
+    if (Date.parse(expiresAt) <= now.getTime()) return refused('expired');
+    const revokedBefore = revocation?.revokedBefore?.S;
+    if (revokedBefore !== undefined && createdAt <= revokedBefore) return refused('revoked (all)');
+    return accepted({ kind: 'console', credentialId: presented.id, expiresAt });
   }
 
   const scope = item.scope?.S;

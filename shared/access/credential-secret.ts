@@ -2,12 +2,16 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Credentials are `<prefix><id>.<secret>`: a kind tag (`hbt_` a tenant token, `hbk_` an API
- * key), 24 hex characters of id, and 43 base64url characters of secret (32 random bytes, 256
+ * key, `hbc_` an operator's console session), 24 hex characters of id, and 43 base64url characters of secret (32 random bytes, 256
  * bits). Every character is unreserved in a URL, so a token survives a URL fragment verbatim.
  * Only the SHA-256 of the secret is stored: a secret of 256 random bits needs no salt or slow
  * hash, since it cannot be guessed from its hash faster than by brute force.
  */
-export const CREDENTIAL_PREFIXES = { token: 'hbt_', 'api-key': 'hbk_' } as const;
+export const CREDENTIAL_PREFIXES = {
+  token: 'hbt_',
+  'api-key': 'hbk_',
+  'console-session': 'hbc_',
+} as const;
 
 export type CredentialKind = keyof typeof CREDENTIAL_PREFIXES;
 

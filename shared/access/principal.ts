@@ -6,8 +6,9 @@ import { routeAccess } from './route-access.js';
 
 /**
  * Who is calling: the operator (the IAM-authorized API, or the local runtime without a bearer
- * credential), an API key, or a tenant token, as the Lambda authorizer of the second API
- * described it in `requestContext.authorizer.lambda`.
+ * credential), an API key, a tenant token, or an operator's console session (the web
+ * console's credential: what a `manage` key may do, until it expires), as the Lambda
+ * authorizer of the second API described it in `requestContext.authorizer.lambda`.
  */
 export type Principal =
   | { readonly kind: 'operator' }
@@ -23,17 +24,18 @@ export type Principal =
       readonly tenantId: string;
       readonly capabilities: readonly Capability[];
       readonly expiresAt: string;
-    };
+    }
+  | { readonly kind: 'console'; readonly credentialId: string; readonly expiresAt: string };
 
 /** What the authorizer puts in its simple response's `context` (strings only). */
 export interface AuthorizerContext {
-  readonly kind: 'token' | 'api-key';
+  readonly kind: 'token' | 'api-key' | 'console';
   readonly credentialId: string;
   readonly tenantId?: string;
   /** A token's capabilities, comma-joined. */
   readonly capabilities?: string;
   readonly scope?: ApiKeyScope;
-  /** A token's expiry, ISO 8601. */
+  /** A token's or console session's expiry, ISO 8601. */
   readonly expiresAt?: string;
 }
 
@@ -60,6 +62,13 @@ export function principalOf(request: HttpRequest): Principal {
     if (scope === 'publish')
       return { kind: 'api-key', credentialId, scope, ...(tenantId !== undefined && { tenantId }) };
   }
+  // A session is no tenant's and has no scope to narrow it: a context saying so is not one.
+  const bound = c.tenantId !== undefined || c.scope !== undefined || c.capabilities !== undefined;
+  if (c.kind === 'console' && credentialId && !bound) {
+    const expiresAt = text('expiresAt');
+    if (expiresAt && !Number.isNaN(Date.parse(expiresAt)))
+      return { kind: 'console', credentialId, expiresAt };
+  }
   if (c.kind === 'token' && credentialId && tenantId) {
     const capabilities = (text('capabilities') ?? '').split(',').filter(Boolean);
     const expiresAt = text('expiresAt');
@@ -80,8 +89,9 @@ export function principalOf(request: HttpRequest): Principal {
  * Whether `principal` may call `routeKey` with path tenant `pathTenantId`; throws otherwise.
  * A token reaches only its own tenant's routes that its capabilities allow: another tenant's
  * `{tenantId}` answers a 404 whose message is the same whether that tenant (or anything under
- * it) exists; a route it may never call, or a missing capability, a 403. A token past its
- * expiry is refused (401) here too, since API Gateway may answer from a cached authorization.
+ * it) exists; a route it may never call, or a missing capability, a 403. A console session
+ * reaches what a `manage` key does. A token or session past its expiry is refused (401) here
+ * too, since API Gateway may answer from a cached authorization.
  */
 export function authorizeRoute(
   principal: Principal,
@@ -97,6 +107,12 @@ export function authorizeRoute(
       principal.scope === 'manage' ? access.kind !== 'operator' : access.kind === 'ingest';
     if (allowed) return;
     throw new ForbiddenError(`an API key of scope ${principal.scope} cannot call ${routeKey}`);
+  }
+  if (principal.kind === 'console') {
+    if (Date.parse(principal.expiresAt) <= now.getTime())
+      throw new UnauthorizedError('session_expired', 'the console session has expired');
+    if (access.kind !== 'operator') return;
+    throw new ForbiddenError(`a console session cannot call ${routeKey}`);
   }
   if (Date.parse(principal.expiresAt) <= now.getTime())
     throw new UnauthorizedError('token_expired', 'the token has expired');

@@ -1,5 +1,6 @@
 import type {
   API_KEY_ROUTES,
+  CONSOLE_SESSION_ROUTES,
   EVENT_ROUTES,
   EVENT_TYPE_ROUTES,
   INGEST_ROUTES,
@@ -14,14 +15,16 @@ export type AnyRoute =
   | (typeof MANAGEMENT_ROUTES)[number]
   | (typeof TOKEN_ROUTES)[number]
   | (typeof API_KEY_ROUTES)[number]
+  | (typeof CONSOLE_SESSION_ROUTES)[number]
   | (typeof EVENT_ROUTES)[number]
   | (typeof EVENT_TYPE_ROUTES)[number];
 
 /**
  * Who may call a route besides the operator:
- * - `ingest`: publishing; `publish` and `manage` API keys.
- * - `management`: `manage` API keys.
- * - `operator`: the operator alone (the API-key routes: no key can mint or see keys).
+ * - `ingest`: publishing; `publish` and `manage` API keys, console sessions.
+ * - `management`: `manage` API keys and console sessions.
+ * - `operator`: the operator alone (the API-key and console-session routes: no credential can
+ *   mint or see credentials of that power).
  * - `tenant`: also a token of the route's own `{tenantId}` holding `capability`.
  */
 export type RouteAccess =
@@ -90,6 +93,10 @@ export const ROUTE_ACCESS: Readonly<Record<AnyRoute, RouteAccess>> = {
   'GET /v1/api-keys': operator,
   'GET /v1/api-keys/{keyId}': operator,
   'DELETE /v1/api-keys/{keyId}': operator,
+  'POST /v1/console-sessions': operator,
+  'GET /v1/console-sessions': operator,
+  'DELETE /v1/console-sessions': operator,
+  'DELETE /v1/console-sessions/{sessionId}': operator,
 };
 
 /** The access rule of a route key, or undefined for a key no API serves. */

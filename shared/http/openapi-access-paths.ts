@@ -192,12 +192,12 @@ export function accessPaths() {
   };
 }
 
-/** Every operation reachable with a bearer credential lists both schemes; the API-key routes only SigV4. */
+/** Every operation reachable with a bearer credential lists both schemes; the API-key and console-session routes only SigV4. */
 export function withBearerSecurity<P extends Record<string, Record<string, unknown>>>(paths: P): P {
   return Object.fromEntries(
     Object.entries(paths).map(([path, operations]) => [
       path,
-      path.startsWith('/v1/api-keys')
+      path.startsWith('/v1/api-keys') || path.startsWith('/v1/console-sessions')
         ? operations
         : Object.fromEntries(
             Object.entries(operations).map(([method, operation]) => [

@@ -7,6 +7,7 @@ import {
 } from '../subscriptions/subscription-schema.js';
 import { MAX_WILDCARD_RULES_PER_BUS } from '../subscriptions/wildcard-quota.js';
 import { accessPaths, withBearerSecurity } from './openapi-access-paths.js';
+import { consoleSessionPaths } from './openapi-console-paths.js';
 import { eventTypePaths } from './openapi-event-types-paths.js';
 import { withEventPaths } from './openapi-events-paths.js';
 
@@ -86,6 +87,7 @@ export function apiPaths() {
       ...tenantPaths(operator),
       ...accessPaths(),
       ...eventTypePaths(),
+      ...consoleSessionPaths(),
     }),
   );
 }

@@ -40,6 +40,7 @@ import {
   tenantViewSchema,
 } from '../tenants/tenant-responses.js';
 import { createTenantSchema, updateTenantSchema } from '../tenants/tenant-schema.js';
+import { consoleSessionSchemas } from './openapi-console-paths.js';
 import { eventTypeSchemas } from './openapi-event-types-paths.js';
 import { apiPaths } from './openapi-paths.js';
 import { MAX_BODY_DEPTH } from './strict-json.js';
@@ -111,7 +112,7 @@ export function buildOpenApiDocument(version: string): object {
     security: [{ sigv4: [] }],
     paths: apiPaths(),
     components: {
-      schemas: { ...componentSchemas(), ...eventTypeSchemas() },
+      schemas: { ...componentSchemas(), ...eventTypeSchemas(), ...consoleSessionSchemas() },
       parameters: {
         IdempotencyKey: {
           name: 'Idempotency-Key',

@@ -42,6 +42,17 @@ export const API_KEY_ROUTES = [
   'DELETE /v1/api-keys/{keyId}',
 ] as const;
 
+/**
+ * Operator console sessions (`hbc_…`, the deployed web console's credential), minted, listed
+ * and revoked by the operator; like the API-key routes, reachable with IAM only.
+ */
+export const CONSOLE_SESSION_ROUTES = [
+  'POST /v1/console-sessions',
+  'GET /v1/console-sessions',
+  'DELETE /v1/console-sessions',
+  'DELETE /v1/console-sessions/{sessionId}',
+] as const;
+
 /** The message API: stored events and where they went, and resending one to one subscription. */
 export const EVENT_ROUTES = [
   'GET /v1/events',
@@ -86,6 +97,7 @@ export const MANAGEMENT_ROUTES = [
   ...TENANT_SUBSCRIPTION_ROUTES,
   ...TOKEN_ROUTES,
   ...API_KEY_ROUTES,
+  ...CONSOLE_SESSION_ROUTES,
   ...EVENT_ROUTES,
   ...EVENT_TYPE_ROUTES,
 ] as const;

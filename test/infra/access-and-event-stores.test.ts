@@ -199,10 +199,22 @@ describe('the access table', () => {
     });
   });
 
-  it('is checked by the authorizer: read a credential, record its use', () => {
+  it('is checked by the authorizer: read a credential, record an API key’s use (apikey# only)', () => {
     expect(grantsOn(statementsOf(template, 'TokenApiAuthorizer'), ids.access)).toEqual({
       table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     });
+    const updates = statementsOf(template, 'TokenApiAuthorizer').filter((s) =>
+      JSON.stringify(s.Action).includes('dynamodb:UpdateItem'),
+    );
+    expect(updates.map((s) => [s.Action, s.Condition])).toEqual([
+      [
+        'dynamodb:UpdateItem',
+        {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['apikey#*'] },
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        },
+      ],
+    ]);
   });
 
   it('is out of reach of ingest, delivery and the reconciler', () => {

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Hookbridge } from '../../infra/index.js';
 import {
   API_KEY_ROUTES,
+  CONSOLE_SESSION_ROUTES,
   EVENT_ROUTES,
   INGEST_ROUTES,
   MANAGEMENT_ROUTES,
@@ -78,7 +79,13 @@ async function allowed(who: keyof typeof policies, routeKey: string, api?: strin
 
 // Issue 12's lists, whether or not MANAGEMENT_ROUTES holds them yet.
 const MANAGE = [
-  ...new Set<string>([...MANAGEMENT_ROUTES, ...TOKEN_ROUTES, ...API_KEY_ROUTES, ...EVENT_ROUTES]),
+  ...new Set<string>([
+    ...MANAGEMENT_ROUTES,
+    ...TOKEN_ROUTES,
+    ...API_KEY_ROUTES,
+    ...CONSOLE_SESSION_ROUTES,
+    ...EVENT_ROUTES,
+  ]),
 ];
 
 describe('grantManage', () => {

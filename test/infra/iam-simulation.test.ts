@@ -8,6 +8,7 @@ import { HookbridgeStack } from '../../infra/hookbridge-stack.js';
 import { LAMBDA_ENTRIES, type LambdaName } from '../../infra/lambda-bundling.js';
 import { SUBSCRIPTIONS_BY_TENANT_INDEX } from '../../shared/aws/table-indexes.js';
 import {
+  API_KEY_ITEM_KEY,
   AWS_CALLS,
   type AwsCall,
   type CallScope,
@@ -384,6 +385,19 @@ describe('what the roles may not do with the tenant, access and event tables', (
     }
     await denied('authorizer', 'dynamodb:Query', () => `${access()}/index/byTenant`);
     await denied('authorizer', 'dynamodb:GetItem', eventStore);
+    // It records an API key's last use, and updates nothing else: no token or console session
+    // un-revoked, no move of the mark that revokes every console session.
+    for (const key of [
+      'token#0123456789abcdef01234567',
+      'console#0123456789abcdef01234567',
+      'console-revocation',
+      `x${API_KEY_ITEM_KEY}`,
+    ])
+      await denied('authorizer', 'dynamodb:UpdateItem', access, leading(key));
+    await denied('authorizer', 'dynamodb:UpdateItem', access, {
+      'dynamodb:LeadingKeys': [API_KEY_ITEM_KEY, 'console-revocation'],
+    });
+    await denied('authorizer', 'dynamodb:UpdateItem', access);
     await denied('authorizer', 'sqs:SendMessage', () =>
       arn('sqs', `hookbridge-${SUBSCRIPTION_ID}`),
     );

@@ -277,6 +277,8 @@ describe('routes', () => {
         '/*/*/v1/tenants/*',
         '/*/*/v1/api-keys',
         '/*/*/v1/api-keys/*',
+        '/*/*/v1/console-sessions',
+        '/*/*/v1/console-sessions/*',
         '/*/*/v1/event-types',
         '/*/*/v1/event-types/*',
         '/*/GET/v1/events',

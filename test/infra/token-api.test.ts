@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { HookbridgeStack, type HookbridgeStackProps } from '../../infra/hookbridge-stack.js';
 import {
   API_KEY_ROUTES,
+  CONSOLE_SESSION_ROUTES,
   EVENT_ROUTES,
   INGEST_ROUTES,
   MANAGEMENT_ROUTES,
@@ -76,10 +77,10 @@ describe('the token API', () => {
     });
   });
 
-  it('carries every ingest and management route but the API-key routes, to the same functions', () => {
+  it('carries every ingest and management route but the API-key and console-session routes, to the same functions', () => {
     const routes = routesOf(template, ids.tokenApi);
     const keys = routes.map((r) => r.routeKey).sort();
-    const apiKeyRoutes = new Set<string>(API_KEY_ROUTES);
+    const apiKeyRoutes = new Set<string>([...API_KEY_ROUTES, ...CONSOLE_SESSION_ROUTES]);
     expect(keys).toEqual(
       [...INGEST_ROUTES, ...MANAGEMENT_ROUTES.filter((r) => !apiKeyRoutes.has(r))].sort(),
     );
@@ -104,7 +105,7 @@ describe('the token API', () => {
     }
   });
 
-  it('leaves every route of the IAM API with IAM, and the API-key routes nowhere else', () => {
+  it('leaves every route of the IAM API with IAM, and the API-key and console-session routes nowhere else', () => {
     const iamRoutes = routesOf(template, ids.iamApi);
     expect(iamRoutes.length).toBe(INGEST_ROUTES.length + MANAGEMENT_ROUTES.length);
     for (const route of iamRoutes) {
@@ -112,7 +113,8 @@ describe('the token API', () => {
       expect(route.authorizerId).toBeUndefined();
     }
     const tokenKeys = new Set(routesOf(template, ids.tokenApi).map((r) => r.routeKey));
-    for (const routeKey of API_KEY_ROUTES) expect(tokenKeys.has(routeKey), routeKey).toBe(false);
+    for (const routeKey of [...API_KEY_ROUTES, ...CONSOLE_SESSION_ROUTES])
+      expect(tokenKeys.has(routeKey), routeKey).toBe(false);
   });
 
   it('asks the authorizer with payload 2.0 and simple answers, keyed on the Authorization header, cached 30 s', () => {

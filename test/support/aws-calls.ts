@@ -194,6 +194,8 @@ const EVENT_TYPE_STORE = 'shared/event-types/event-type-store.ts';
 /** A catalog entry's key, as ingest reads it (the only partitions it may read of the table). */
 export const EVENT_TYPE_KEY = 'eventtype#invoice.paid';
 const CREDENTIAL_CHECK = 'shared/access/credential-check.ts';
+/** An API key's item key, the only kind of access item the authorizer may update. */
+export const API_KEY_ITEM_KEY = 'apikey#0123456789abcdef01234567';
 const EVENT_STORE_WRITER = 'shared/events/event-store.ts';
 const EVENT_STORE_READER = 'shared/events/event-store-reader.ts';
 const SUBSCRIPTION_QUERIES = 'shared/subscriptions/subscription-queries.ts';
@@ -337,8 +339,8 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
   ],
   authorizer: [
     ...LOGS,
-    // The credential's item, its tenant (`tenant#…` in the subscriptions table), and an API
-    // key's lastUsedAt.
+    // The credential's item (with a console session, also the mark of revoking them all), its
+    // tenant (`tenant#…` in the subscriptions table), and an API key's lastUsedAt (`apikey#…`).
     { command: 'GetItem', sentBy: CREDENTIAL_CHECK, on: ACCESS },
     {
       command: 'GetItem',
@@ -346,7 +348,12 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       on: SUBSCRIPTIONS,
       context: () => ({ 'dynamodb:LeadingKeys': [TENANT_KEY] }),
     },
-    { command: 'UpdateItem', sentBy: CREDENTIAL_CHECK, on: ACCESS },
+    {
+      command: 'UpdateItem',
+      sentBy: CREDENTIAL_CHECK,
+      on: ACCESS,
+      context: () => ({ 'dynamodb:LeadingKeys': [API_KEY_ITEM_KEY] }),
+    },
   ],
   delivery: [
     ...LOGS,

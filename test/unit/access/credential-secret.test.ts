@@ -24,6 +24,32 @@ describe('credential format', () => {
     expect(parseCredential(credential)?.kind).toBe('api-key');
   });
 
+  it('mints console sessions under their own prefix, and parses nothing near one', () => {
+    const { id, credential } = mintCredential('console-session');
+    expect(credential).toMatch(/^hbc_[0-9a-f]{24}\.[A-Za-z0-9_-]{43}$/);
+    expect(encodeURIComponent(credential)).toBe(credential);
+    expect(parseCredential(credential)).toEqual({
+      kind: 'console-session',
+      id,
+      secret: credential.split('.')[1],
+    });
+    const [head = '', secret = ''] = credential.split('.');
+    for (const bad of [
+      credential.slice(0, -1), // truncated
+      `${credential}A`,
+      `HBC_${credential.slice(4)}`, // the prefix is case-sensitive
+      `hbc${credential.slice(4)}`,
+      `hbc_${head.slice(4).toUpperCase()}.${secret}`,
+      `${head}.${secret}.${secret}`,
+      `${head}.${secret.slice(0, 42)}=`,
+      ` ${credential}`,
+      `${credential}\n`,
+    ])
+      expect(parseCredential(bad), JSON.stringify(bad)).toBeUndefined();
+    // The same id and secret under another kind's prefix is another credential (another item).
+    expect(parseCredential(`hbk_${credential.slice(4)}`)?.kind).toBe('api-key');
+  });
+
   it('never mints the same id or secret twice', () => {
     const minted = Array.from({ length: 200 }, () => mintCredential('token'));
     expect(new Set(minted.map((m) => m.id)).size).toBe(200);

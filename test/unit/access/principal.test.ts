@@ -53,6 +53,48 @@ describe('principalOf', () => {
         withContext({ kind: 'api-key', credentialId: 'b', scope: 'publish', tenantId: 'acme' }),
       ),
     ).toEqual({ kind: 'api-key', credentialId: 'b', scope: 'publish', tenantId: 'acme' });
+    expect(
+      principalOf(
+        withContext({
+          kind: 'console',
+          credentialId: 'c'.repeat(24),
+          expiresAt: '2026-12-03T13:00:00.000Z',
+        }),
+      ),
+    ).toEqual({
+      kind: 'console',
+      credentialId: 'c'.repeat(24),
+      expiresAt: '2026-12-03T13:00:00.000Z',
+    });
+  });
+
+  it('refuses (403) a forged console-session context: missing, bad or extra fields', () => {
+    const session = {
+      kind: 'console',
+      credentialId: 'c'.repeat(24),
+      expiresAt: '2026-12-03T13:00:00Z',
+    };
+    for (const lambda of [
+      { kind: 'console' },
+      { kind: 'console', credentialId: 'c'.repeat(24) },
+      { kind: 'console', expiresAt: session.expiresAt },
+      { ...session, credentialId: '' },
+      { ...session, credentialId: 7 },
+      { ...session, expiresAt: 'never' },
+      { ...session, expiresAt: '' },
+      { ...session, expiresAt: 1_800_000_000_000 },
+      // A session belongs to no tenant and has no scope to narrow it: such a context is forged.
+      { ...session, tenantId: 'acme' },
+      { ...session, tenantId: '' },
+      { ...session, scope: 'manage' },
+      { ...session, capabilities: 'read' },
+      { ...session, kind: 'Console' },
+      { ...session, kind: 'console-session' },
+    ]) {
+      expect(thrown(() => principalOf(withContext(lambda)))?.status, JSON.stringify(lambda)).toBe(
+        403,
+      );
+    }
   });
 
   it('refuses (403) a context it does not recognise instead of falling back to the operator', () => {

@@ -3,7 +3,12 @@ import { CAPABILITIES, type Capability } from '../../../shared/access/access-typ
 import { authorizeRoute, type Principal } from '../../../shared/access/principal.js';
 import { ROUTE_ACCESS } from '../../../shared/access/route-access.js';
 import { ApiError } from '../../../shared/errors.js';
-import { EVENT_ROUTES, INGEST_ROUTES, MANAGEMENT_ROUTES } from '../../../shared/http/routes.js';
+import {
+  CONSOLE_SESSION_ROUTES,
+  EVENT_ROUTES,
+  INGEST_ROUTES,
+  MANAGEMENT_ROUTES,
+} from '../../../shared/http/routes.js';
 
 // The route × principal matrix, generated from the route lists: a route added to any list is
 // in this matrix, and its expected answer is derived here from its path and method (the rules
@@ -41,6 +46,16 @@ function outcome(principal: Principal, routeKey: string, tenantId?: string, now 
 const pathTenant = (routeKey: string, own: string) =>
   routeKey.includes('{tenantId}') ? own : undefined;
 
+const session = (expiresAt = LATER): Principal => ({
+  kind: 'console',
+  credentialId: 'e'.repeat(24),
+  expiresAt,
+});
+
+/** The API-key and console-session routes: only the operator (IAM) may call them. */
+const mintsPowerfulCredentials = (routeKey: string) =>
+  /^\/v1\/(api-keys|console-sessions)(\/|$)/.test(routeKey.split(' ')[1] ?? '');
+
 const token = (capabilities: readonly Capability[], expiresAt = LATER): Principal => ({
   kind: 'token',
   credentialId: 'a'.repeat(24),
@@ -58,10 +73,45 @@ describe('the route × principal matrix', () => {
     expect(outcome({ kind: 'operator' }, routeKey, pathTenant(routeKey, 'acme')).status).toBe(200);
   });
 
-  it.each(ALL_ROUTES)('%s: a manage key may call it unless it is an API-key route', (routeKey) => {
-    const key: Principal = { kind: 'api-key', credentialId: 'b'.repeat(24), scope: 'manage' };
-    const expected = routeKey.split(' ')[1]?.startsWith('/v1/api-keys') ? 403 : 200;
-    expect(outcome(key, routeKey, pathTenant(routeKey, 'acme')).status).toBe(expected);
+  it.each(ALL_ROUTES)(
+    '%s: a manage key may call it unless it mints or lists credentials of that power',
+    (routeKey) => {
+      const key: Principal = { kind: 'api-key', credentialId: 'b'.repeat(24), scope: 'manage' };
+      const expected = mintsPowerfulCredentials(routeKey) ? 403 : 200;
+      expect(outcome(key, routeKey, pathTenant(routeKey, 'acme')).status).toBe(expected);
+    },
+  );
+
+  it.each(ALL_ROUTES)('%s: a console session may call what a manage key may', (routeKey) => {
+    const answer = outcome(session(), routeKey, pathTenant(routeKey, 'acme'));
+    if (mintsPowerfulCredentials(routeKey))
+      expect(answer).toMatchObject({ status: 403, code: 'forbidden' });
+    else expect(answer.status).toBe(200);
+    // Another tenant's path is no different to it (it is the operator's, not a tenant's).
+    if (routeKey.includes('{tenantId}') && !mintsPowerfulCredentials(routeKey))
+      expect(outcome(session(), routeKey, 'globex').status).toBe(200);
+  });
+
+  it.each(ALL_ROUTES)(
+    '%s: an expired console session is refused (401) at and after its expiry',
+    (routeKey) => {
+      for (const expiresAt of ['2026-12-03T11:59:59.999Z', NOW.toISOString()]) {
+        expect(outcome(session(expiresAt), routeKey, pathTenant(routeKey, 'acme'))).toMatchObject({
+          status: 401,
+          code: 'session_expired',
+        });
+      }
+    },
+  );
+
+  it.each(CONSOLE_SESSION_ROUTES)('%s: no key or token may call it', (routeKey) => {
+    for (const principal of [
+      { kind: 'api-key', credentialId: 'b'.repeat(24), scope: 'manage' },
+      { kind: 'api-key', credentialId: 'b'.repeat(24), scope: 'publish' },
+      token([...CAPABILITIES]),
+    ] as Principal[]) {
+      expect(outcome(principal, routeKey).status, JSON.stringify(principal)).toBe(403);
+    }
   });
 
   it.each(ALL_ROUTES)('%s: a publish key may call it only if it is an ingest route', (routeKey) => {

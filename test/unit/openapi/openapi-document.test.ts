@@ -95,7 +95,7 @@ describe('the OpenAPI document', () => {
     expect(broken).toEqual([]);
   });
 
-  it('takes SigV4 (IAM) on every operation, and a bearer credential on all but the API-key routes', () => {
+  it('takes SigV4 (IAM) on every operation, and a bearer credential on all but the API-key and console-session routes', () => {
     const schemes = doc.components.securitySchemes as Record<string, Json>;
     expect(schemes.sigv4).toMatchObject({
       type: 'apiKey',
@@ -105,7 +105,7 @@ describe('the OpenAPI document', () => {
     });
     for (const [route, op] of operations()) {
       const security = (op.security ?? doc.security) as Record<string, string[]>[] | undefined;
-      const bearer = !route.includes(' /v1/api-keys');
+      const bearer = !route.includes(' /v1/api-keys') && !route.includes(' /v1/console-sessions');
       expect(security, route).toEqual(bearer ? [{ sigv4: [] }, { bearer: [] }] : [{ sigv4: [] }]);
     }
   });
@@ -191,6 +191,7 @@ describe('the OpenAPI document', () => {
       'POST /v1/tenants/{tenantId}/subscriptions/{id}/resend': [ref('ResendRequest'), true],
       'POST /v1/event-types': [ref('CreateEventTypeRequest'), true],
       'PATCH /v1/event-types/{name}': [ref('UpdateEventTypeRequest'), true],
+      'POST /v1/console-sessions': [ref('CreateConsoleSessionRequest'), false],
     });
   });
 

@@ -4,8 +4,8 @@ import {
   type PortalSession,
   parseFragment,
   portalFragment,
-  type SessionStore,
 } from '../../../web/src/portal/portal-session.js';
+import { memoryStore } from '../../support/memory-store.js';
 
 const TOKEN = `hbt_${'0123456789abcdef01234567'}.${'x'.repeat(43)}`;
 const NOW = Date.parse('2026-12-03T12:00:00.000Z');
@@ -15,16 +15,6 @@ const session: PortalSession = {
   capabilities: ['read', 'secrets'],
   expiresAt: '2026-12-03T13:00:00.000Z',
 };
-
-function memoryStore(): SessionStore & { items: Map<string, string> } {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (key) => items.get(key) ?? null,
-    setItem: (key, value) => void items.set(key, value),
-    removeItem: (key) => void items.delete(key),
-  };
-}
 
 describe('the portal link', () => {
   it('round-trips through the fragment the console writes', () => {

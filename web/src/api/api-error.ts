@@ -16,8 +16,14 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** The token was refused (revoked, expired, or not for this route). */
+  /**
+   * The credential was refused (revoked, expired, or not for this route): by the gateway, or
+   * by the API itself for a token or console session past its expiry (an authorization the
+   * gateway may still have cached).
+   */
   get sessionEnded(): boolean {
+    if (this.status === 401 && (this.code === 'token_expired' || this.code === 'session_expired'))
+      return true;
     return this.gateway && (this.status === 401 || this.status === 403);
   }
 

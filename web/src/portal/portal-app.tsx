@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { requester, tenantApi } from '../api/client.js';
 import { formatTime } from '../ui/format.js';
 import { ErrorNotice } from '../ui/notice.js';
 import { Link, usePath } from '../ui/router.js';
+import { useExpiry } from '../ui/use-expiry.js';
 import { useLoad } from '../ui/use-load.js';
 import { EndpointForm } from './endpoint-form.js';
 import { EndpointScreen } from './endpoint-screen.js';
@@ -12,9 +13,6 @@ import { EventsScreen } from './events-screen.js';
 import type { PortalContext } from './portal-context.js';
 import { endSession, type PortalSession, type SessionProblem } from './portal-session.js';
 import { SessionEnded } from './session-ended.js';
-
-// setTimeout takes at most 2^31 - 1 ms (about 24.8 days); longer waits fire at once.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The tenant's portal: a session from the link's token, and the endpoint screens. */
 export function PortalApp(props: { opened: PortalSession | SessionProblem | undefined }) {
@@ -43,14 +41,9 @@ export function PortalApp(props: { opened: PortalSession | SessionProblem | unde
     };
   }, [session]);
 
-  useEffect(() => {
-    if (!session) return;
-    const timer = setTimeout(
-      () => finish('This session reached the end of its link’s lifetime.'),
-      Math.min(MAX_TIMER_MS, Math.max(0, Date.parse(session.expiresAt) - Date.now())),
-    );
-    return () => clearTimeout(timer);
-  }, [session]);
+  useExpiry(session?.expiresAt, () =>
+    finish('This session reached the end of its link’s lifetime.'),
+  );
 
   if (ended || !context) return <SessionEnded reason={ended ?? endedReason(undefined)} />;
   return <PortalShell context={context} onEnd={() => finish('You ended this session.')} />;

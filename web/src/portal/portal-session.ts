@@ -1,4 +1,14 @@
+import { portalFragment } from '../../../shared/access/session-links.js';
 import { CAPABILITIES, type Capability } from '../api/types.js';
+import {
+  isPast,
+  openFragmentSession,
+  type SessionKind,
+  type SessionProblem,
+  type SessionStore,
+} from '../ui/fragment-session.js';
+
+export type { SessionProblem, SessionStore };
 
 /** A portal session: the token, and what the link said it may do, until `expiresAt`. */
 export interface PortalSession {
@@ -8,19 +18,9 @@ export interface PortalSession {
   readonly expiresAt: string;
 }
 
-/** The part of the Web Storage API a session is kept in (sessionStorage in the browser). */
-export interface SessionStore {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
 const KEY = 'hookbridge.portal-session';
 const TOKEN = /^hbt_[0-9a-f]{24}\.[A-Za-z0-9_-]{43}$/;
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-/** Why a link or a stored session is refused, in words for the person holding it. */
-export type SessionProblem = 'incomplete-link' | 'expired';
 
 /**
  * The portal link's fragment: `#token=hbt_…&tenant=…&caps=read,write&expires=<ISO time>`, as
@@ -41,19 +41,23 @@ export function parseFragment(hash: string): PortalSession | 'incomplete-link' |
 }
 
 /** The fragment of a portal link for a minted token (the inverse of parseFragment). */
-export function portalFragment(session: PortalSession): string {
-  const params = new URLSearchParams({
-    token: session.token,
-    tenant: session.tenantId,
-    caps: session.capabilities.join(','),
-    expires: session.expiresAt,
-  });
-  return `#${params}`;
-}
+export { portalFragment };
+
+const PORTAL: SessionKind<PortalSession> = {
+  key: KEY,
+  parse: parseFragment,
+  fragment: (session) =>
+    portalFragment({
+      token: String(session.token),
+      tenantId: String(session.tenantId),
+      capabilities: Array.isArray(session.capabilities) ? session.capabilities : [],
+      expiresAt: String(session.expiresAt),
+    }),
+};
 
 /** Whether the session has run past its token's expiry at `now`. */
 export function isExpired(session: PortalSession, now = Date.now()): boolean {
-  return Date.parse(session.expiresAt) <= now;
+  return isPast(session.expiresAt, now);
 }
 
 /**
@@ -67,43 +71,10 @@ export function openSession(
   clearFragment: () => void,
   now = Date.now(),
 ): PortalSession | SessionProblem | undefined {
-  const fromLink = parseFragment(hash);
-  if (fromLink !== undefined) clearFragment();
-  if (typeof fromLink === 'string') return fromLink;
-  if (fromLink) {
-    if (isExpired(fromLink, now)) return 'expired';
-    store.setItem(KEY, JSON.stringify(fromLink));
-    return fromLink;
-  }
-  const stored = readStored(store);
-  if (!stored) return undefined;
-  if (isExpired(stored, now)) {
-    store.removeItem(KEY);
-    return 'expired';
-  }
-  return stored;
+  return openFragmentSession(PORTAL, hash, store, clearFragment, now);
 }
 
 /** Forgets the session (the token is then only in the operator's hands). */
 export function endSession(store: SessionStore): void {
   store.removeItem(KEY);
-}
-
-function readStored(store: SessionStore): PortalSession | undefined {
-  const text = store.getItem(KEY);
-  if (!text) return undefined;
-  try {
-    const value = JSON.parse(text) as Partial<PortalSession>;
-    const again = parseFragment(
-      portalFragment({
-        token: String(value.token),
-        tenantId: String(value.tenantId),
-        capabilities: Array.isArray(value.capabilities) ? value.capabilities : [],
-        expiresAt: String(value.expiresAt),
-      }),
-    );
-    return typeof again === 'object' ? again : undefined;
-  } catch {
-    return undefined;
-  }
 }
