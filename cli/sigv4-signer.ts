@@ -78,8 +78,8 @@ export function createSigV4Signer(options: SigV4SignerOptions): RequestSigner {
   let loading: Promise<SignatureV4> | undefined;
   const loadSigner = () => {
     loading ??= import('@smithy/signature-v4').then(
-      ({ SignatureV4 }) =>
-        new SignatureV4({
+      (loaded: SignerModule & { default?: SignerModule }) =>
+        new (loaded.SignatureV4 ?? required(loaded.default?.SignatureV4, '@smithy/signature-v4'))({
           service: options.service ?? 'execute-api',
           region: options.region,
           credentials: options.credentials,
@@ -127,6 +127,22 @@ export function regionFromHost(hostname: string): string | undefined {
  * that commands against the local runtime never load it.
  */
 export async function defaultCredentials(): Promise<() => Promise<AwsCredentials>> {
-  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  type Chain = typeof import('@aws-sdk/credential-provider-node');
+  const loaded: Chain & { default?: Chain } = await import('@aws-sdk/credential-provider-node');
+  const defaultProvider =
+    loaded.defaultProvider ??
+    required(loaded.default?.defaultProvider, '@aws-sdk/credential-provider-node');
   return defaultProvider();
+}
+
+type SignerModule = typeof import('@smithy/signature-v4');
+
+/**
+ * An export of a CommonJS package loaded with `import()`: Node names its exports, but in the
+ * compiled CLI (an esbuild bundle split into chunks) the chunk exports only `default`, the
+ * package's `module.exports`, so the caller looks there second.
+ */
+function required<T>(value: T | undefined, pkg: string): T {
+  if (value === undefined) throw new Error(`${pkg} did not load: its export is missing`);
+  return value;
 }

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../cli/run-cli.js';
 import { createSigV4Signer, regionFromHost } from '../../../cli/sigv4-signer.js';
@@ -135,6 +138,8 @@ describe('SigV4 signing', () => {
   });
 });
 
+const run_ = promisify(execFile);
+
 describe('the CLI signs what it sends', () => {
   let server: Server;
   let endpoint: string;
@@ -211,6 +216,27 @@ describe('the CLI signs what it sends', () => {
         region: 'us-west-2',
       }),
     );
+  });
+
+  it('the compiled CLI (bin/hookbridge.js, as users run it) signs the same way', async () => {
+    received.length = 0;
+    const { stdout } = await run_(
+      process.execPath,
+      [
+        fileURLToPath(new URL('../../../bin/hookbridge.js', import.meta.url)),
+        '--endpoint',
+        endpoint,
+        '--sigv4',
+        '--region',
+        'us-west-2',
+        'send',
+        'order.created',
+      ],
+      { env: { ...process.env, HOOKBRIDGE_API_KEY: '', HOOKBRIDGE_TOKEN: '' } },
+    );
+    expect(stdout).toContain('evt_1');
+    const auth = parseAuthorization(received[0]?.headers.authorization);
+    expect(auth.credential).toMatch(/^AKIDEXAMPLE\/\d{8}\/us-west-2\/execute-api\/aws4_request$/);
   });
 
   it('does not sign requests to the local runtime', async () => {
