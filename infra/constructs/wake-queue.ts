@@ -2,7 +2,6 @@ import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { lanePrefix } from '../../shared/provisioning/lane-names.js';
@@ -67,12 +66,19 @@ export class WakeQueue extends Construct {
         conditions: { ArnLike: { 'aws:SourceArn': laneRuleArnPattern(this, props) } },
       }),
     );
-    props.reconcilerFunction.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        // Wakes are rare and idempotent: two batches at a time is enough (and Lambda's minimum).
-        maxConcurrency: 2,
+    // The mapping by hand rather than SqsEventSource, whose grant adds calls Lambda's poller
+    // does not make (ChangeMessageVisibility, GetQueueUrl): the role gets the three it does.
+    props.reconcilerFunction.addEventSourceMapping('WakeMapping', {
+      eventSourceArn: this.queue.queueArn,
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      // Wakes are rare and idempotent: two batches at a time is enough (and Lambda's minimum).
+      maxConcurrency: 2,
+    });
+    props.reconcilerFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        resources: [this.queue.queueArn],
       }),
     );
     const seconds = String(this.laneIdleTimeout.toSeconds());
