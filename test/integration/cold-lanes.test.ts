@@ -4,6 +4,7 @@ import {
   ListTargetsByRuleCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CountingProxy, startCountingProxy } from '../../bench/counting-proxy.js';
 import { localResourceNames } from '../../infra/base-resources.js';
@@ -12,7 +13,7 @@ import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { WAKE_TARGET_ID } from '../../shared/provisioning/cold-lanes.js';
 import { apiCall } from '../support/api-call.js';
 import { startReceiver, waitFor } from '../support/receiver.js';
-import { queueAttributes } from '../support/sqs-helpers.js';
+import { queueAttributes, queueUrl } from '../support/sqs-helpers.js';
 
 // The dev runtime as `npm run dev` runs it, with an idle period of seconds and a reconciler
 // pass every second, in front of a proxy that counts each queue's SQS requests: the honest
@@ -22,6 +23,7 @@ let proxy: CountingProxy;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let failing = false;
 const events = new EventBridgeClient(awsClientConfig());
+const sqs = new SQSClient(awsClientConfig());
 const BUS = localResourceNames.eventBus;
 const WAKE_QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:hookbridge-wake';
 
@@ -63,6 +65,9 @@ async function coldSubscription(eventType: string, retrySchedule?: number[]) {
     20_000,
     'the lane to go cold',
   );
+  // The record is marked first; the wake target and the disabled mapping follow, then the pass
+  // looks at the queue once more. Two depth checks later the lane is asleep.
+  await passes(id, 2);
   return id;
 }
 
@@ -148,6 +153,10 @@ describe('cold lanes in the local runtime', () => {
     const id = await coldSubscription('cold.paused');
     const paused = await api('PATCH', `/v1/subscriptions/${id}`, { status: 'paused' });
     expect(paused.body).toMatchObject({ status: 'paused', lane: 'cold' });
+    // A receive under way when the mapping was disabled may still end (as on Lambda): from the
+    // next pass on, nothing polls the lane.
+    await passes(id, 2);
+    const receives = sqsCalls('ReceiveMessage', id);
     await api('POST', '/v1/events', { type: 'cold.paused', data: {} });
     // The wake message is taken and dropped; the reconciler looks at the lane and leaves it.
     await waitFor(
@@ -159,11 +168,53 @@ describe('cold lanes in the local runtime', () => {
     await passes(id, 3);
     expect(await subscription(id)).toMatchObject({ status: 'paused', lane: 'cold' });
     expect(deliveriesTo('/cold.paused')).toHaveLength(0);
+    expect(sqsCalls('ReceiveMessage', id)).toBe(receives);
     expect(Number((await queueAttributes(`hookbridge-${id}`)).ApproximateNumberOfMessages)).toBe(1);
 
     const resumed = await api('PATCH', `/v1/subscriptions/${id}`, { status: 'active' });
     expect(resumed.body).toMatchObject({ status: 'active', lane: 'hot' });
     await waitFor(() => deliveriesTo('/cold.paused').length === 1, 20_000, 'the backlog');
+  });
+
+  it('wakes a cold lane for a test event, which passes no rule', async () => {
+    const id = await coldSubscription('cold.test-event');
+    const sent = await api('POST', `/v1/subscriptions/${id}/test`);
+    expect(sent.status).toBeLessThan(300);
+    await waitFor(() => deliveriesTo('/cold.test-event').length === 1, 20_000, 'the test event');
+    expect((await subscription(id)).lane).toBe('hot');
+  });
+
+  it('drops forged wake messages: garbage, other items of the table, a paused lane', async () => {
+    const id = await coldSubscription('cold.forged');
+    await api('PATCH', `/v1/subscriptions/${id}`, { status: 'paused' });
+    const wakeQueue = await queueUrl('hookbridge-wake');
+    for (const body of [
+      'not json',
+      '{"wake":"tenant#acme"}',
+      '{"wake":"sub_00000000000000000000000000"}',
+      JSON.stringify({ wake: id }),
+      JSON.stringify({ wake: { S: id } }),
+    ]) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: wakeQueue, MessageBody: body }));
+    }
+    // Each is taken once and deleted, none is retried into the DLQ, nothing changed.
+    await waitFor(
+      async () => {
+        const attributes = await queueAttributes('hookbridge-wake');
+        return (
+          Number(attributes.ApproximateNumberOfMessages) +
+            Number(attributes.ApproximateNumberOfMessagesNotVisible) ===
+          0
+        );
+      },
+      20_000,
+      'the wake queue to drain',
+    );
+    expect(Number((await queueAttributes('hookbridge-wake-dlq')).ApproximateNumberOfMessages)).toBe(
+      0,
+    );
+    expect(await subscription(id)).toMatchObject({ status: 'paused', lane: 'cold' });
+    expect(await targetsOf(id)).toEqual(['subscriber-queue', WAKE_TARGET_ID].sort());
   });
 
   it('removes the wake target with a deleted cold lane', async () => {
