@@ -17,6 +17,7 @@ import { newSigningSecret, webhookHeaders } from '../shared/delivery/signing.js'
 import { entrySize, toBusEntry } from '../shared/events/bus-entry.js';
 import { newEventId } from '../shared/events/event-id.js';
 import { jsonResponse } from '../shared/http/api-gateway.js';
+import { idleColdSubscriber, wakeCost, wakeQueueFloor } from './cold-lane-cost.js';
 
 const TARGET_PER_MILLION = 2;
 const KB = 1024;
@@ -175,6 +176,12 @@ const DEFAULTS = {
   idlePollers: 5,
   /** Seconds of one long poll; 20 s is SQS's maximum (Lambda does not document its own). */
   longPollSeconds: 20,
+  /** Cold lanes: the idle period after which a lane's mapping is disabled (construct default). */
+  laneIdleHours: 24,
+  /** Reconciler time per cold lane and pass: a depth check and a target listing, at once. */
+  coldLaneReconcilerMs: 40,
+  /** One wake (256 MB): a read, a versioned write, a mapping listed and updated, a target removed. */
+  wakeMs: 300,
   /** One reconciler pass: fixed part, and per subscription (≈ 6 sequential API calls). */
   reconcilerBaseMs: 500,
   reconcilerPerSubscriptionMs: 150,
@@ -204,14 +211,15 @@ const DYNAMO_ITEM_OVERHEAD_BYTES = 100;
 const SUBSCRIPTION_ITEM_BYTES = 1500;
 /**
  * Metric names the functions emit (delivery 9, ingest 5 with EventsStored and
- * EventStoreFailures, reconciler 4, authorizer 2), `service` dimension.
+ * EventStoreFailures, reconciler 8 with the cold lanes' LanesCooled, LanesWokenByReconciler,
+ * LanesWoken and WakeLatency, authorizer 2), `service` dimension.
  */
-const CUSTOM_METRICS = 20;
+const CUSTOM_METRICS = 24;
 /**
- * The alarms of infra/constructs/observability.ts: eight on one metric each (with the token
- * API's 5xx, the authorizer's errors and EventStoreFailures), one over two metrics.
+ * The alarms of infra/constructs/observability.ts: nine on one metric each (with the token
+ * API's 5xx, the authorizer's errors, EventStoreFailures and the wake DLQ), one over two metrics.
  */
-const ALARM_METRICS = 10;
+const ALARM_METRICS = 11;
 
 const chunks = (bytes: number, size: number) => Math.max(1, Math.ceil(bytes / size));
 const utf8 = (text: string) => Buffer.byteLength(text);
@@ -631,6 +639,29 @@ function floor(a: Assumptions, s: Sizes, subscribers: number): Line[] {
   ];
 }
 
+/** The cold-lane figures, with this model's prices. */
+function coldLanes(a: Assumptions) {
+  const prices = {
+    sqsRequest: PRICES.sqsRequest.usd,
+    dynamoRead: PRICES.dynamoRead.usd,
+    dynamoWrite: PRICES.dynamoWrite.usd,
+    lambdaRequest: PRICES.lambdaRequest.usd,
+    lambdaArmGbSecond: PRICES.lambdaArmGbSecond.usd,
+  };
+  return {
+    idle: idleColdSubscriber(a, prices),
+    wake: wakeCost(a, prices),
+    shared: wakeQueueFloor(a, prices),
+  };
+}
+
+/** Small amounts, legibly: fractions of a cent in scientific notation. */
+const fine = (value: number) =>
+  value === 0 ? '0' : value < 1e-4 ? value.toExponential(2) : value.toFixed(5);
+
+/** ≤ $0.03 a month for an idle subscriber (issue 14). */
+const IDLE_SUBSCRIBER_TARGET = 0.03;
+
 const sum = (lines: readonly Line[]) => lines.reduce((total, line) => total + line.usd, 0);
 
 const VOLUMES = [1e6, 1e7, 1e8];
@@ -720,6 +751,14 @@ async function main(): Promise<void> {
   const batch = perMillion(a, s, 'batch');
   const floors = SUBSCRIBERS.map((count) => floor(a, s, count));
   const perQueueIdle = floor(a, s, 1)[0]?.usd ?? 0;
+  const cold = coldLanes(a);
+  const idleCold = sum(cold.idle);
+  const coldTable = (title: string, lines: readonly Line[]) => [
+    `| ${title} | USD | how |`,
+    '| --- | ---: | --- |',
+    ...lines.map((l) => `| ${l.component} | ${fine(l.usd)} | ${l.basis} |`),
+    `| **total** | **${fine(sum(lines))}** | |`,
+  ];
   const twoPollers = floor({ ...a, idlePollers: 2 }, s, 1)[0]?.usd ?? 0;
 
   const floorTable = [
@@ -791,6 +830,7 @@ async function main(): Promise<void> {
     `Batch ingest (${a.batchEvents} a request): ${usd(sum(batch))} per million deliveries (traffic only): ${verdict(batch)}.`,
     `Message store: ${usd(store.writes)} per million events written (item + 2 index items; payload stored as ${n(s.storedPayloadBytes)} B, ${a.storedPayloadRatio} × its JSON), ${usd(store.perMonthOfRetention)} per million events per 30 days kept (storage + PITR); at ${a.eventRetentionDays} days it is in the totals above.`,
     `Token API authorizer: ${usd(authorizerPerMillion)} per million token-API requests at ${a.authorizerCacheHitRatio * 100} % authorizer-cache hits (${usd(authorizerPerMillionRequests({ ...a, authorizerCacheHitRatio: 0 }, s))} with none); ${a.tokenApiShare * 100} % of ingest requests are assumed to use it in the totals (IAM is the default).`,
+    `Idle subscriber with cold lanes: ${usd(idleCold)} a month (${idleCold <= IDLE_SUBSCRIBER_TARGET ? 'meets' : 'MISSES'} ≤ ${usd(IDLE_SUBSCRIBER_TARGET)}; ${usd(perQueueIdle)} while hot), plus ${usd(sum(cold.wake))} per wake and ${usd(sum(cold.shared))} a month for the shared wake queue.`,
     `Fixed floor: ${usd(perQueueIdle)} per subscriber queue-month of idle polling (${usd(twoPollers)} if Lambda could drop to 2 pollers, which it does not while MaximumConcurrency is set); ${SUBSCRIBERS.map((c, i) => `${usd(sum(floors[i] ?? []))} a month at N = ${c}`).join(', ')}.`,
   ];
   const priceTable = [
@@ -825,6 +865,16 @@ async function main(): Promise<void> {
     '',
     ...sensitivityTable,
     '',
+    `## Cold lanes (idle period ${a.laneIdleHours} h, reconciler every ${a.reconcileMinutes} min)`,
+    '',
+    `Assumptions: ${a.idlePollers} pollers per polled queue at ${a.longPollSeconds} s long polls; a cold lane costs the reconciler ${a.coldLaneReconcilerMs} ms per pass; a wake takes ${a.wakeMs} ms of a 256 MB function; a ${n(SUBSCRIPTION_ITEM_BYTES)} B subscription record; control-plane calls (Lambda mappings, EventBridge rules and targets) are not billed.`,
+    '',
+    ...coldTable('an idle subscriber, per month, lane cold', cold.idle),
+    '',
+    ...coldTable('one wake (a cold start), once per wake', cold.wake),
+    '',
+    ...coldTable('the shared wake queue, per month, per installation', cold.shared),
+    '',
     '## Verdict',
     '',
     ...verdicts.map((v) => `- ${v}`),
@@ -856,6 +906,13 @@ async function main(): Promise<void> {
       SUBSCRIBERS.map((c, i) => [c, { lines: floors[i], total: sum(floors[i] ?? []) }]),
     ),
     perQueueIdleMonthly: perQueueIdle,
+    coldLanes: {
+      idleSubscriberMonthly: idleCold,
+      perWake: sum(cold.wake),
+      wakeQueueMonthly: sum(cold.shared),
+      lines: cold,
+      target: IDLE_SUBSCRIBER_TARGET,
+    },
     eventStorePerMillionEvents: store,
     authorizerPerMillionRequests: authorizerPerMillion,
     sensitivity,

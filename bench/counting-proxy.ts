@@ -14,6 +14,8 @@ export interface CountingProxy {
   counts(): Map<string, number>;
   /** Total time spent waiting for the endpoint's answers so far, by operation. */
   millis(): Map<string, number>;
+  /** SQS requests so far, by `Operation queue-name` (`ReceiveMessage hookbridge-sub_…`). */
+  sqsByQueue(): Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const counts = new Map<string, number>();
   const millis = new Map<string, number>();
+  const sqsByQueue = new Map<string, number>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -30,6 +33,10 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       const body = Buffer.concat(chunks);
       const operation = operationOf(req.headers['x-amz-target'], req.url ?? '', body);
       counts.set(operation, (counts.get(operation) ?? 0) + 1);
+      if (operation.startsWith('SQS.')) {
+        const key = `${operation.slice(4)} ${queueNameOf(body)}`;
+        sqsByQueue.set(key, (sqsByQueue.get(key) ?? 0) + 1);
+      }
       const started = performance.now();
       res.on('finish', () =>
         millis.set(operation, (millis.get(operation) ?? 0) + performance.now() - started),
@@ -62,6 +69,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     url: `http://127.0.0.1:${port}`,
     counts: () => new Map(counts),
     millis: () => new Map(millis),
+    sqsByQueue: () => new Map(sqsByQueue),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -81,4 +89,13 @@ function operationOf(target: string | string[] | undefined, url: string, body: B
   const action = query.get('Action') ?? new URLSearchParams(body.toString()).get('Action');
   if (action) return `query.${action}`;
   return url.startsWith('/moto-api') ? 'moto-api' : 'other';
+}
+
+function queueNameOf(body: Buffer): string {
+  try {
+    const url = String((JSON.parse(body.toString()) as { QueueUrl?: unknown }).QueueUrl ?? '');
+    return url.slice(url.lastIndexOf('/') + 1);
+  } catch {
+    return '';
+  }
 }

@@ -74,6 +74,14 @@ export interface HookbridgeProps {
    */
   readonly reconcileInterval?: Duration;
   /**
+   * A subscriber lane with no delivery for this long goes cold: the reconciler disables its
+   * event source mapping (no polling, no cost) and the next event for it wakes it through a
+   * shared wake queue, with a longer first-event latency. `Duration.seconds(0)` keeps every
+   * lane hot. Otherwise at least 2 hours (delivery notes a lane's activity hourly).
+   * @default Duration.hours(24)
+   */
+  readonly laneIdleTimeout?: Duration;
+  /**
    * Whether delivery metrics are also published per subscription (a `SubscriptionId`
    * dimension), and shown by subscription on the dashboard. Each subscriber then costs one
    * custom metric per metric name.

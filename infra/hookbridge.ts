@@ -19,6 +19,7 @@ import { ManagementApi } from './constructs/management-api.js';
 import { Observability } from './constructs/observability.js';
 import { SubscriptionStore } from './constructs/subscription-store.js';
 import { TokenApi } from './constructs/token-api.js';
+import { coldLanesOn, WakeQueue } from './constructs/wake-queue.js';
 import { WebApp } from './constructs/web-app.js';
 import type { HookbridgeProps } from './hookbridge-props.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
@@ -121,6 +122,8 @@ export class Hookbridge extends Construct {
   public readonly deliveryFunction: lambda.IFunction;
   /** The function behind `/v1/subscriptions…` (the stack's `ManagementFunctionName` output). */
   public readonly managementFunction: lambda.IFunction;
+  /** Cold lanes' shared wake queue and its DLQ; none when `laneIdleTimeout` is 0. */
+  public readonly wakeQueue?: WakeQueue;
   /** The scheduled function that repairs lanes (the stack's `ReconcilerFunctionName` output). */
   public readonly reconcilerFunction: lambda.IFunction;
   /**
@@ -194,6 +197,16 @@ export class Hookbridge extends Construct {
       logRetention,
       logRemovalPolicy: this.removalPolicy,
     });
+    if (coldLanesOn(this, props.laneIdleTimeout)) {
+      this.wakeQueue = new WakeQueue(this, 'WakeQueue', {
+        eventBus: this.eventBus.bus,
+        prefix: this.prefix,
+        reconcilerFunction: this.managementApi.reconcilerFunction,
+        managementFunction: this.managementApi.function,
+        deliveryFunction: this.delivery.function,
+        laneIdleTimeout: props.laneIdleTimeout,
+      });
+    }
     this.accessStore = new AccessStore(this, 'AccessStore', {
       removalPolicy: this.removalPolicy,
     });
@@ -257,6 +270,7 @@ export class Hookbridge extends Construct {
         authorizerFunction: this.tokenApi.authorizerFunction,
       },
       eventStoreEnabled: this.eventStore.enabled,
+      wakeDeadLetterQueue: this.wakeQueue?.deadLetterQueue,
     });
     this.apiUrl = this.ingestApi.apiUrl;
     this.bus = this.eventBus.bus;

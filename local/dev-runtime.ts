@@ -285,6 +285,8 @@ function configureEnvironment(endpoint: string, dynamoEndpoint: string | undefin
     HOOKBRIDGE_DELIVERIES_TABLE: localResourceNames.deliveriesTable,
     HOOKBRIDGE_ACCESS_TABLE: localResourceNames.accessTable,
     HOOKBRIDGE_EVENT_STORE_TABLE: localResourceNames.eventStoreTable,
+    // Cold lanes, as deployed: a lane idle for a day stops being polled until an event wakes it.
+    HOOKBRIDGE_LANE_IDLE_SECONDS: String(24 * 60 * 60),
   };
   for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
   process.env.AWS_ENDPOINT_URL = endpoint;

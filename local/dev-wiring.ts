@@ -23,6 +23,7 @@ import { LocalArchive } from './local-archive.js';
 import { localAuthorizer } from './local-authorizer.js';
 import { LocalEventSourceMappings } from './local-event-source-mappings.js';
 import { LocalReplay } from './local-replay.js';
+import { ensureLocalWakeQueue, startLocalWaker } from './local-waker.js';
 
 /**
  * Wires the production handlers for the local runtime: the same ingest, management and
@@ -34,8 +35,13 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
   // The local archive below stands in for the bus's archive (and replays from it).
   const base = await createBaseResources(clientConfig, undefined, { archive: false });
 
-  const config = readManagementConfig();
   const sqs = new SQSClient(clientConfig);
+  // The wake queue of cold lanes is made first: the configuration read next names it.
+  process.env.HOOKBRIDGE_WAKE_QUEUE_ARN = await ensureLocalWakeQueue(
+    sqs,
+    readManagementConfig({ ...process.env, HOOKBRIDGE_LANE_IDLE_SECONDS: '0' }).prefix,
+  );
+  const config = readManagementConfig();
   const events = new EventBridgeClient(clientConfig);
   const archive = new LocalArchive(sqs, events, {
     busName: config.busName,
@@ -63,6 +69,15 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
     logger,
   });
   poller.start();
+  const waker =
+    subscriptions.sleeper &&
+    config.wakeQueueArn &&
+    startLocalWaker({
+      sqs,
+      sleeper: subscriptions.sleeper,
+      wakeQueueArn: config.wakeQueueArn,
+      logger,
+    });
 
   const management = createManagementHandler(subscriptions, logger);
   const routes: GatewayRoute[] = [
@@ -95,6 +110,8 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
         store: subscriptions.store,
         tenants: subscriptions.tenantStore,
         provisioner: subscriptions.provisioner,
+        sleeper: subscriptions.sleeper,
+        laneIdleMs: config.laneIdleMs,
         logger,
       })
         .catch((error: unknown) => {
@@ -109,6 +126,7 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
     async stop() {
       await running;
       await poller.stop();
+      if (waker) await waker.stop();
       await archive.stop();
       await delivery.close();
       sqs.destroy();

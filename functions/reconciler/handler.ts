@@ -2,15 +2,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { logger, metrics } from '../../shared/observability.js';
 import { createLaneComponents, lambdaMappings } from '../../shared/provisioning/lane-wiring.js';
 import { type ReconcileReport, reconcile } from '../../shared/provisioning/reconciler.js';
+import { wakeBatch } from '../../shared/provisioning/wake-batch.js';
 import { readManagementConfig } from '../../shared/subscriptions/management-config.js';
 
 const config = readManagementConfig();
 const clientConfig = awsClientConfig();
-const { store, tenants, provisioner } = createLaneComponents(
+const { store, tenants, provisioner, sleeper } = createLaneComponents(
   config,
   clientConfig,
   lambdaMappings(config, clientConfig),
@@ -18,15 +20,47 @@ const { store, tenants, provisioner } = createLaneComponents(
 
 /** One reconciliation pass, run by an EventBridge schedule every few minutes. */
 async function reconcilerHandler(): Promise<ReconcileReport> {
-  const report = await reconcile({ store, tenants, provisioner, logger });
+  const report = await reconcile({
+    store,
+    tenants,
+    provisioner,
+    sleeper,
+    laneIdleMs: config.laneIdleMs,
+    logger,
+  });
   metrics.addMetric('LanesProvisioned', MetricUnit.Count, report.provisioned.length);
   metrics.addMetric('LanesRepaired', MetricUnit.Count, report.repaired.length);
   metrics.addMetric('OrphansRemoved', MetricUnit.Count, report.orphansRemoved.length);
   metrics.addMetric('ReconcileErrors', MetricUnit.Count, report.errors.length);
+  metrics.addMetric('LanesCooled', MetricUnit.Count, report.cooled.length);
+  metrics.addMetric('LanesWokenByReconciler', MetricUnit.Count, report.woken.length);
   logger.info('reconciled', { ...report });
   return report;
 }
 
-export const handler = middy(reconcilerHandler)
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+/**
+ * The waker: a batch from the shared wake queue. It is an entry of the reconciler, which has
+ * the bundle (store, provisioner, mappings) and every right a wake needs already; a function
+ * of its own would repeat the bundle and grant the same rights to a second role.
+ */
+async function wakeHandler(event: SQSEvent): Promise<SQSBatchResponse> {
+  if (!sleeper) {
+    logger.warn('wake messages arrived but no wake queue is configured', {
+      records: event.Records.length,
+    });
+    return { batchItemFailures: [] };
+  }
+  const { response, results, latenciesMs } = await wakeBatch(sleeper, event.Records, logger);
+  const woken = [...results.values()].filter((result) => result === 'woken').length;
+  metrics.addMetric('LanesWoken', MetricUnit.Count, woken);
+  for (const ms of latenciesMs) metrics.addMetric('WakeLatency', MetricUnit.Milliseconds, ms);
+  return response;
+}
+
+/** The schedule's pass, or a batch of wake messages (an SQS event). */
+function dispatch(event: unknown): Promise<ReconcileReport | SQSBatchResponse> {
+  const records = (event as Partial<SQSEvent> | undefined)?.Records;
+  return Array.isArray(records) ? wakeHandler(event as SQSEvent) : reconcilerHandler();
+}
+
+export const handler = middy(dispatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -6,6 +6,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { alarmTopicFor } from './alarm-topic.js';
 import { METRICS_NAMESPACE } from './bundled-function.js';
@@ -69,6 +70,12 @@ export interface ObservabilityProps {
    * @default false
    */
   readonly eventStoreEnabled?: boolean;
+  /**
+   * Cold lanes' wake DLQ: a message there is a wake that failed five times (the reconciler's
+   * depth check still wakes the lane, a pass later). Its alarm and the cold-lane widgets.
+   * @default - cold lanes off
+   */
+  readonly wakeDeadLetterQueue?: sqs.IQueue | undefined;
 }
 
 /** What the dashboard and the alarms read of the token API. */
@@ -106,6 +113,8 @@ export interface ObservabilityAlarms {
    * `GET /v1/events/{id}` and resend will not find them (only with the store on).
    */
   readonly eventStoreFailures?: cloudwatch.Alarm;
+  /** Wake messages of cold lanes went to the wake DLQ (only with cold lanes on). */
+  readonly wakeDeadLetters?: cloudwatch.Alarm;
 }
 
 // Alarms look at 5-minute windows; the custom metrics exist only when something happened, so
@@ -164,6 +173,18 @@ export class Observability extends Construct {
     this.addFanOutWidgets(props.eventBus);
     this.addDeliveryWidgets(props);
     this.dashboard.addWidgets(...laneQueueWidgets(props.prefix));
+    if (props.wakeDeadLetterQueue) {
+      this.dashboard.addWidgets(
+        graph(
+          'Cold lanes (put to sleep, woken by an event, woken by the reconciler)',
+          ['LanesCooled', 'LanesWoken', 'LanesWokenByReconciler'].map((name) => this.metric(name)),
+        ),
+        graph('Wake latency (event → lane polling again)', [
+          this.metric('WakeLatency', { statistic: 'p50', label: 'p50' }),
+          this.metric('WakeLatency', { statistic: 'Maximum', label: 'max' }),
+        ]),
+      );
+    }
     this.dashboard.addWidgets(
       new cloudwatch.LogQueryWidget({
         title:
@@ -273,6 +294,16 @@ export class Observability extends Construct {
         'The delivery function failed: an invocation crashed, timed out or failed at INIT, or a record could not be handled because an AWS call of the function failed. Its records go back to their queues and count as receives, so repeated failures can move messages to a DLQ without a logged final attempt. See the delivery function logs (level ERROR).',
       ),
       ...(props.tokenApi && this.tokenApiAlarms(props.tokenApi)),
+      ...(props.wakeDeadLetterQueue && {
+        wakeDeadLetters: anyOf(
+          'WakeDeadLetters',
+          props.wakeDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: ALARM_PERIOD,
+            statistic: 'Maximum',
+          }),
+          'Waking a cold lane failed five times for some wake messages (see the reconciler function logs, level ERROR). No event is lost: they wait in their subscriber queues and the reconciler wakes any cold lane whose queue is not empty on its next pass. Purge the wake DLQ once the cause is fixed.',
+        ),
+      }),
       ...(props.eventStoreEnabled && {
         eventStoreFailures: anyOf(
           'EventStoreFailures',

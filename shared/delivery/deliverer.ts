@@ -43,6 +43,8 @@ export interface DelivererPorts {
   readonly streaks: Pick<SubscriptionStore, 'markFailing' | 'clearFailing' | 'disable'>;
   /** Called after a subscription was disabled, to stop its event source mapping. */
   readonly onDisabled: (subscription: Subscription) => Promise<void>;
+  /** Notes that the lane is in use, so the reconciler does not let it go cold (throttled). */
+  readonly activity?: { note(subscriptionId: string): Promise<void> };
   readonly attempts: AttemptLog;
   readonly sender: WebhookSender;
   readonly messages: MessageActions;
@@ -143,6 +145,8 @@ export class Deliverer {
       await ports.messages.delay(record, this.settings.holdSeconds ?? 300);
       return { settled: false, kind: 'held' };
     }
+    // Never fails (a failed note is logged), and writes at most hourly per lane per container.
+    await ports.activity?.note(subscriptionId);
     // A replay or a resend is asked for precisely to send events again: no duplicate guard.
     if (history.delivered && !replayed) return { settled: true, kind: 'duplicate' };
 

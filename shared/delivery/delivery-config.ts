@@ -27,6 +27,8 @@ const schema = z.pipe(
     HOOKBRIDGE_DELIVERY_LOG_TTL_DAYS: integerSetting(30, 1, 365),
     /** A subscription failing without a single success this long is disabled on exhaustion. */
     HOOKBRIDGE_AUTO_DISABLE_AFTER_HOURS: integerSetting(120, 1, 24 * 90),
+    /** The idle period of cold lanes (0: off): activity is noted at least twice within it. */
+    HOOKBRIDGE_LANE_IDLE_SECONDS: integerSetting(0, 0, 31_536_000),
     /** Comma-separated CIDRs deliveries may connect to despite the SSRF guard. */
     HOOKBRIDGE_ALLOW_CIDRS: listSetting,
     /** Whether plain `http:` destinations are allowed. */
@@ -43,6 +45,7 @@ const schema = z.pipe(
     attemptTimeoutMs: env.HOOKBRIDGE_ATTEMPT_TIMEOUT_MS,
     logTtlSeconds: env.HOOKBRIDGE_DELIVERY_LOG_TTL_DAYS * 86_400,
     autoDisableAfterMs: env.HOOKBRIDGE_AUTO_DISABLE_AFTER_HOURS * 3_600_000,
+    laneIdleMs: env.HOOKBRIDGE_LANE_IDLE_SECONDS * 1000,
     allowCidrs: env.HOOKBRIDGE_ALLOW_CIDRS,
     allowHttp: env.HOOKBRIDGE_ALLOW_HTTP,
     metricsPerSubscription: env.HOOKBRIDGE_METRICS_PER_SUBSCRIPTION,

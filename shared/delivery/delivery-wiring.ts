@@ -4,7 +4,9 @@ import { type AwsClientConfig, dynamoClientConfig } from '../aws/client-config.j
 import { onFirstUse } from '../lazy.js';
 import { AddressPolicy } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
+import { activityNoteEveryMs } from '../provisioning/cold-lanes.js';
 import type { EventSourceMappings } from '../provisioning/event-source-mappings.js';
+import { LaneActivity } from '../provisioning/lane-activity.js';
 import { DynamoSubscriptionStore } from '../subscriptions/subscription-store.js';
 import { DynamoAttemptLog } from './attempt-log.js';
 import { Deliverer, type WebhookSender } from './deliverer.js';
@@ -70,6 +72,11 @@ export function createDeliveryComponents(
           enabled: false,
         });
       },
+      activity: new LaneActivity({
+        store,
+        logger: options.logger,
+        everyMs: activityNoteEveryMs(config.laneIdleMs),
+      }),
       attempts,
       sender: options.sender ?? (client as WebhookClient),
       messages: {

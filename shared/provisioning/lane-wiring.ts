@@ -11,6 +11,7 @@ import {
   type LambdaEventSourceMappings,
   lambdaEventSourceMappings,
 } from './event-source-mappings.js';
+import { LaneSleeper } from './lane-sleeper.js';
 import { Provisioner } from './provisioner.js';
 
 /** The subscription store and the provisioner, with the clients they were built on. */
@@ -18,6 +19,8 @@ export interface LaneComponents {
   readonly store: DynamoSubscriptionStore;
   readonly tenants: DynamoTenantStore;
   readonly provisioner: Provisioner;
+  /** Puts idle lanes to sleep and wakes them; none when no wake queue is configured. */
+  readonly sleeper: LaneSleeper | undefined;
   readonly clients: { dynamo: DynamoDBClient; sqs: SQSClient; events: EventBridgeClient };
 }
 
@@ -43,8 +46,15 @@ export function createLaneComponents(
     busName: config.busName,
     source: config.source,
     deliveryTimeoutSeconds: config.deliveryTimeoutSeconds,
+    wakeQueueArn: config.wakeQueueArn,
   });
-  return { store, tenants, provisioner, clients };
+  const sleeper = config.wakeQueueArn
+    ? new LaneSleeper(
+        { sqs: clients.sqs, events: clients.events, mappings, store },
+        { prefix: config.prefix, busName: config.busName, wakeQueueArn: config.wakeQueueArn },
+      )
+    : undefined;
+  return { store, tenants, provisioner, sleeper, clients };
 }
 
 /** Lambda event source mappings to the configured delivery function (AWS only). */

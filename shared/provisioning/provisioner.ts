@@ -21,6 +21,7 @@ import { errorName, ignoreMissing, isMissing } from '../aws/missing-resource.js'
 import { maxAttempts } from '../delivery/retry-policy.js';
 import { buildEventPattern } from '../subscriptions/event-pattern.js';
 import type { LaneResources, Subscription } from '../subscriptions/subscription.js';
+import { isCold, mappingEnabled, WAKE_TARGET_ID, wakeInput } from './cold-lanes.js';
 import type { EventSourceMappings } from './event-source-mappings.js';
 import { laneNames, lanePrefix, nameOfArn, subscriptionIdOf } from './lane-names.js';
 import {
@@ -44,6 +45,8 @@ export interface ProvisionerOptions {
    * for Lambda event sources, so a slow batch is not redelivered while still running.
    */
   readonly deliveryTimeoutSeconds: number;
+  /** The shared wake queue, the second target of a cold lane's rule (cold lanes on). */
+  readonly wakeQueueArn?: string | undefined;
 }
 
 /** 14 days, the SQS maximum: retries span days and a DLQ is for people to look at. */
@@ -112,23 +115,47 @@ export class Provisioner {
         Attributes: { Policy: JSON.stringify(queuePolicy(queue.arn, ruleArn)) },
       }),
     );
-    // The whole event goes to the queue (no InputPath): the envelope carries the detail.
+    // The whole event goes to the queue (no InputPath): the envelope carries the detail. A
+    // cold lane's rule also wakes it; any other loses a wake target left over.
+    const { wakeQueueArn } = this.options;
+    const wakes = isCold(subscription) && wakeQueueArn !== undefined;
     const targets = await this.events.send(
       new PutTargetsCommand({
         Rule: names.ruleName,
         EventBusName: this.options.busName,
-        Targets: [{ Id: TARGET_ID, Arn: queue.arn }],
+        Targets: [
+          { Id: TARGET_ID, Arn: queue.arn },
+          ...(wakes
+            ? [
+                {
+                  Id: WAKE_TARGET_ID,
+                  Arn: wakeQueueArn,
+                  InputTransformer: wakeInput(subscription.id),
+                },
+              ]
+            : []),
+        ],
       }),
     );
     if (targets.FailedEntryCount) {
       const [failed] = targets.FailedEntries ?? [];
       throw new Error(`PutTargets failed: ${failed?.ErrorCode}: ${failed?.ErrorMessage}`);
     }
+    // (A lane being made has never had one: its creation makes no extra call.)
+    if (!wakes && subscription.status !== 'provisioning') {
+      await this.events.send(
+        new RemoveTargetsCommand({
+          Rule: names.ruleName,
+          EventBusName: this.options.busName,
+          Ids: [WAKE_TARGET_ID],
+        }),
+      );
+    }
 
     const mappingId = await this.mappings.ensure({
       queueArn: queue.arn,
       maxConcurrency: subscription.maxConcurrency,
-      enabled: subscription.status === 'active' || subscription.status === 'provisioning',
+      enabled: mappingEnabled(subscription),
     });
 
     return {
@@ -166,8 +193,13 @@ export class Provisioner {
       );
       if (!Targets.some((t) => t.Arn === queueArn))
         problems.push(`rule ${names.ruleName} does not target its queue`);
+      const wakeTarget = Targets.some((t) => t.Id === WAKE_TARGET_ID);
+      if (isCold(subscription) && this.options.wakeQueueArn && !wakeTarget)
+        problems.push(`rule ${names.ruleName} of a cold lane has no wake target`);
+      else if (!isCold(subscription) && wakeTarget)
+        problems.push(`rule ${names.ruleName} of a hot lane has a wake target`);
       const mapping = await this.mappings.find(queueArn);
-      const enabled = subscription.status === 'active';
+      const enabled = subscription.status === 'active' && !isCold(subscription);
       if (!mapping) problems.push('event source mapping is missing');
       else if (mapping.partialBatchResponses === false) {
         problems.push('event source mapping does not report batch item failures');
@@ -239,7 +271,7 @@ export class Provisioner {
         new RemoveTargetsCommand({
           Rule: names.ruleName,
           EventBusName: this.options.busName,
-          Ids: [TARGET_ID],
+          Ids: [TARGET_ID, WAKE_TARGET_ID],
         }),
       ),
     );

@@ -3,6 +3,8 @@ import type { Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { finishTenantDeletion } from '../tenants/tenant-deletion.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
+import { isCold, mayGoCold, mustWake } from './cold-lanes.js';
+import type { LaneSleeper } from './lane-sleeper.js';
 import type { Provisioner } from './provisioner.js';
 
 export interface ReconcilerOptions {
@@ -10,6 +12,10 @@ export interface ReconcilerOptions {
   /** The tenants: subscriptions of a tenant being deleted (or gone) are deleted, then the tenant. */
   readonly tenants?: TenantStore;
   readonly provisioner: Provisioner;
+  /** Cold lanes: puts idle lanes to sleep, checks sleeping ones, wakes what must wake. */
+  readonly sleeper?: LaneSleeper | undefined;
+  /** A hot lane idle this long goes cold; 0 (the default) keeps every lane hot. */
+  readonly laneIdleMs?: number;
   readonly logger?: Log;
   /** A subscription still `provisioning` after this long was abandoned by a crash. @default 5 min */
   readonly staleProvisioningMs?: number;
@@ -28,6 +34,10 @@ export interface ReconcileReport {
   readonly tenantsDeleted: string[];
   /** Ids whose resources belonged to no subscription and were removed. */
   readonly orphansRemoved: string[];
+  /** Idle, empty lanes put to sleep (cold lanes). */
+  readonly cooled: string[];
+  /** Cold lanes woken by the pass: a message waited in the queue, or cold lanes are off. */
+  readonly woken: string[];
   readonly errors: { id: string; error: string }[];
 }
 
@@ -47,8 +57,12 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
     deleted: [],
     tenantsDeleted: [],
     orphansRemoved: [],
+    cooled: [],
+    woken: [],
     errors: [],
   };
+  const { sleeper } = options;
+  const idleMs = sleeper ? (options.laneIdleMs ?? 0) : 0;
   const subscriptions = await store.all();
   const tenantStatus = new Map(
     (await options.tenants?.all())?.map((tenant) => [tenant.id, tenant.status]) ?? [],
@@ -135,12 +149,49 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
       case 'deleting':
         return deleteOne(subscription);
       default: {
+        // A sleeping active lane costs a depth check and a target listing per pass, no more:
+        // it is looked over in full once it wakes.
+        if (subscription.status === 'active' && isCold(subscription)) {
+          return sleeper ? reconcileCold(sleeper, subscription) : warmUp(subscription);
+        }
         const problems = await provisioner.inspect(subscription);
-        if (problems.length === 0) return;
-        const resources = await provisioner.provision(subscription);
-        await store.save(subscription, { resources });
-        report.repaired.push({ id: subscription.id, problems });
+        if (problems.length > 0) {
+          const resources = await provisioner.provision(subscription);
+          await store.save(subscription, { resources });
+          report.repaired.push({ id: subscription.id, problems });
+          return;
+        }
+        const queueUrl = subscription.resources?.queueUrl;
+        if (!sleeper || !queueUrl || !mayGoCold(subscription, now, idleMs)) return;
+        if ((await sleeper.depth(queueUrl)) > 0) return;
+        if (await sleeper.sleep(subscription)) report.cooled.push(subscription.id);
       }
+    }
+  }
+
+  /** Without a wake queue nothing could wake a cold lane: it is made hot again. */
+  async function warmUp(subscription: Subscription): Promise<void> {
+    const hot = await store.save(subscription, {
+      lane: 'hot',
+      lastActiveAt: new Date(now).toISOString(),
+    });
+    await provisioner.provision(hot);
+    report.woken.push(subscription.id);
+  }
+
+  async function reconcileCold(sleeper: LaneSleeper, subscription: Subscription): Promise<void> {
+    const queueUrl = subscription.resources?.queueUrl;
+    const [depth, targeted] = await Promise.all([
+      queueUrl ? sleeper.depth(queueUrl) : 0,
+      sleeper.hasWakeTarget(subscription.id),
+    ]);
+    if (mustWake(subscription, depth, idleMs)) {
+      if ((await sleeper.wake(subscription.id)) === 'woken') report.woken.push(subscription.id);
+      return;
+    }
+    if (!targeted) {
+      await sleeper.putWakeTarget(subscription.id);
+      report.repaired.push({ id: subscription.id, problems: ['the cold lane has no wake target'] });
     }
   }
 

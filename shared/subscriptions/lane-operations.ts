@@ -24,6 +24,11 @@ export interface LaneOperationsOptions {
   readonly source: string;
   /** The bus's archive; replay is refused without one. */
   readonly archiveArn?: string | undefined;
+  /**
+   * Wakes a cold lane: a message put straight into its queue (test, resend, redrive) passes
+   * no rule, so no wake target sees it. Without it, the reconciler's depth check finds it.
+   */
+  readonly wake?: ((subscriptionId: string) => Promise<unknown>) | undefined;
 }
 
 /** What a redrive moved. */
@@ -103,6 +108,7 @@ export class LaneOperations {
         }),
       }),
     );
+    await this.wakeIfCold(subscription);
     return id;
   }
 
@@ -136,6 +142,7 @@ export class LaneOperations {
         MessageBody: body,
       }),
     );
+    await this.wakeIfCold(subscription);
   }
 
   /**
@@ -160,7 +167,10 @@ export class LaneOperations {
           VisibilityTimeout: 60,
         }),
       );
-      if (Messages.length === 0) return { moved, more: false };
+      if (Messages.length === 0) {
+        if (moved > 0) await this.wakeIfCold(subscription);
+        return { moved, more: false };
+      }
       const sent = await this.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: queue,
@@ -177,6 +187,7 @@ export class LaneOperations {
         await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: deadLetter, Entries: done }));
       moved += done.length;
     }
+    await this.wakeIfCold(subscription);
     return { moved, more: true };
   }
 
@@ -204,6 +215,10 @@ export class LaneOperations {
     const replayName = `${subscription.id}-${Date.now()}-${randomBytes(3).toString('hex')}`;
     await this.archive.start({ subscription, ruleArn, replayName, from, to });
     return { replayName };
+  }
+
+  private async wakeIfCold(subscription: Subscription): Promise<void> {
+    if (subscription.lane === 'cold') await this.options.wake?.(subscription.id);
   }
 
   private async queueUrl(name: string): Promise<string> {

@@ -21,30 +21,41 @@ export const resourcePrefixSetting = z._default(
 );
 
 const schema = z.pipe(
-  z.object({
-    /** DynamoDB table of subscriptions. */
-    HOOKBRIDGE_SUBSCRIPTIONS_TABLE: requiredString,
-    /** DynamoDB table of tenant tokens and API keys (the management API's; the reconciler has none). */
-    HOOKBRIDGE_ACCESS_TABLE: z.optional(z.string()),
-    /** DynamoDB table of the delivery attempt log (read by the deliveries route). */
-    HOOKBRIDGE_DELIVERIES_TABLE: requiredString,
-    /** The event archive on the bus, the source of replays. */
-    HOOKBRIDGE_ARCHIVE_ARN: z.optional(z.string()),
-    /** The EventBridge bus rules are made on. */
-    HOOKBRIDGE_EVENT_BUS_NAME: requiredString,
-    /** EventBridge `Source` of ingested events; rules match it. */
-    HOOKBRIDGE_EVENT_SOURCE: stringSetting('hookbridge'),
-    /** Prefix of every run-time resource name (queues, DLQs, rules). */
-    HOOKBRIDGE_RESOURCE_PREFIX: resourcePrefixSetting,
-    /** The delivery Lambda the queues are mapped to (AWS only; the local runtime polls itself). */
-    HOOKBRIDGE_DELIVERY_FUNCTION_NAME: z.optional(z.string()),
-    /** The delivery function's timeout; queues get 6× it as visibility timeout. */
-    HOOKBRIDGE_DELIVERY_TIMEOUT_SECONDS: integerSetting(60, 1, 900),
-    /** Comma-separated CIDRs subscriber URLs may resolve into despite the SSRF guard. */
-    HOOKBRIDGE_ALLOW_CIDRS: listSetting,
-    /** Whether plain `http:` subscriber URLs are allowed. */
-    HOOKBRIDGE_ALLOW_HTTP: booleanSetting(false),
-  }),
+  z
+    .object({
+      /** DynamoDB table of subscriptions. */
+      HOOKBRIDGE_SUBSCRIPTIONS_TABLE: requiredString,
+      /** DynamoDB table of tenant tokens and API keys (the management API's; the reconciler has none). */
+      HOOKBRIDGE_ACCESS_TABLE: z.optional(z.string()),
+      /** DynamoDB table of the delivery attempt log (read by the deliveries route). */
+      HOOKBRIDGE_DELIVERIES_TABLE: requiredString,
+      /** The event archive on the bus, the source of replays. */
+      HOOKBRIDGE_ARCHIVE_ARN: z.optional(z.string()),
+      /** The EventBridge bus rules are made on. */
+      HOOKBRIDGE_EVENT_BUS_NAME: requiredString,
+      /** EventBridge `Source` of ingested events; rules match it. */
+      HOOKBRIDGE_EVENT_SOURCE: stringSetting('hookbridge'),
+      /** Prefix of every run-time resource name (queues, DLQs, rules). */
+      HOOKBRIDGE_RESOURCE_PREFIX: resourcePrefixSetting,
+      /** The delivery Lambda the queues are mapped to (AWS only; the local runtime polls itself). */
+      HOOKBRIDGE_DELIVERY_FUNCTION_NAME: z.optional(z.string()),
+      /** The delivery function's timeout; queues get 6× it as visibility timeout. */
+      HOOKBRIDGE_DELIVERY_TIMEOUT_SECONDS: integerSetting(60, 1, 900),
+      /** Comma-separated CIDRs subscriber URLs may resolve into despite the SSRF guard. */
+      HOOKBRIDGE_ALLOW_CIDRS: listSetting,
+      /** Whether plain `http:` subscriber URLs are allowed. */
+      HOOKBRIDGE_ALLOW_HTTP: booleanSetting(false),
+      /** A lane with no delivery for this long goes cold (its mapping disabled); 0: never. */
+      HOOKBRIDGE_LANE_IDLE_SECONDS: integerSetting(0, 0, 31_536_000),
+      /** The shared queue a cold lane's rule wakes it through (required with an idle period). */
+      HOOKBRIDGE_WAKE_QUEUE_ARN: z.optional(z.string()),
+    })
+    .check(
+      z.refine((env) => env.HOOKBRIDGE_LANE_IDLE_SECONDS === 0 || !!env.HOOKBRIDGE_WAKE_QUEUE_ARN, {
+        path: ['HOOKBRIDGE_WAKE_QUEUE_ARN'],
+        message: 'is required when HOOKBRIDGE_LANE_IDLE_SECONDS is not 0',
+      }),
+    ),
   z.transform((env) => ({
     subscriptionsTable: env.HOOKBRIDGE_SUBSCRIPTIONS_TABLE,
     deliveriesTable: env.HOOKBRIDGE_DELIVERIES_TABLE,
@@ -57,6 +68,8 @@ const schema = z.pipe(
     deliveryTimeoutSeconds: env.HOOKBRIDGE_DELIVERY_TIMEOUT_SECONDS,
     allowCidrs: env.HOOKBRIDGE_ALLOW_CIDRS,
     allowHttp: env.HOOKBRIDGE_ALLOW_HTTP,
+    laneIdleMs: env.HOOKBRIDGE_LANE_IDLE_SECONDS * 1000,
+    wakeQueueArn: env.HOOKBRIDGE_WAKE_QUEUE_ARN,
   })),
 );
 

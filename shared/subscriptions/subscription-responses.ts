@@ -98,6 +98,13 @@ export const subscriptionViewSchema = z
     failingSince: timestamp(
       'Since when every delivery has failed (the failure streak); absent after a success. A long streak disables the subscription.',
     ).optional(),
+    lane: z.enum(['hot', 'cold']).optional().meta({
+      description:
+        'Whether the delivery lane polls (`hot`, also when absent) or sleeps after an idle period (`cold`): the next event for it wakes it and is delivered, with a longer first-event latency.',
+    }),
+    lastActiveAt: timestamp(
+      'When a delivery to it was last noted (at most about once an hour): what the idle period of cold lanes counts from.',
+    ).optional(),
     createdAt: timestamp('When the subscription was created.'),
     updatedAt: timestamp('When the subscription last changed.'),
   })

@@ -111,9 +111,18 @@ export class SubscriptionService {
         `subscription ${id} is ${current.status}${current.statusReason ? ` (${current.statusReason})` : ''}; it can be changed once it is active`,
       );
     }
+    const changesLane = LANE_FIELDS.some((field) => field in patch);
     const changes = Object.fromEntries([
       ...Object.entries(patch).map(([key, value]) => [key, value ?? undefined]),
       ...(patch.status ? [['statusReason', undefined]] : []),
+      // A change to a sleeping lane (a resume above all) wakes it: its backlog is delivered now
+      // rather than at the reconciler's next look at its queue.
+      ...(changesLane && current.lane === 'cold' && (patch.status ?? current.status) === 'active'
+        ? [
+            ['lane', 'hot'],
+            ['lastActiveAt', new Date().toISOString()],
+          ]
+        : []),
     ]) as Partial<Subscription>;
     const next = { ...current, ...changes };
     if (patch.eventTypes || patch.filter !== undefined) {
@@ -123,7 +132,7 @@ export class SubscriptionService {
     if (patch.url) await this.checkDestination(patch.url);
 
     const saved = await this.options.store.save(current, changes);
-    if (LANE_FIELDS.some((field) => field in patch)) {
+    if (changesLane) {
       try {
         await this.options.provisioner.provision(saved);
       } catch (error) {

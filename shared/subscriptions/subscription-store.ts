@@ -53,6 +53,8 @@ export interface SubscriptionStore {
   markFailing(id: string, since: string): Promise<void>;
   /** Ends the failure streak, if any. */
   clearFailing(id: string): Promise<void>;
+  /** Notes that the lane delivered at `at` (its idle period counts from the latest note). */
+  markActive(id: string, at: string): Promise<void>;
   /** Disables an active (or paused) subscription; false when it was not (already disabled, deleted). */
   disable(id: string, reason: string): Promise<Subscription | undefined>;
 }
@@ -181,6 +183,18 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       Key: { id },
       UpdateExpression: 'REMOVE failingSince',
       ConditionExpression: 'attribute_exists(failingSince)',
+    });
+  }
+
+  // Like the streak marks: the version stays, so an operator's edit never fails on it; a later
+  // note never goes back in time.
+  async markActive(id: string, at: string): Promise<void> {
+    await this.conditionalUpdate({
+      Key: { id },
+      UpdateExpression: 'SET lastActiveAt = :at',
+      ConditionExpression:
+        'attribute_exists(id) AND (attribute_not_exists(lastActiveAt) OR lastActiveAt < :at)',
+      ExpressionAttributeValues: { ':at': at },
     });
   }
 

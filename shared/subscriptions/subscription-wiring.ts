@@ -12,6 +12,7 @@ import { BusOperationalEvents } from '../events/operational-events.js';
 import { AddressPolicy } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
 import type { EventSourceMappings } from '../provisioning/event-source-mappings.js';
+import type { LaneSleeper } from '../provisioning/lane-sleeper.js';
 import { createLaneComponents, lambdaMappings } from '../provisioning/lane-wiring.js';
 import type { Provisioner } from '../provisioning/provisioner.js';
 import { TenantService } from '../tenants/tenant-service.js';
@@ -27,6 +28,8 @@ export interface SubscriptionComponents {
   readonly store: DynamoSubscriptionStore;
   readonly tenantStore: DynamoTenantStore;
   readonly provisioner: Provisioner;
+  /** Cold lanes' sleep and wake; none without a wake queue. */
+  readonly sleeper: LaneSleeper | undefined;
   readonly service: SubscriptionService;
   readonly tenants: TenantService;
   readonly attempts: DynamoAttemptLog;
@@ -58,6 +61,7 @@ export function createSubscriptionComponents(
     store,
     tenants: tenantStore,
     provisioner,
+    sleeper,
     clients,
   } = createLaneComponents(config, clientConfig, mappings);
   const { dynamo, sqs, events } = clients;
@@ -71,6 +75,14 @@ export function createSubscriptionComponents(
       busName: config.busName,
       source: config.source,
       archiveArn: config.archiveArn,
+      // The message is in the queue already: a failed wake is the reconciler's to finish (its
+      // depth check), not a failed request.
+      wake:
+        sleeper &&
+        ((id) =>
+          sleeper
+            .wake(id)
+            .catch((error: unknown) => logger?.warn('waking a cold lane failed', { id, error }))),
     },
     archive,
   );
@@ -114,6 +126,7 @@ export function createSubscriptionComponents(
     store,
     tenantStore,
     provisioner,
+    sleeper,
     service,
     tenants,
     attempts,

@@ -22,6 +22,9 @@ export interface SigningSecret {
   readonly expiresAt?: string;
 }
 
+/** A lane polls (`hot`) or sleeps with its mapping disabled until an event wakes it (`cold`). */
+export type LaneTemperature = 'hot' | 'cold';
+
 /** The AWS resources of one subscriber's delivery lane. */
 export interface LaneResources {
   readonly queueName: string;
@@ -58,6 +61,14 @@ export interface Subscription {
    * by the next success; auto-disable looks at it when a message exhausts its retries.
    */
   readonly failingSince?: string;
+  /**
+   * Whether the lane sleeps: `cold` when the reconciler disabled its event source mapping after
+   * an idle period (a wake target on its rule wakes it); absent or `hot` otherwise. Orthogonal
+   * to `status`: a paused lane is paused, whatever its temperature.
+   */
+  readonly lane?: LaneTemperature;
+  /** When the delivery function last noted a delivery for it (at most hourly, per container). */
+  readonly lastActiveAt?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Optimistic-locking version, incremented on every write. */

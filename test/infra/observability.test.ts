@@ -71,8 +71,8 @@ function logicalId(template: Template, type: string, part: string): string {
   return found[0] as string;
 }
 
-/** The alarms of the default installation (token API on, event store on). */
-const ALARMS = 9;
+/** The alarms of the default installation (token API on, event store on, cold lanes on). */
+const ALARMS = 10;
 
 let template: Template;
 let widgets: Widget[];

@@ -14,6 +14,7 @@ import { localResourceNames } from '../../infra/base-resources.js';
 import type { LambdaName } from '../../infra/lambda-bundling.js';
 import { createBaseResources } from '../../local/base-resources.js';
 import { EsmPoller } from '../../local/esm-poller.js';
+import { ensureLocalWakeQueue } from '../../local/local-waker.js';
 import { awsClientConfig, dynamoClientConfig } from '../../shared/aws/client-config.js';
 import { readDeliveryConfig } from '../../shared/delivery/delivery-config.js';
 import { createDeliveryComponents } from '../../shared/delivery/delivery-wiring.js';
@@ -58,7 +59,12 @@ beforeAll(async () => {
   const base = await createBaseResources(awsClientConfig());
   archiveArn = base.archiveArn ?? '';
   expect(archiveArn).not.toBe('');
-  const env = { ...LOCAL_ENV, HOOKBRIDGE_ARCHIVE_ARN: archiveArn };
+  const wakeQueueArn = await ensureLocalWakeQueue(sqs, 'hookbridge');
+  const env = {
+    ...LOCAL_ENV,
+    HOOKBRIDGE_ARCHIVE_ARN: archiveArn,
+    HOOKBRIDGE_WAKE_QUEUE_ARN: wakeQueueArn,
+  };
   h = managementHarness({ env });
   // The delivery path as the local runtime wires it, every invocation recorded as delivery's.
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
@@ -292,9 +298,63 @@ async function exercise(): Promise<void> {
   expect(report.tenantsDeleted).toEqual([tenant]);
   expect(report.orphansRemoved).toEqual([orphan]);
 
+  await exerciseColdLanes();
+
   for (const id of [ok, failing]) {
     expect((await manage('DELETE /v1/subscriptions/{id}', { id })).status).toBe(204);
   }
+}
+
+/**
+ * Cold lanes: a pass puts an idle lane to sleep (depth, wake target), the API wakes it for a
+ * test event, a pass puts it to sleep again, and a pass wakes it for a message in its queue.
+ */
+async function exerciseColdLanes(): Promise<void> {
+  const sleepy = await subscribe(200, 'calls.sleepy');
+  const sleeper = h.sleeper;
+  if (!sleeper) throw new Error('the harness has no wake queue');
+  const pass = () =>
+    recorder.as('reconciler', () =>
+      reconcile({
+        store: h.store,
+        tenants: h.tenantStore,
+        provisioner: h.provisioner,
+        sleeper,
+        laneIdleMs: 1,
+      }),
+    );
+  const lane = async () => (await h.store.get(sleepy))?.lane;
+  const first = await pass();
+  expect(first.errors).toEqual([]);
+  expect(first.cooled).toContain(sleepy);
+  expect((await manage('POST /v1/subscriptions/{id}/test', { id: sleepy })).status).toBe(202);
+  expect(await lane()).toBe('hot');
+  await waitFor(async () => (await attemptsOf(sleepy)).length === 1, 15_000, 'the test event');
+  // Deleted from its queue once the handler returned: only an empty lane goes to sleep.
+  await waitFor(
+    async () => {
+      const attributes = await queueAttributes(`hookbridge-${sleepy}`);
+      return (
+        Number(attributes.ApproximateNumberOfMessages) +
+          Number(attributes.ApproximateNumberOfMessagesNotVisible) ===
+        0
+      );
+    },
+    15_000,
+    'the test event to leave its queue',
+  );
+  expect((await pass()).cooled).toContain(sleepy);
+  // A receive the poller had under way when the mapping was disabled (a 1 s long poll) would
+  // take the message below: let it end first.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: await queueUrl(`hookbridge-${sleepy}`),
+      MessageBody: JSON.stringify({ not: 'delivered before the pass' }),
+    }),
+  );
+  expect((await pass()).woken).toContain(sleepy);
+  expect((await manage('DELETE /v1/subscriptions/{id}', { id: sleepy })).status).toBe(204);
 }
 
 /** The local run's names, as the functions' environment gives them on AWS. */

@@ -418,6 +418,7 @@ describe('reconciler', () => {
         markFailing: (id, since) => store.markFailing(id, since),
         clearFailing: (id) => store.clearFailing(id),
         disable: (id, reason) => store.disable(id, reason),
+        markActive: (id, at) => store.markActive(id, at),
       },
       provisioner: h.provisioner,
     });

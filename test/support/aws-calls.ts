@@ -148,6 +148,7 @@ const TENANT_STORE = 'shared/tenants/tenant-store.ts';
 const PROVISIONER = 'shared/provisioning/provisioner.ts';
 const MAPPINGS = 'shared/provisioning/event-source-mappings.ts';
 const LANE_OPERATIONS = 'shared/subscriptions/lane-operations.ts';
+const SLEEPER = 'shared/provisioning/lane-sleeper.ts';
 const ATTEMPT_LOG = 'shared/delivery/attempt-log.ts';
 const MESSAGE_ACTIONS = 'shared/delivery/sqs-message-actions.ts';
 const OPERATIONAL = 'shared/events/operational-events.ts';
@@ -299,6 +300,8 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       on: index('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', SUBSCRIPTIONS_BY_TENANT_INDEX),
     },
     { command: 'Scan', sentBy: SUBSCRIPTION_QUERIES, on: SUBSCRIPTIONS },
+    // A cold lane a test, resend or redrive went straight into is woken: its wake target removed.
+    { command: 'RemoveTargets', sentBy: SLEEPER, on: rule },
     // Test event, resend, redrive (DLQ → queue) and replay.
     { command: 'GetQueueUrl', sentBy: LANE_OPERATIONS, on: bothQueues },
     { command: 'SendMessage', sentBy: LANE_OPERATIONS, on: queue },
@@ -336,6 +339,17 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     { command: 'ListTargetsByRule', sentBy: PROVISIONER, on: rule },
     { command: 'ListQueues', sentBy: PROVISIONER, on: anyResource },
     { command: 'ListRules', sentBy: PROVISIONER, on: anyResource },
+    // Cold lanes: a lane's depth, its wake target (put, checked, removed on waking).
+    { command: 'GetQueueAttributes', sentBy: SLEEPER, on: queue },
+    { command: 'ListTargetsByRule', sentBy: SLEEPER, on: rule },
+    { command: 'PutTargets', sentBy: SLEEPER, on: rule },
+    { command: 'RemoveTargets', sentBy: SLEEPER, on: rule },
+    // The waker: the wake queue's event source mapping polls it with the function's role.
+    ...['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes'].map((action) => ({
+      command: `sqs:${action}`,
+      sentBy: 'lambda',
+      on: (s: CallScope) => [need(s.env, 'HOOKBRIDGE_WAKE_QUEUE_ARN')],
+    })),
   ],
   authorizer: [
     ...LOGS,
@@ -407,6 +421,24 @@ export const NOT_CALLED: Readonly<Record<LambdaName, readonly NotCalled[]>> = {
       file: ATTEMPT_LOG,
       calledAs: /\battempts\.record\(/,
       why: 'the API reads the attempt log; only delivery writes it',
+    },
+    {
+      command: 'PutTargets',
+      file: SLEEPER,
+      calledAs: /\bsleeper\.(sleep|putWakeTarget)\(/,
+      why: 'lanes are put to sleep (and their wake targets repaired) by the reconciler; the API only wakes them',
+    },
+    {
+      command: 'GetQueueAttributes',
+      file: SLEEPER,
+      calledAs: /\bsleeper\.(sleep|depth)\(/,
+      why: 'depth checks of cold lanes are the reconciler’s',
+    },
+    {
+      command: 'ListTargetsByRule',
+      file: SLEEPER,
+      calledAs: /\bsleeper\.hasWakeTarget\(/,
+      why: 'wake-target drift is the reconciler’s',
     },
   ],
   reconciler: [
