@@ -10,7 +10,7 @@ import { readManagementConfig } from '../../shared/subscriptions/management-conf
 
 const config = readManagementConfig();
 const clientConfig = awsClientConfig();
-const { store, tenants, provisioner } = createLaneComponents(
+const { store, tenants, provisioner, placement } = createLaneComponents(
   config,
   clientConfig,
   lambdaMappings(config, clientConfig),
@@ -18,7 +18,7 @@ const { store, tenants, provisioner } = createLaneComponents(
 
 /** One reconciliation pass, run by an EventBridge schedule every few minutes. */
 async function reconcilerHandler(): Promise<ReconcileReport> {
-  const report = await reconcile({ store, tenants, provisioner, logger });
+  const report = await reconcile({ store, tenants, provisioner, placement, logger });
   metrics.addMetric('LanesProvisioned', MetricUnit.Count, report.provisioned.length);
   metrics.addMetric('LanesRepaired', MetricUnit.Count, report.repaired.length);
   metrics.addMetric('OrphansRemoved', MetricUnit.Count, report.orphansRemoved.length);

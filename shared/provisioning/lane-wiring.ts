@@ -3,6 +3,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type AwsClientConfig, dynamoClientConfig } from '../aws/client-config.js';
 import { ConfigError } from '../errors.js';
+import { DynamoShardLoads } from '../shards/shard-loads.js';
+import { ShardPlacement } from '../shards/shard-placement.js';
 import type { ManagementConfig } from '../subscriptions/management-config.js';
 import { DynamoSubscriptionStore } from '../subscriptions/subscription-store.js';
 import { DynamoTenantStore } from '../tenants/tenant-store.js';
@@ -18,6 +20,8 @@ export interface LaneComponents {
   readonly store: DynamoSubscriptionStore;
   readonly tenants: DynamoTenantStore;
   readonly provisioner: Provisioner;
+  /** Bus shard placement (inert with one shard). */
+  readonly placement: ShardPlacement;
   readonly clients: { dynamo: DynamoDBClient; sqs: SQSClient; events: EventBridgeClient };
 }
 
@@ -41,10 +45,16 @@ export function createLaneComponents(
   const provisioner = new Provisioner(clients.sqs, clients.events, mappings, {
     prefix: config.prefix,
     busName: config.busName,
+    busNames: config.busNames,
     source: config.source,
     deliveryTimeoutSeconds: config.deliveryTimeoutSeconds,
   });
-  return { store, tenants, provisioner, clients };
+  const placement = new ShardPlacement(
+    new DynamoShardLoads(clients.dynamo, config.subscriptionsTable),
+    { shards: config.busNames.length, rulesPerShard: config.rulesPerShard },
+    () => store.all(),
+  );
+  return { store, tenants, provisioner, placement, clients };
 }
 
 /** Lambda event source mappings to the configured delivery function (AWS only). */

@@ -1,4 +1,5 @@
 import type { Log } from '../observability.js';
+import type { ShardPlacement } from '../shards/shard-placement.js';
 import type { Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { finishTenantDeletion } from '../tenants/tenant-deletion.js';
@@ -10,6 +11,8 @@ export interface ReconcilerOptions {
   /** The tenants: subscriptions of a tenant being deleted (or gone) are deleted, then the tenant. */
   readonly tenants?: TenantStore;
   readonly provisioner: Provisioner;
+  /** The shard counters, recounted at the end of each pass (nothing to do with one shard). */
+  readonly placement?: ShardPlacement;
   readonly logger?: Log;
   /** A subscription still `provisioning` after this long was abandoned by a crash. @default 5 min */
   readonly staleProvisioningMs?: number;
@@ -28,6 +31,8 @@ export interface ReconcileReport {
   readonly tenantsDeleted: string[];
   /** Ids whose resources belonged to no subscription and were removed. */
   readonly orphansRemoved: string[];
+  /** Shard rule counters that differed from the stored subscriptions, and were corrected. */
+  shardsRecounted?: { shard: number; was: number | undefined; now: number }[];
   readonly errors: { id: string; error: string }[];
 }
 
@@ -97,6 +102,14 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       report.errors.push({ id: tenant.id, error: message });
+    }
+  }
+  if (options.placement?.sharded) {
+    try {
+      report.shardsRecounted = await options.placement.recount();
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      report.errors.push({ id: 'shard-counters', error: message });
     }
   }
   return report;

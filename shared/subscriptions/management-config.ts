@@ -8,6 +8,7 @@ import {
   stringSetting,
 } from '../config.js';
 import { MAX_PREFIX_LENGTH } from '../provisioning/lane-names.js';
+import { shardSettings, shardSettingsOf } from '../shards/shard-config.js';
 
 /** Prefix of every run-time resource name (queues, DLQs, rules). */
 export const resourcePrefixSetting = z._default(
@@ -44,6 +45,7 @@ const schema = z.pipe(
     HOOKBRIDGE_ALLOW_CIDRS: listSetting,
     /** Whether plain `http:` subscriber URLs are allowed. */
     HOOKBRIDGE_ALLOW_HTTP: booleanSetting(false),
+    ...shardSettings,
   }),
   z.transform((env) => ({
     subscriptionsTable: env.HOOKBRIDGE_SUBSCRIPTIONS_TABLE,
@@ -57,6 +59,7 @@ const schema = z.pipe(
     deliveryTimeoutSeconds: env.HOOKBRIDGE_DELIVERY_TIMEOUT_SECONDS,
     allowCidrs: env.HOOKBRIDGE_ALLOW_CIDRS,
     allowHttp: env.HOOKBRIDGE_ALLOW_HTTP,
+    ...shardSettingsOf(env),
   })),
 );
 

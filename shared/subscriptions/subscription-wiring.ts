@@ -58,6 +58,7 @@ export function createSubscriptionComponents(
     store,
     tenants: tenantStore,
     provisioner,
+    placement,
     clients,
   } = createLaneComponents(config, clientConfig, mappings);
   const { dynamo, sqs, events } = clients;
@@ -69,6 +70,8 @@ export function createSubscriptionComponents(
     {
       prefix: config.prefix,
       busName: config.busName,
+      busNames: config.busNames,
+      archiveArns: config.archiveArns,
       source: config.source,
       archiveArn: config.archiveArn,
     },
@@ -86,12 +89,15 @@ export function createSubscriptionComponents(
     policy,
     source: config.source,
     operational: new BusOperationalEvents(events, config.busName, config.source),
+    placement,
+    shards: config.busNames.length,
     ...(logger && { logger }),
   });
   const tenants = new TenantService({
     tenants: tenantStore,
     subscriptions: store,
     subscriptionService: service,
+    placement,
     ...(logger && { logger }),
   });
   if (!config.accessTable) throw new ConfigError('HOOKBRIDGE_ACCESS_TABLE: is required');
