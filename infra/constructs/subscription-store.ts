@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { EVENT_TYPE_KEY_PREFIX } from '../../shared/event-types/event-type.js';
+import { TENANT_KEY_PREFIX } from '../../shared/tenants/tenant.js';
 import { deliveriesTable, subscriptionsTable } from '../base-resources.js';
 import { hookbridgeTable } from './hookbridge-table.js';
 
@@ -43,6 +44,24 @@ export class SubscriptionStore extends Construct {
    * nothing else of the table: GetItem only, and only on `eventtype#` keys, so it can read no
    * subscription, secret or tenant. Sets HOOKBRIDGE_EVENT_TYPES_TABLE in the same call.
    */
+  /**
+   * Lets ingest read a tenant's bus shard from its `tenant#` item (read only with more than one
+   * shard; the grant is the same either way, so adding shards changes no policy of ingest).
+   */
+  grantTenantShardRead(fn: lambda.Function): void {
+    fn.addEnvironment('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', this.subscriptionsTable.tableName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [this.subscriptionsTable.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TENANT_KEY_PREFIX}*`] },
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        },
+      }),
+    );
+  }
+
   grantCatalogRead(fn: lambda.Function): void {
     fn.addEnvironment('HOOKBRIDGE_EVENT_TYPES_TABLE', this.subscriptionsTable.tableName);
     fn.addToRolePolicy(

@@ -1,10 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 /** The key of a shard's load item in the subscriptions table: `shard#<k>`. */
 export const SHARD_KEY_PREFIX = 'shard#';
@@ -87,8 +82,14 @@ export class DynamoShardLoads implements ShardLoads {
   }
 
   async set(shard: number, rules: number): Promise<void> {
+    // An update, not a put: the reconciler, which recounts, may update the table but not put.
     await this.documents.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...keyOf(shard), rules } }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(shard),
+        UpdateExpression: 'SET rules = :rules',
+        ExpressionAttributeValues: { ':rules': rules },
+      }),
     );
   }
 
