@@ -9,6 +9,7 @@ import {
 import { awsClientConfig, dynamoClientConfig } from '../shared/aws/client-config.js';
 import { type AwsEndpoint, LocalAwsError, startLocalAws } from './aws-endpoint.js';
 import { createBaseResources } from './base-resources.js';
+import { localBusNames, localBusShards } from './local-shards.js';
 import {
   claimStateDir,
   recordMotos,
@@ -283,5 +284,14 @@ function configureEnvironment(endpoint: string, dynamoEndpoint: string | undefin
     HOOKBRIDGE_EVENT_STORE_TABLE: localResourceNames.eventStoreTable,
   };
   for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
+  // Bus shards: the names the stack would give them, unless set explicitly.
+  const shards = localBusShards();
+  if (shards > 1) {
+    process.env.HOOKBRIDGE_EVENT_BUS_NAMES ??= localBusNames(
+      shards,
+      process.env.HOOKBRIDGE_EVENT_BUS_NAME ?? localResourceNames.eventBus,
+      process.env.HOOKBRIDGE_RESOURCE_PREFIX ?? 'hookbridge',
+    ).join(',');
+  }
   process.env.AWS_ENDPOINT_URL = endpoint;
 }

@@ -52,7 +52,7 @@ export function createLaneComponents(
   const placement = new ShardPlacement(
     new DynamoShardLoads(clients.dynamo, config.subscriptionsTable),
     { shards: config.busNames.length, rulesPerShard: config.rulesPerShard },
-    () => store.all(),
+    { subscriptions: () => store.all(), tenants: () => tenants.all() },
   );
   return { store, tenants, provisioner, placement, clients };
 }

@@ -4,10 +4,18 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 /** The key of a shard's load item in the subscriptions table: `shard#<k>`. */
 export const SHARD_KEY_PREFIX = 'shard#';
 
-/** The port of the per-shard rule counters (one atomic counter per shard). */
+/** What one shard holds: its rules (undefined: never counted) and the tenants placed on it. */
+export interface ShardLoad {
+  readonly rules: number | undefined;
+  readonly tenants: number;
+}
+
+/** The port of the per-shard counters (atomic counters, one item per shard). */
 export interface ShardLoads {
-  /** The rules counted on each of shards 0..count-1; `undefined` where no counter exists yet. */
-  read(count: number): Promise<(number | undefined)[]>;
+  /** The counters of shards 0..count-1. */
+  read(count: number): Promise<ShardLoad[]>;
+  /** Counts one more tenant on `shard`. */
+  addTenant(shard: number): Promise<void>;
   /**
    * Counts one more rule on each of `shards` if none of them is at `limit` yet; answers the
    * first shard that is full (and counts nothing), or undefined once all are counted.
@@ -15,8 +23,8 @@ export interface ShardLoads {
   reserve(shards: readonly number[], limit: number): Promise<number | undefined>;
   /** Counts one rule less on each of `shards` (never below 0). */
   release(shards: readonly number[]): Promise<void>;
-  /** Sets the counter of `shard` to `rules` (the reconciler's recount). */
-  set(shard: number, rules: number): Promise<void>;
+  /** Sets the counters of `shard` (the reconciler's recount). */
+  set(shard: number, load: { rules: number; tenants: number }): Promise<void>;
 }
 
 /**
@@ -36,13 +44,27 @@ export class DynamoShardLoads implements ShardLoads {
     this.documents = DynamoDBDocumentClient.from(client);
   }
 
-  async read(count: number): Promise<(number | undefined)[]> {
+  async read(count: number): Promise<ShardLoad[]> {
     return Promise.all(
       Array.from({ length: count }, async (_, shard) => {
         const { Item } = await this.documents.send(
           new GetCommand({ TableName: this.tableName, Key: keyOf(shard), ConsistentRead: true }),
         );
-        return typeof Item?.rules === 'number' ? Item.rules : undefined;
+        return {
+          rules: typeof Item?.rules === 'number' ? Item.rules : undefined,
+          tenants: typeof Item?.tenants === 'number' ? Item.tenants : 0,
+        };
+      }),
+    );
+  }
+
+  async addTenant(shard: number): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(shard),
+        UpdateExpression: 'ADD tenants :one',
+        ExpressionAttributeValues: { ':one': 1 },
       }),
     );
   }
@@ -81,14 +103,14 @@ export class DynamoShardLoads implements ShardLoads {
     }
   }
 
-  async set(shard: number, rules: number): Promise<void> {
+  async set(shard: number, load: { rules: number; tenants: number }): Promise<void> {
     // An update, not a put: the reconciler, which recounts, may update the table but not put.
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keyOf(shard),
-        UpdateExpression: 'SET rules = :rules',
-        ExpressionAttributeValues: { ':rules': rules },
+        UpdateExpression: 'SET rules = :rules, tenants = :tenants',
+        ExpressionAttributeValues: { ':rules': load.rules, ':tenants': load.tenants },
       }),
     );
   }

@@ -1,7 +1,8 @@
 import { ConflictError } from '../errors.js';
 import type { Subscription } from '../subscriptions/subscription.js';
+import type { Tenant } from '../tenants/tenant.js';
 import { tenantRulesPerShard } from './bus-shards.js';
-import type { ShardLoads } from './shard-loads.js';
+import type { ShardLoad, ShardLoads } from './shard-loads.js';
 
 /** What placement needs to know of the deployment. */
 export interface ShardSettings {
@@ -42,9 +43,16 @@ export function countRules(
   return counts;
 }
 
+/** Where the recount reads what the counters must say. */
+export interface PlacementSource {
+  subscriptions(): Promise<readonly Pick<Subscription, 'tenantId' | 'shard'>[]>;
+  tenants(): Promise<readonly Pick<Tenant, 'shard'>[]>;
+}
+
 /**
  * Places tenants on shards and keeps each shard's rules under its ceiling. A tenant goes to
- * the shard with the most room; a tenant subscription takes one rule of its tenant's shard and
+ * the shard with the most room, counting each tenant placed there as one rule to come (so a
+ * burst of new tenants, none with a subscription yet, spreads over the shards); a tenant subscription takes one rule of its tenant's shard and
  * may fill it up to `rulesPerShard` less the operator reserve; an operator subscription takes
  * one rule on every shard and may use the reserve. Refusals are 409 `shard_full`, naming the
  * ceiling and the setting that raises it. With one shard nothing is counted or refused, as
@@ -54,8 +62,8 @@ export class ShardPlacement {
   constructor(
     private readonly loads: ShardLoads,
     private readonly settings: ShardSettings,
-    /** Every subscription, to count shards that have no counter yet (shards just added). */
-    private readonly subscriptions: () => Promise<readonly Subscription[]>,
+    /** The records, to count shards that have no counter yet (shards just added). */
+    private readonly source: PlacementSource,
   ) {}
 
   /** Whether more than one shard is deployed (placement is off otherwise). */
@@ -68,16 +76,19 @@ export class ShardPlacement {
     if (!this.sharded) return 0;
     const loads = await this.currentLoads();
     const limit = tenantRulesPerShard(this.settings.rulesPerShard);
-    let best = 0;
-    loads.forEach((load, shard) => {
-      if (load < (loads[best] ?? 0)) best = shard;
-    });
-    if ((loads[best] ?? 0) >= limit) {
+    const open = loads.flatMap((load, shard) => ((load.rules ?? 0) < limit ? [shard] : []));
+    const weight = (shard: number) => (loads[shard]?.rules ?? 0) + (loads[shard]?.tenants ?? 0);
+    const best = open.reduce<number | undefined>(
+      (chosen, shard) => (chosen === undefined || weight(shard) < weight(chosen) ? shard : chosen),
+      undefined,
+    );
+    if (best === undefined) {
       throw new ConflictError(
         'shard_full',
         `every bus shard holds ${limit} tenant rules (rulesPerShard ${this.settings.rulesPerShard}, less the operator reserve): raise the busShards setting and redeploy`,
       );
     }
+    await this.loads.addTenant(best);
     return best;
   }
 
@@ -114,22 +125,29 @@ export class ShardPlacement {
    */
   async recount(): Promise<{ shard: number; was: number | undefined; now: number }[]> {
     if (!this.sharded) return [];
-    const counted = countRules(await this.subscriptions(), this.settings.shards);
-    const stored = await this.loads.read(this.settings.shards);
+    const shards = this.settings.shards;
+    const counted = countRules(await this.source.subscriptions(), shards);
+    const tenants = new Array<number>(shards).fill(0);
+    for (const tenant of await this.source.tenants()) {
+      const shard = shardOf(tenant);
+      if (shard < shards) tenants[shard] = (tenants[shard] ?? 0) + 1;
+    }
+    const stored = await this.loads.read(shards);
     const fixed: { shard: number; was: number | undefined; now: number }[] = [];
     for (const [shard, rules] of counted.entries()) {
-      if (stored[shard] === rules) continue;
-      await this.loads.set(shard, rules);
-      fixed.push({ shard, was: stored[shard], now: rules });
+      const was = stored[shard];
+      if (was?.rules === rules && was.tenants === tenants[shard]) continue;
+      await this.loads.set(shard, { rules, tenants: tenants[shard] ?? 0 });
+      fixed.push({ shard, was: was?.rules, now: rules });
     }
     return fixed;
   }
 
   /** The counters; shards without one yet (just deployed) are counted from the store first. */
-  private async currentLoads(): Promise<number[]> {
+  private async currentLoads(): Promise<ShardLoad[]> {
     const stored = await this.loads.read(this.settings.shards);
-    if (stored.every((load) => load !== undefined)) return stored as number[];
+    if (stored.every((load) => load.rules !== undefined)) return stored;
     await this.recount();
-    return (await this.loads.read(this.settings.shards)).map((load) => load ?? 0);
+    return this.loads.read(this.settings.shards);
   }
 }

@@ -14,6 +14,7 @@ import type { Log } from '../observability.js';
 import type { EventSourceMappings } from '../provisioning/event-source-mappings.js';
 import { createLaneComponents, lambdaMappings } from '../provisioning/lane-wiring.js';
 import type { Provisioner } from '../provisioning/provisioner.js';
+import type { ShardPlacement } from '../shards/shard-placement.js';
 import { TenantService } from '../tenants/tenant-service.js';
 import type { DynamoTenantStore } from '../tenants/tenant-store.js';
 import { type ArchiveReplay, LaneOperations } from './lane-operations.js';
@@ -27,6 +28,7 @@ export interface SubscriptionComponents {
   readonly store: DynamoSubscriptionStore;
   readonly tenantStore: DynamoTenantStore;
   readonly provisioner: Provisioner;
+  readonly placement: ShardPlacement;
   readonly service: SubscriptionService;
   readonly tenants: TenantService;
   readonly attempts: DynamoAttemptLog;
@@ -120,6 +122,7 @@ export function createSubscriptionComponents(
     store,
     tenantStore,
     provisioner,
+    placement,
     service,
     tenants,
     attempts,
