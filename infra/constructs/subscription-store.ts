@@ -45,8 +45,10 @@ export class SubscriptionStore extends Construct {
    * subscription, secret or tenant. Sets HOOKBRIDGE_EVENT_TYPES_TABLE in the same call.
    */
   /**
-   * Lets ingest read a tenant's bus shard from its `tenant#` item (read only with more than one
-   * shard; the grant is the same either way, so adding shards changes no policy of ingest).
+   * Lets ingest read a tenant's bus shard: of a `tenant#` item, the attributes `id` and `shard`
+   * only (a projected GetItem), never its name, metadata or token revocation time. Read only
+   * with more than one shard; the grant is the same either way, so adding shards changes no
+   * policy of ingest.
    */
   grantTenantShardRead(fn: lambda.Function): void {
     fn.addEnvironment('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', this.subscriptionsTable.tableName);
@@ -56,7 +58,10 @@ export class SubscriptionStore extends Construct {
         resources: [this.subscriptionsTable.tableArn],
         conditions: {
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TENANT_KEY_PREFIX}*`] },
-          Null: { 'dynamodb:LeadingKeys': 'false' },
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['id', 'shard'] },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          // ForAllValues is true for a request without the key at all: require both.
+          Null: { 'dynamodb:LeadingKeys': 'false', 'dynamodb:Attributes': 'false' },
         },
       }),
     );

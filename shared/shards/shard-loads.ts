@@ -63,7 +63,9 @@ export class DynamoShardLoads implements ShardLoads {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keyOf(shard),
-        UpdateExpression: 'ADD tenants :one',
+        UpdateExpression: 'ADD #tenants :one',
+        // Both are DynamoDB reserved words.
+        ExpressionAttributeNames: { '#tenants': 'tenants' },
         ExpressionAttributeValues: { ':one': 1 },
       }),
     );
@@ -77,7 +79,7 @@ export class DynamoShardLoads implements ShardLoads {
           shard,
           1,
           { ':limit': limit },
-          'attribute_not_exists(rules) OR rules < :limit',
+          'attribute_not_exists(#rules) OR #rules < :limit',
         );
         counted.push(shard);
       } catch (error) {
@@ -95,7 +97,7 @@ export class DynamoShardLoads implements ShardLoads {
   async release(shards: readonly number[]): Promise<void> {
     for (const shard of shards) {
       try {
-        await this.add(shard, -1, { ':zero': 0 }, 'rules > :zero');
+        await this.add(shard, -1, { ':zero': 0 }, '#rules > :zero');
       } catch (error) {
         // Already 0 (or never counted): the reconciler's recount owns the truth.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -109,7 +111,8 @@ export class DynamoShardLoads implements ShardLoads {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keyOf(shard),
-        UpdateExpression: 'SET rules = :rules, tenants = :tenants',
+        UpdateExpression: 'SET #rules = :rules, #tenants = :tenants',
+        ExpressionAttributeNames: { '#rules': 'rules', '#tenants': 'tenants' },
         ExpressionAttributeValues: { ':rules': load.rules, ':tenants': load.tenants },
       }),
     );
@@ -125,8 +128,9 @@ export class DynamoShardLoads implements ShardLoads {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keyOf(shard),
-        UpdateExpression: 'ADD rules :delta',
+        UpdateExpression: 'ADD #rules :delta',
         ConditionExpression: condition,
+        ExpressionAttributeNames: { '#rules': 'rules' },
         ExpressionAttributeValues: { ':delta': delta, ...values },
       }),
     );

@@ -17,7 +17,8 @@ export function dynamoTenantShardReader(
       new GetCommand({
         TableName: tableName,
         Key: { id: `${TENANT_KEY_PREFIX}${tenantId}` },
-        ProjectionExpression: 'id, shard',
+        ProjectionExpression: '#id, #shard',
+        ExpressionAttributeNames: { '#id': 'id', '#shard': 'shard' },
       }),
     );
     if (!Item) return undefined;

@@ -216,12 +216,17 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     { command: 'PutItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
     { command: 'BatchWriteItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
     { command: 'DeleteItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
-    // Bus shards: a tenant's shard, from its `tenant#` item (only with more than one shard).
+    // Bus shards: a tenant's shard, the `id` and `shard` of its `tenant#` item (only with more
+    // than one shard).
     {
       command: 'Get',
       sentBy: 'shared/shards/tenant-shards.ts',
       on: table('HOOKBRIDGE_SUBSCRIPTIONS_TABLE'),
-      context: () => ({ 'dynamodb:LeadingKeys': [TENANT_KEY] }),
+      context: () => ({
+        'dynamodb:LeadingKeys': [TENANT_KEY],
+        'dynamodb:Attributes': ['id', 'shard'],
+        'dynamodb:Select': 'SPECIFIC_ATTRIBUTES',
+      }),
     },
     // The event type catalog: one entry's rule per cold cache entry, from `eventtype#` keys only.
     {
