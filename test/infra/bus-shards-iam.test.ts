@@ -44,7 +44,9 @@ beforeAll(() => {
   };
   for (const [name, fn] of Object.entries(functions)) {
     const id = Stack.of(stack).getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
-    const roleRef = (resources[id]?.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'];
+    const role = resources[id]?.Properties.Role as { 'Fn::GetAtt': [string] } | undefined;
+    if (!role) throw new Error(`no role for ${name}`);
+    const roleRef = role['Fn::GetAtt'];
     roles[name] = { arn: arn('iam', `role/${name}`), policies: policiesOf(resources, roleRef[0]) };
   }
   const forwardRole = busShards.node.findChild('ForwardRole').node
