@@ -43,6 +43,8 @@ export function hookbridgeSettings(node: Node, stage = text(node, 'stage')): Hoo
     prefix: text(node, 'prefix') ?? (stage ? `hookbridge-${stage}` : undefined),
     eventSource: text(node, 'eventSource'),
     archiveRetention: archiveDays === undefined ? undefined : Duration.days(archiveDays),
+    busShards: integer(node, 'busShards'),
+    rulesPerShard: integer(node, 'rulesPerShard'),
     throttlingRateLimit: integer(node, 'throttlingRateLimit'),
     throttlingBurstLimit: integer(node, 'throttlingBurstLimit'),
     maxEventBytes: integer(node, 'maxEventBytes'),

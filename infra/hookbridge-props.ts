@@ -21,6 +21,21 @@ export interface HookbridgeProps {
    */
   readonly archiveRetention?: Duration;
   /**
+   * How many EventBridge buses carry events (bus shards): each holds at most `rulesPerShard`
+   * subscription rules, so capacity grows by raising this and redeploying. Shard 0 is the
+   * first bus; shards 1..N-1 are `<prefix>-bus-<k>`, each with its archive. A tenant is placed
+   * on one shard for good. At most 90 (EventBridge allows 100 buses per account by default).
+   * @default 1
+   */
+  readonly busShards?: number;
+  /**
+   * The most subscription rules Hookbridge puts on one bus shard; a tenant subscription may use
+   * 90 % of it (the rest is kept for operator subscriptions, which have a rule on every shard).
+   * Above 300 only after raising EventBridge's "Rules per event bus" quota.
+   * @default 250
+   */
+  readonly rulesPerShard?: number;
+  /**
    * Steady-state requests per second the ingest API accepts before answering 429.
    * @default 1000
    */

@@ -10,12 +10,17 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { MAX_PREFIX_LENGTH } from '../shared/provisioning/lane-names.js';
 import { AccessStore } from './constructs/access-store.js';
+import { BusShards } from './constructs/bus-shards.js';
 import { Delivery } from './constructs/delivery.js';
 import { EventBus } from './constructs/event-bus.js';
 import { EventStore } from './constructs/event-store.js';
 import { IdempotencyStore } from './constructs/idempotency-store.js';
 import { IngestApi } from './constructs/ingest-api.js';
-import { ManagementApi } from './constructs/management-api.js';
+import {
+  ManagementApi,
+  RULE_ACTIONS,
+  RULE_INSPECTION_ACTIONS,
+} from './constructs/management-api.js';
 import { Observability } from './constructs/observability.js';
 import { SubscriptionStore } from './constructs/subscription-store.js';
 import { TokenApi } from './constructs/token-api.js';
@@ -44,6 +49,8 @@ export class Hookbridge extends Construct {
   public readonly removalPolicy: RemovalPolicy;
   /** The bus and its archive, as a construct. */
   public readonly eventBus: EventBus;
+  /** The bus shards (shard 0 is `eventBus`); with one shard it holds nothing more. */
+  public readonly busShards: BusShards;
   /** The idempotency table of the ingest API, as a construct. */
   public readonly idempotencyStore: IdempotencyStore;
   /** The HTTP API (one stage, one throttle) and the ingest function. */
@@ -150,6 +157,14 @@ export class Hookbridge extends Construct {
     checkNames(this);
 
     this.eventBus = new EventBus(this, 'EventBus', { archiveRetention: props.archiveRetention });
+    this.busShards = new BusShards(this, 'BusShards', {
+      first: this.eventBus,
+      prefix: this.prefix,
+      eventSource: this.eventSource,
+      busShards: props.busShards,
+      rulesPerShard: props.rulesPerShard,
+      archiveRetention: props.archiveRetention,
+    });
     this.idempotencyStore = new IdempotencyStore(this, 'IdempotencyStore', {
       removalPolicy: this.removalPolicy,
     });
@@ -205,6 +220,7 @@ export class Hookbridge extends Construct {
         managementFunction: this.managementApi.function,
         deliveryFunction: this.delivery.function,
         laneIdleTimeout: props.laneIdleTimeout,
+        shardBuses: this.busShards.count > 1,
       });
     }
     this.accessStore = new AccessStore(this, 'AccessStore', {
@@ -216,6 +232,14 @@ export class Hookbridge extends Construct {
     });
     this.eventStore.grantStore(this.ingestApi.function);
     this.subscriptionStore.grantCatalogRead(this.ingestApi.function);
+    this.subscriptionStore.grantTenantShardRead(this.ingestApi.function);
+    this.busShards.configureIngest(this.ingestApi.function);
+    this.busShards.configureLanes(this.managementApi.function, RULE_ACTIONS);
+    this.busShards.configureReplay(this.managementApi.function);
+    this.busShards.configureLanes(this.managementApi.reconcilerFunction, [
+      ...RULE_ACTIONS,
+      ...RULE_INSPECTION_ACTIONS,
+    ]);
     this.eventStore.grantRead(this.managementApi.function);
     this.accessStore.grantAdmin(this.managementApi.function);
     const withTokenApi = props.tokenApi ?? true;
@@ -261,6 +285,7 @@ export class Hookbridge extends Construct {
       deliveryFunction: this.delivery.function,
       deliveryLogGroup: this.delivery.logGroup,
       eventBus: this.eventBus.bus,
+      eventBuses: this.busShards.buses,
       alarmTopic: props.alarmTopic,
       alarmEmail: props.alarmEmail,
       messageAgeThreshold: props.messageAgeThreshold,

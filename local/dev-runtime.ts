@@ -10,6 +10,7 @@ import { awsClientConfig, dynamoClientConfig } from '../shared/aws/client-config
 import type { ReconcileReport } from '../shared/provisioning/reconciler.js';
 import { type AwsEndpoint, LocalAwsError, startLocalAws } from './aws-endpoint.js';
 import { createBaseResources } from './base-resources.js';
+import { localBusNames, localBusShards } from './local-shards.js';
 import {
   claimStateDir,
   recordMotos,
@@ -289,5 +290,14 @@ function configureEnvironment(endpoint: string, dynamoEndpoint: string | undefin
     HOOKBRIDGE_LANE_IDLE_SECONDS: String(24 * 60 * 60),
   };
   for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
+  // Bus shards: the names the stack would give them, unless set explicitly.
+  const shards = localBusShards();
+  if (shards > 1) {
+    process.env.HOOKBRIDGE_EVENT_BUS_NAMES ??= localBusNames(
+      shards,
+      process.env.HOOKBRIDGE_EVENT_BUS_NAME ?? localResourceNames.eventBus,
+      process.env.HOOKBRIDGE_RESOURCE_PREFIX ?? 'hookbridge',
+    ).join(',');
+  }
   process.env.AWS_ENDPOINT_URL = endpoint;
 }

@@ -22,7 +22,7 @@ import type { GatewayRoute } from './http-gateway.js';
 import { LocalArchive } from './local-archive.js';
 import { localAuthorizer } from './local-authorizer.js';
 import { LocalEventSourceMappings } from './local-event-source-mappings.js';
-import { LocalReplay } from './local-replay.js';
+import { createLocalShards, localShardArchives } from './local-shards.js';
 import { ensureLocalWakeQueue, startLocalWaker } from './local-waker.js';
 
 /**
@@ -48,16 +48,27 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
     name: base.archive,
     file: options.archiveFile,
   });
-  const archived = await archive.start();
+  // Bus shards (HOOKBRIDGE_BUS_SHARDS): the other buses, their broadcast forwarding and
+  // archives. With one shard this is the one archive above.
+  await createLocalShards(events, config.busNames, {
+    source: config.source,
+    prefix: config.prefix,
+  });
+  const shards = localShardArchives(
+    sqs,
+    events,
+    { archive, name: base.archive, file: options.archiveFile },
+    config.busNames,
+    config.prefix,
+  );
+  const archived = { loaded: 0 };
+  for (const each of shards.archives) archived.loaded += (await each.start()).loaded;
 
   const mappings = new LocalEventSourceMappings();
   const subscriptions = createSubscriptionComponents(config, clientConfig, mappings, {
     logger,
     eventStore: readEventStoreConfig(),
-    archive: new LocalReplay(sqs, events, archive, {
-      prefix: config.prefix,
-      busName: config.busName,
-    }),
+    archive: shards.replay,
   });
   const delivery = createDeliveryComponents(readDeliveryConfig(), clientConfig, mappings, {
     logger,
@@ -112,6 +123,7 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
         provisioner: subscriptions.provisioner,
         sleeper: subscriptions.sleeper,
         laneIdleMs: config.laneIdleMs,
+        placement: subscriptions.placement,
         logger,
       })
         .catch((error: unknown) => {
@@ -127,7 +139,7 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
       await running;
       await poller.stop();
       if (waker) await waker.stop();
-      await archive.stop();
+      for (const each of shards.archives) await each.stop();
       await delivery.close();
       sqs.destroy();
       events.destroy();

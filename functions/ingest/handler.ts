@@ -38,6 +38,7 @@ import {
   MAX_IDEMPOTENCY_KEY_LENGTH,
 } from '../../shared/idempotency/idempotent-requests.js';
 import { logger, metrics } from '../../shared/observability.js';
+import { dynamoTenantShardReader, TenantShards } from '../../shared/shards/tenant-shards.js';
 import { readIngestConfig } from './config.js';
 
 const config = readIngestConfig();
@@ -56,6 +57,12 @@ const eventTypeRules = config.eventTypesTable
       ttlMs: config.eventTypeCacheMs,
     })
   : undefined;
+
+// Bus shards: each tenant's events on its shard's bus, its shard read once per 5 minutes.
+const tenantShards =
+  config.busNames.length > 1 && config.tenantsTable
+    ? new TenantShards(config.busNames, dynamoTenantShardReader(dynamo, config.tenantsTable))
+    : undefined;
 
 const ROUTES: Record<IngestRoute, 'single' | 'batch'> = {
   'POST /v1/events': 'single',
@@ -79,6 +86,7 @@ async function lambdaHandler(request: HttpRequest, context: Context): Promise<Ht
     const results = await ingestEvents(inputs, publisher, config, {
       batch: route === 'batch',
       ...(store && { store, onStored: recordStore }),
+      ...(tenantShards && { busFor: (tenantId) => tenantShards.busFor(tenantId) }),
     });
     recordMetrics(results);
     return route === 'batch' ? batchResponse(results) : singleResponse(results[0]);

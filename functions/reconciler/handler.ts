@@ -12,7 +12,7 @@ import { readManagementConfig } from '../../shared/subscriptions/management-conf
 
 const config = readManagementConfig();
 const clientConfig = awsClientConfig();
-const { store, tenants, provisioner, sleeper } = createLaneComponents(
+const { store, tenants, provisioner, sleeper, placement } = createLaneComponents(
   config,
   clientConfig,
   lambdaMappings(config, clientConfig),
@@ -25,6 +25,7 @@ async function reconcilerHandler(): Promise<ReconcileReport> {
     tenants,
     provisioner,
     sleeper,
+    placement,
     laneIdleMs: config.laneIdleMs,
     logger,
   });

@@ -92,14 +92,14 @@ const QUEUE_PROVISIONING_ACTIONS = [
 // from no other queue: a subscriber queue's messages are the delivery function's.
 const DEAD_LETTER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage'];
 // Making and removing a lane's rule and its target.
-const RULE_ACTIONS = [
+export const RULE_ACTIONS = [
   'events:PutRule',
   'events:DeleteRule',
   'events:PutTargets',
   'events:RemoveTargets',
 ];
 // What only the reconciler does to rules: read them back to find drift.
-const RULE_INSPECTION_ACTIONS = ['events:DescribeRule', 'events:ListTargetsByRule'];
+export const RULE_INSPECTION_ACTIONS = ['events:DescribeRule', 'events:ListTargetsByRule'];
 
 /**
  * The management side: the `/v1/subscriptions…` routes on the HTTP API, served by a function

@@ -37,6 +37,8 @@ export interface ObservabilityProps {
   readonly deliveryLogGroup: logs.ILogGroup;
   /** The bus the subscription rules are on. */
   readonly eventBus: events.IEventBus;
+  /** Every bus shard (shard 0 first); the fan-out widget sums their rules. @default [eventBus] */
+  readonly eventBuses?: readonly events.IEventBus[];
   /**
    * Where alarms notify (on ALARM and back to OK).
    * @default - a topic is created if `alarmEmail` is given; otherwise alarms notify nobody
@@ -170,7 +172,7 @@ export class Observability extends Construct {
         ...authorizerWidgets(props.tokenApi.authorizerFunction, (name) => this.metric(name)),
       );
     }
-    this.addFanOutWidgets(props.eventBus);
+    this.addFanOutWidgets(props.eventBuses ?? [props.eventBus]);
     this.addDeliveryWidgets(props);
     this.dashboard.addWidgets(...laneQueueWidgets(props.prefix));
     if (props.wakeDeadLetterQueue) {
@@ -375,20 +377,47 @@ export class Observability extends Construct {
     );
   }
 
-  private addFanOutWidgets(bus: events.IEventBus): void {
+  private addFanOutWidgets(buses: readonly events.IEventBus[]): void {
     // Rules on a custom bus report with the dimensions EventBusName and RuleName; the sum
-    // over the bus's rules is the fan-out to every subscriber.
-    const onBus = (metricName: string) =>
-      new cloudwatch.MathExpression({
-        expression: `SUM(SEARCH('{AWS/Events,EventBusName,RuleName} MetricName="${metricName}" EventBusName="${bus.eventBusName}"', 'Sum', 300))`,
-        usingMetrics: {},
+    // over the bus's rules is the fan-out to every subscriber. Bus shards: one SEARCH per
+    // eight buses (a search expression stays under its 1,024 characters), summed.
+    const search = (metricName: string, group: readonly events.IEventBus[]) => {
+      const names = group.map((bus) => `EventBusName="${bus.eventBusName}"`);
+      const term = names.length === 1 ? names[0] : `(${names.join(' OR ')})`;
+      return `SUM(SEARCH('{AWS/Events,EventBusName,RuleName} MetricName="${metricName}" ${term}', 'Sum', 300))`;
+    };
+    const onBuses = (metricName: string) => {
+      const groups: (readonly events.IEventBus[])[] = [];
+      for (let i = 0; i < buses.length; i += 8) groups.push(buses.slice(i, i + 8));
+      if (groups.length === 1) {
+        return new cloudwatch.MathExpression({
+          expression: search(metricName, groups[0] ?? []),
+          usingMetrics: {},
+          label: metricName,
+          period: ALARM_PERIOD,
+        });
+      }
+      const parts = Object.fromEntries(
+        groups.map((group, i) => [
+          `${metricName.toLowerCase()}${i}`,
+          new cloudwatch.MathExpression({
+            expression: search(metricName, group),
+            usingMetrics: {},
+            period: ALARM_PERIOD,
+          }),
+        ]),
+      );
+      return new cloudwatch.MathExpression({
+        expression: Object.keys(parts).join(' + '),
+        usingMetrics: parts,
         label: metricName,
         period: ALARM_PERIOD,
       });
+    };
     this.dashboard.addWidgets(
       graph(
         'EventBridge fan-out (all subscription rules)',
-        ['TriggeredRules', 'Invocations', 'FailedInvocations'].map(onBus),
+        ['TriggeredRules', 'Invocations', 'FailedInvocations'].map(onBuses),
         24,
       ),
     );

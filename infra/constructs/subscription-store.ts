@@ -1,8 +1,10 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { EVENT_TYPE_KEY_PREFIX } from '../../shared/event-types/event-type.js';
+import { TENANT_KEY_PREFIX } from '../../shared/tenants/tenant.js';
 import { deliveriesTable, subscriptionsTable } from '../base-resources.js';
 import { grantOnKeys, hookbridgeTable } from './hookbridge-table.js';
 
@@ -42,6 +44,29 @@ export class SubscriptionStore extends Construct {
    * nothing else of the table: GetItem only, and only on `eventtype#` keys, so it can read no
    * subscription, secret or tenant. Sets HOOKBRIDGE_EVENT_TYPES_TABLE in the same call.
    */
+  /**
+   * Lets ingest read a tenant's bus shard: of a `tenant#` item, the attributes `id` and `shard`
+   * only (a projected GetItem), never its name, metadata or token revocation time. Read only
+   * with more than one shard; the grant is the same either way, so adding shards changes no
+   * policy of ingest.
+   */
+  grantTenantShardRead(fn: lambda.Function): void {
+    fn.addEnvironment('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', this.subscriptionsTable.tableName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [this.subscriptionsTable.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TENANT_KEY_PREFIX}*`] },
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['id', 'shard'] },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          // ForAllValues is true for a request without the key at all: require both.
+          Null: { 'dynamodb:LeadingKeys': 'false', 'dynamodb:Attributes': 'false' },
+        },
+      }),
+    );
+  }
+
   grantCatalogRead(fn: lambda.Function): void {
     fn.addEnvironment('HOOKBRIDGE_EVENT_TYPES_TABLE', this.subscriptionsTable.tableName);
     grantOnKeys(fn, this.subscriptionsTable, ['dynamodb:GetItem'], EVENT_TYPE_KEY_PREFIX);

@@ -26,6 +26,8 @@ export interface WakeQueueProps {
   readonly deliveryFunction: lambda.Function;
   /** @default DEFAULT_LANE_IDLE_TIMEOUT */
   readonly laneIdleTimeout?: Duration;
+  /** Lane rules are also on the bus shards `<prefix>-bus-<k>` (more than one shard). @default false */
+  readonly shardBuses?: boolean;
 }
 
 /**
@@ -107,11 +109,15 @@ export function coldLanesOn(scope: Construct, laneIdleTimeout: Duration | undefi
   return true;
 }
 
-function laneRuleArnPattern(scope: Construct, props: WakeQueueProps): string {
-  return Stack.of(scope).formatArn({
-    service: 'events',
-    resource: 'rule',
-    resourceName: `${props.eventBus.eventBusName}/${lanePrefix(props.prefix)}*`,
-    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-  });
+function laneRuleArnPattern(scope: Construct, props: WakeQueueProps): string | string[] {
+  const onBus = (bus: string) =>
+    Stack.of(scope).formatArn({
+      service: 'events',
+      resource: 'rule',
+      resourceName: `${bus}/${lanePrefix(props.prefix)}*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  const first = onBus(props.eventBus.eventBusName);
+  // One pattern for every other shard, whatever their number (shardBusName's form).
+  return props.shardBuses ? [first, onBus(`${props.prefix}-bus-*`)] : first;
 }

@@ -21,6 +21,11 @@ export interface IngestOptions {
   readonly store?: EventStoreWriter;
   /** Told what the store did, once the events are published (for logs and metrics). */
   readonly onStored?: (outcome: StoreOutcome) => void;
+  /**
+   * The bus of an event of a tenant (bus shards): each event is still one entry, on its
+   * tenant's bus. @default every event on `settings.busName`
+   */
+  readonly busFor?: (tenantId: string | undefined) => Promise<string>;
 }
 
 /**
@@ -75,7 +80,12 @@ export async function ingestEvents(
     timestamp: now().toISOString(),
     data: input.data,
   }));
-  const entries = envelopes.map((e) => toBusEntry(e, settings.source, settings.busName));
+  const buses = options.busFor
+    ? await busesOf(envelopes, options.busFor)
+    : envelopes.map(() => settings.busName);
+  const entries = envelopes.map((e, i) =>
+    toBusEntry(e, settings.source, buses[i] ?? settings.busName),
+  );
   assertWithinLimit(entries, settings.maxEntryBytes, options.batch ?? inputs.length > 1);
 
   // The store write runs beside PutEvents (the latency is the slower of the two, not the sum);
@@ -124,6 +134,18 @@ async function reportStore(
     failed: written.failed.filter((f) => !unpublishedIds.has(f.id)),
     notDiscarded,
   });
+}
+
+/** Each envelope's bus, each tenant asked once. */
+async function busesOf(
+  envelopes: readonly EventEnvelope[],
+  busFor: (tenantId: string | undefined) => Promise<string>,
+): Promise<string[]> {
+  const tenants = [...new Set(envelopes.map((e) => e.tenantId))];
+  const buses = new Map(
+    await Promise.all(tenants.map(async (tenant) => [tenant, await busFor(tenant)] as const)),
+  );
+  return envelopes.map((e) => buses.get(e.tenantId) ?? '');
 }
 
 function assertWithinLimit(entries: readonly BusEntry[], limit: number, batch: boolean): void {

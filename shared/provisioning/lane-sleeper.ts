@@ -8,6 +8,7 @@ import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { ignoreMissing } from '../aws/missing-resource.js';
 import { ConflictError } from '../errors.js';
 import type { Log } from '../observability.js';
+import { shardsOfSubscription } from '../shards/shard-placement.js';
 import type { Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { isCold, WAKE_TARGET_ID, wakeDecision, wakeInput } from './cold-lanes.js';
@@ -17,6 +18,8 @@ import { laneNames } from './lane-names.js';
 export interface LaneSleeperOptions {
   readonly prefix: string;
   readonly busName: string;
+  /** Every bus shard, in shard order (the first is `busName`). @default [busName] */
+  readonly busNames?: readonly string[];
   /** The shared wake queue a cold lane's rule also sends to. */
   readonly wakeQueueArn: string;
 }
@@ -29,6 +32,9 @@ export interface LaneSleeperPorts {
   readonly logger?: Log;
   readonly now?: () => Date;
 }
+
+/** What the sleeper needs of a subscription to find its rules. */
+type LaneRules = Pick<Subscription, 'id' | 'tenantId' | 'shard'>;
 
 /** What a wake did: woke the lane, found it awake, or dropped the wake (paused, deleted…). */
 export type WakeResult = 'woken' | 'already-hot' | 'dropped';
@@ -70,51 +76,64 @@ export class LaneSleeper {
     );
   }
 
-  /** Whether the lane's rule has its wake target. */
-  async hasWakeTarget(subscriptionId: string): Promise<boolean> {
-    const { Targets = [] } = await this.ports.events.send(
-      new ListTargetsByRuleCommand({
-        Rule: laneNames(this.options.prefix, subscriptionId).ruleName,
-        EventBusName: this.options.busName,
-      }),
-    );
-    return Targets.some(
-      (target) => target.Id === WAKE_TARGET_ID && target.Arn === this.options.wakeQueueArn,
-    );
+  /** Whether each of the lane's rules (one per bus shard it is on) has its wake target. */
+  async hasWakeTarget(subscription: LaneRules): Promise<boolean> {
+    const ruleName = laneNames(this.options.prefix, subscription.id).ruleName;
+    for (const bus of this.busesOf(subscription)) {
+      const { Targets = [] } = await this.ports.events.send(
+        new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus }),
+      );
+      const found = Targets.some(
+        (target) => target.Id === WAKE_TARGET_ID && target.Arn === this.options.wakeQueueArn,
+      );
+      if (!found) return false;
+    }
+    return true;
   }
 
-  /** Adds (or repairs) the wake target on the lane's rule. */
-  async putWakeTarget(subscriptionId: string): Promise<void> {
-    const result = await this.ports.events.send(
-      new PutTargetsCommand({
-        Rule: laneNames(this.options.prefix, subscriptionId).ruleName,
-        EventBusName: this.options.busName,
-        Targets: [
-          {
-            Id: WAKE_TARGET_ID,
-            Arn: this.options.wakeQueueArn,
-            InputTransformer: wakeInput(subscriptionId),
-          },
-        ],
-      }),
-    );
-    if (result.FailedEntryCount) {
-      const [failed] = result.FailedEntries ?? [];
-      throw new Error(`PutTargets failed: ${failed?.ErrorCode}: ${failed?.ErrorMessage}`);
+  /** Adds (or repairs) the wake target on each of the lane's rules. */
+  async putWakeTarget(subscription: LaneRules): Promise<void> {
+    const ruleName = laneNames(this.options.prefix, subscription.id).ruleName;
+    for (const bus of this.busesOf(subscription)) {
+      const result = await this.ports.events.send(
+        new PutTargetsCommand({
+          Rule: ruleName,
+          EventBusName: bus,
+          Targets: [
+            {
+              Id: WAKE_TARGET_ID,
+              Arn: this.options.wakeQueueArn,
+              InputTransformer: wakeInput(subscription.id),
+            },
+          ],
+        }),
+      );
+      if (result.FailedEntryCount) {
+        const [failed] = result.FailedEntries ?? [];
+        throw new Error(`PutTargets failed: ${failed?.ErrorCode}: ${failed?.ErrorMessage}`);
+      }
     }
   }
 
-  /** Removes the wake target from the lane's rule; a missing rule or target is no error. */
-  async removeWakeTarget(subscriptionId: string): Promise<void> {
-    await ignoreMissing(
-      this.ports.events.send(
-        new RemoveTargetsCommand({
-          Rule: laneNames(this.options.prefix, subscriptionId).ruleName,
-          EventBusName: this.options.busName,
-          Ids: [WAKE_TARGET_ID],
-        }),
-      ),
-    );
+  /** Removes the wake target from each of the lane's rules; a missing one is no error. */
+  async removeWakeTarget(subscription: LaneRules): Promise<void> {
+    const ruleName = laneNames(this.options.prefix, subscription.id).ruleName;
+    for (const bus of this.busesOf(subscription)) {
+      await ignoreMissing(
+        this.ports.events.send(
+          new RemoveTargetsCommand({ Rule: ruleName, EventBusName: bus, Ids: [WAKE_TARGET_ID] }),
+        ),
+      );
+    }
+  }
+
+  /** The buses the lane has a rule on: its tenant's shard, or every shard (an operator's). */
+  private busesOf(subscription: LaneRules): string[] {
+    const buses = this.options.busNames ?? [this.options.busName];
+    return shardsOfSubscription(subscription, buses.length).flatMap((shard) => {
+      const bus = buses[shard];
+      return bus === undefined ? [] : [bus];
+    });
   }
 
   /**
@@ -134,7 +153,7 @@ export class LaneSleeper {
       if (error instanceof ConflictError) return false;
       throw error;
     }
-    await this.putWakeTarget(subscription.id);
+    await this.putWakeTarget(subscription);
     await this.ports.mappings.ensure({
       queueArn,
       maxConcurrency: subscription.maxConcurrency,
@@ -189,6 +208,6 @@ export class LaneSleeper {
         enabled: true,
       });
     }
-    await this.removeWakeTarget(subscription.id);
+    await this.removeWakeTarget(subscription);
   }
 }

@@ -3,6 +3,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type AwsClientConfig, dynamoClientConfig } from '../aws/client-config.js';
 import { ConfigError } from '../errors.js';
+import { DynamoShardLoads } from '../shards/shard-loads.js';
+import { ShardPlacement } from '../shards/shard-placement.js';
 import type { ManagementConfig } from '../subscriptions/management-config.js';
 import { DynamoSubscriptionStore } from '../subscriptions/subscription-store.js';
 import { DynamoTenantStore } from '../tenants/tenant-store.js';
@@ -21,6 +23,8 @@ export interface LaneComponents {
   readonly provisioner: Provisioner;
   /** Puts idle lanes to sleep and wakes them; none when no wake queue is configured. */
   readonly sleeper: LaneSleeper | undefined;
+  /** Bus shard placement (inert with one shard). */
+  readonly placement: ShardPlacement;
   readonly clients: { dynamo: DynamoDBClient; sqs: SQSClient; events: EventBridgeClient };
 }
 
@@ -44,6 +48,7 @@ export function createLaneComponents(
   const provisioner = new Provisioner(clients.sqs, clients.events, mappings, {
     prefix: config.prefix,
     busName: config.busName,
+    busNames: config.busNames,
     source: config.source,
     deliveryTimeoutSeconds: config.deliveryTimeoutSeconds,
     wakeQueueArn: config.wakeQueueArn,
@@ -51,10 +56,20 @@ export function createLaneComponents(
   const sleeper = config.wakeQueueArn
     ? new LaneSleeper(
         { sqs: clients.sqs, events: clients.events, mappings, store },
-        { prefix: config.prefix, busName: config.busName, wakeQueueArn: config.wakeQueueArn },
+        {
+          prefix: config.prefix,
+          busName: config.busName,
+          busNames: config.busNames,
+          wakeQueueArn: config.wakeQueueArn,
+        },
       )
     : undefined;
-  return { store, tenants, provisioner, sleeper, clients };
+  const placement = new ShardPlacement(
+    new DynamoShardLoads(clients.dynamo, config.subscriptionsTable),
+    { shards: config.busNames.length, rulesPerShard: config.rulesPerShard },
+    { subscriptions: () => store.all(), tenants: () => tenants.all() },
+  );
+  return { store, tenants, provisioner, sleeper, placement, clients };
 }
 
 /** Lambda event source mappings to the configured delivery function (AWS only). */

@@ -27,17 +27,20 @@ import { laneNames, lanePrefix, nameOfArn, subscriptionIdOf } from './lane-names
 import {
   deadLetterQueuePolicy,
   encryptedAtRest,
-  letsRuleSend,
   parseJson,
-  queuePolicy,
   refusesPlainHttp,
   samePattern,
 } from './lane-policies.js';
+import { lanePolicy, letsRulesSend, type RulePlacement, rulePlacements } from './shard-rules.js';
 
 export interface ProvisionerOptions {
   /** Resource name prefix. */
   readonly prefix: string;
   readonly busName: string;
+  /**
+   * Every bus shard, in shard order (the first is `busName`). @default [busName]
+   */
+  readonly busNames?: readonly string[];
   /** EventBridge source of ingested events (rules match only these). */
   readonly source: string;
   /**
@@ -99,57 +102,69 @@ export class Provisioner {
       tags,
     );
 
-    const rule = await this.events.send(
-      new PutRuleCommand({
-        Name: names.ruleName,
-        EventBusName: this.options.busName,
-        EventPattern: JSON.stringify(this.patternOf(subscription)),
-        State: 'ENABLED',
-        Description: `Hookbridge subscription ${subscription.id}`,
-      }),
-    );
-    const ruleArn = rule.RuleArn ?? '';
+    const ruleArns: string[] = [];
+    for (const placement of this.placementsOf(subscription)) {
+      const rule = await this.events.send(
+        new PutRuleCommand({
+          Name: names.ruleName,
+          EventBusName: placement.bus,
+          EventPattern: JSON.stringify(placement.pattern),
+          State: 'ENABLED',
+          Description: `Hookbridge subscription ${subscription.id}`,
+        }),
+      );
+      ruleArns.push(rule.RuleArn ?? '');
+    }
+    const [ruleArn = ''] = ruleArns;
     await this.sqs.send(
       new SetQueueAttributesCommand({
         QueueUrl: queue.url,
-        Attributes: { Policy: JSON.stringify(queuePolicy(queue.arn, ruleArn)) },
+        Attributes: {
+          Policy: JSON.stringify(lanePolicy(queue.arn, ruleArns, this.options.prefix)),
+        },
       }),
     );
     // The whole event goes to the queue (no InputPath): the envelope carries the detail. A
-    // cold lane's rule also wakes it; any other loses a wake target left over.
+    // cold lane's rule (each of its rules, one per shard it is on) also wakes it; any other
+    // loses a wake target left over.
     const { wakeQueueArn } = this.options;
     const wakes = isCold(subscription) && wakeQueueArn !== undefined;
-    const targets = await this.events.send(
-      new PutTargetsCommand({
-        Rule: names.ruleName,
-        EventBusName: this.options.busName,
-        Targets: [
-          { Id: TARGET_ID, Arn: queue.arn },
-          ...(wakes
-            ? [
-                {
-                  Id: WAKE_TARGET_ID,
-                  Arn: wakeQueueArn,
-                  InputTransformer: wakeInput(subscription.id),
-                },
-              ]
-            : []),
-        ],
-      }),
-    );
-    if (targets.FailedEntryCount) {
-      const [failed] = targets.FailedEntries ?? [];
-      throw new Error(`PutTargets failed: ${failed?.ErrorCode}: ${failed?.ErrorMessage}`);
+    const placements = this.placementsOf(subscription);
+    for (const placement of placements) {
+      const targets = await this.events.send(
+        new PutTargetsCommand({
+          Rule: names.ruleName,
+          EventBusName: placement.bus,
+          Targets: [
+            { Id: TARGET_ID, Arn: queue.arn },
+            ...(wakes
+              ? [
+                  {
+                    Id: WAKE_TARGET_ID,
+                    Arn: wakeQueueArn,
+                    InputTransformer: wakeInput(subscription.id),
+                  },
+                ]
+              : []),
+          ],
+        }),
+      );
+      if (targets.FailedEntryCount) {
+        const [failed] = targets.FailedEntries ?? [];
+        throw new Error(`PutTargets failed: ${failed?.ErrorCode}: ${failed?.ErrorMessage}`);
+      }
     }
     // (A lane being made has never had one: its creation makes no extra call.)
     if (!wakes && subscription.status !== 'provisioning') {
-      await this.events.send(
-        new RemoveTargetsCommand({
-          Rule: names.ruleName,
-          EventBusName: this.options.busName,
-          Ids: [WAKE_TARGET_ID],
-        }),
-      );
+      for (const placement of placements) {
+        await this.events.send(
+          new RemoveTargetsCommand({
+            Rule: names.ruleName,
+            EventBusName: placement.bus,
+            Ids: [WAKE_TARGET_ID],
+          }),
+        );
+      }
     }
 
     const mappingId = await this.mappings.ensure({
@@ -178,26 +193,41 @@ export class Provisioner {
     const queue = await this.queueUrl(names.queueName);
     if (!queue) problems.push(`queue ${names.queueName} is missing`);
 
-    const rule = await this.describeRule(names.ruleName);
-    if (!rule) {
-      problems.push(`rule ${names.ruleName} is missing`);
-    } else if (!samePattern(rule.EventPattern, this.patternOf(subscription))) {
-      problems.push(`rule ${names.ruleName} has another event pattern`);
+    const rules = await Promise.all(
+      this.placementsOf(subscription).map(async (placement) => ({
+        placement,
+        rule: await this.describeRule(names.ruleName, placement.bus),
+      })),
+    );
+    const single = rules.length === 1;
+    const where = (placement: RulePlacement) => (single ? '' : ` on bus ${placement.bus}`);
+    for (const { placement, rule } of rules) {
+      if (!rule) {
+        problems.push(`rule ${names.ruleName}${where(placement)} is missing`);
+      } else if (!samePattern(rule.EventPattern, placement.pattern)) {
+        problems.push(`rule ${names.ruleName}${where(placement)} has another event pattern`);
+      }
     }
+    const ruleArns = rules.flatMap(({ rule }) => (rule?.Arn ? [rule.Arn] : []));
     if (deadLetter) problems.push(...(await this.deadLetterDrift(deadLetter)));
-    if (queue) problems.push(...(await this.queueDrift(queue, subscription, rule?.Arn)));
-    if (rule && queue) {
+    if (queue) problems.push(...(await this.queueDrift(queue, subscription, ruleArns)));
+    const [first] = rules;
+    if (first?.rule && queue) {
       const queueArn = await this.queueArn(queue);
-      const { Targets = [] } = await this.events.send(
-        new ListTargetsByRuleCommand({ Rule: names.ruleName, EventBusName: this.options.busName }),
-      );
-      if (!Targets.some((t) => t.Arn === queueArn))
-        problems.push(`rule ${names.ruleName} does not target its queue`);
-      const wakeTarget = Targets.some((t) => t.Id === WAKE_TARGET_ID);
-      if (isCold(subscription) && this.options.wakeQueueArn && !wakeTarget)
-        problems.push(`rule ${names.ruleName} of a cold lane has no wake target`);
-      else if (!isCold(subscription) && wakeTarget)
-        problems.push(`rule ${names.ruleName} of a hot lane has a wake target`);
+      for (const { placement, rule } of rules) {
+        if (!rule) continue;
+        const { Targets = [] } = await this.events.send(
+          new ListTargetsByRuleCommand({ Rule: names.ruleName, EventBusName: placement.bus }),
+        );
+        const at = `rule ${names.ruleName}${where(placement)}`;
+        if (!Targets.some((t) => t.Arn === queueArn))
+          problems.push(`${at} does not target its queue`);
+        const wakeTarget = Targets.some((t) => t.Id === WAKE_TARGET_ID);
+        if (isCold(subscription) && this.options.wakeQueueArn && !wakeTarget)
+          problems.push(`${at} of a cold lane has no wake target`);
+        else if (!isCold(subscription) && wakeTarget)
+          problems.push(`${at} of a hot lane has a wake target`);
+      }
       const mapping = await this.mappings.find(queueArn);
       const enabled = subscription.status === 'active' && !isCold(subscription);
       if (!mapping) problems.push('event source mapping is missing');
@@ -221,7 +251,7 @@ export class Provisioner {
   private async queueDrift(
     url: string,
     subscription: Subscription,
-    ruleArn: string | undefined,
+    ruleArns: readonly string[],
   ): Promise<string[]> {
     const { Attributes = {} } = await this.sqs.send(
       new GetQueueAttributesCommand({
@@ -237,7 +267,7 @@ export class Provisioner {
     );
     const problems = protectionDrift('queue', Attributes);
     // (A missing rule is reported on its own.)
-    if (Attributes.Policy && ruleArn && !letsRuleSend(Attributes.Policy, ruleArn)) {
+    if (Attributes.Policy && ruleArns.length > 0 && !letsRulesSend(Attributes.Policy, ruleArns)) {
       problems.push('queue policy does not let its rule send');
     }
     const redrive = parseJson(Attributes.RedrivePolicy);
@@ -266,20 +296,22 @@ export class Provisioner {
     const names = laneNames(this.options.prefix, id);
     const queue = await this.queueUrl(names.queueName);
     if (queue) await this.mappings.remove(await this.queueArn(queue));
-    await ignoreMissing(
-      this.events.send(
-        new RemoveTargetsCommand({
-          Rule: names.ruleName,
-          EventBusName: this.options.busName,
-          Ids: [TARGET_ID, WAKE_TARGET_ID],
-        }),
-      ),
-    );
-    await ignoreMissing(
-      this.events.send(
-        new DeleteRuleCommand({ Name: names.ruleName, EventBusName: this.options.busName }),
-      ),
-    );
+    // Every shard: an operator subscription has a rule on each, and a rule left on a wrong one
+    // (a record that lost its shard) must not outlive the lane.
+    for (const bus of this.busNames) {
+      await ignoreMissing(
+        this.events.send(
+          new RemoveTargetsCommand({
+            Rule: names.ruleName,
+            EventBusName: bus,
+            Ids: [TARGET_ID, WAKE_TARGET_ID],
+          }),
+        ),
+      );
+      await ignoreMissing(
+        this.events.send(new DeleteRuleCommand({ Name: names.ruleName, EventBusName: bus })),
+      );
+    }
     if (queue) await ignoreMissing(this.sqs.send(new DeleteQueueCommand({ QueueUrl: queue })));
     const deadLetter = await this.queueUrl(names.deadLetterQueueName);
     if (deadLetter)
@@ -302,22 +334,32 @@ export class Provisioner {
       for (const url of page.QueueUrls ?? []) add(url.slice(url.lastIndexOf('/') + 1));
       nextToken = page.NextToken;
     } while (nextToken);
-    do {
-      const page = await this.events.send(
-        new ListRulesCommand({
-          NamePrefix: prefix,
-          EventBusName: this.options.busName,
-          NextToken: nextToken,
-        }),
-      );
-      for (const rule of page.Rules ?? []) if (rule.Name) add(rule.Name);
-      nextToken = page.NextToken;
-    } while (nextToken);
+    for (const bus of this.busNames) {
+      do {
+        const page = await this.events.send(
+          new ListRulesCommand({ NamePrefix: prefix, EventBusName: bus, NextToken: nextToken }),
+        );
+        for (const rule of page.Rules ?? []) if (rule.Name) add(rule.Name);
+        nextToken = page.NextToken;
+      } while (nextToken);
+    }
     for (const mapping of await this.mappings.list()) add(nameOfArn(mapping.queueArn));
     return ids;
   }
 
-  /** The rule pattern of a subscription. */
+  /** Every bus shard, in shard order. */
+  get busNames(): readonly string[] {
+    return this.options.busNames ?? [this.options.busName];
+  }
+
+  /** The rules of a subscription: one per shard it is on. */
+  placementsOf(
+    subscription: Pick<Subscription, 'eventTypes' | 'filter' | 'tenantId' | 'shard'>,
+  ): RulePlacement[] {
+    return rulePlacements(subscription, this.busNames, this.options.source);
+  }
+
+  /** The rule pattern of a subscription (on shard 0, or its tenant's shard). */
   patternOf(
     subscription: Pick<Subscription, 'eventTypes' | 'filter' | 'tenantId'>,
   ): Record<string, unknown> {
@@ -366,11 +408,9 @@ export class Provisioner {
     return Attributes?.QueueArn ?? '';
   }
 
-  private async describeRule(name: string) {
+  private async describeRule(name: string, bus: string) {
     try {
-      return await this.events.send(
-        new DescribeRuleCommand({ Name: name, EventBusName: this.options.busName }),
-      );
+      return await this.events.send(new DescribeRuleCommand({ Name: name, EventBusName: bus }));
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;

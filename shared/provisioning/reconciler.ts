@@ -1,4 +1,5 @@
 import type { Log } from '../observability.js';
+import type { ShardPlacement } from '../shards/shard-placement.js';
 import type { Subscription } from '../subscriptions/subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { finishTenantDeletion } from '../tenants/tenant-deletion.js';
@@ -16,6 +17,8 @@ export interface ReconcilerOptions {
   readonly sleeper?: LaneSleeper | undefined;
   /** A hot lane idle this long goes cold; 0 (the default) keeps every lane hot. */
   readonly laneIdleMs?: number;
+  /** The shard counters, recounted at the end of each pass (nothing to do with one shard). */
+  readonly placement?: ShardPlacement;
   readonly logger?: Log;
   /** A subscription still `provisioning` after this long was abandoned by a crash. @default 5 min */
   readonly staleProvisioningMs?: number;
@@ -38,6 +41,8 @@ export interface ReconcileReport {
   readonly cooled: string[];
   /** Cold lanes woken by the pass: a message waited in the queue, or cold lanes are off. */
   readonly woken: string[];
+  /** Shard rule counters that differed from the stored subscriptions, and were corrected. */
+  shardsRecounted?: { shard: number; was: number | undefined; now: number }[];
   readonly errors: { id: string; error: string }[];
 }
 
@@ -113,6 +118,14 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
       report.errors.push({ id: tenant.id, error: message });
     }
   }
+  if (options.placement?.sharded) {
+    try {
+      report.shardsRecounted = await options.placement.recount();
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      report.errors.push({ id: 'shard-counters', error: message });
+    }
+  }
   return report;
 
   /**
@@ -183,14 +196,14 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
     const queueUrl = subscription.resources?.queueUrl;
     const [depth, targeted] = await Promise.all([
       queueUrl ? sleeper.depth(queueUrl) : 0,
-      sleeper.hasWakeTarget(subscription.id),
+      sleeper.hasWakeTarget(subscription),
     ]);
     if (mustWake(subscription, depth, idleMs)) {
       if ((await sleeper.wake(subscription.id)) === 'woken') report.woken.push(subscription.id);
       return;
     }
     if (!targeted) {
-      await sleeper.putWakeTarget(subscription.id);
+      await sleeper.putWakeTarget(subscription);
       report.repaired.push({ id: subscription.id, problems: ['the cold lane has no wake target'] });
     }
   }

@@ -15,13 +15,16 @@ import { FILTER_OPERATORS, isPlainObject, onlyKey, RESERVED_IN_OR } from './filt
  * match. A tenant subscription's pattern requires `detail.tenantId` to be its tenant or the
  * broadcast marker (exact string matches: no other case, no look-alike, no array member
  * other than these); the user's filter only ever sits under `detail.data`, so it cannot
- * loosen that condition.
+ * loosen that condition. `excludeBroadcasts` (an operator subscription's rule on bus shards
+ * 1..N-1) requires a tenant other than the broadcast marker: a broadcast reaches those shards
+ * forwarded from shard 0, where the same subscription's shard-0 rule has already taken it.
  */
 export function buildEventPattern(
   source: string,
   eventTypes: readonly string[],
   filter?: Record<string, unknown>,
   tenantId?: string,
+  excludeBroadcasts = false,
 ): Record<string, unknown> {
   const pattern: Record<string, unknown> = { source: [source] };
   if (!eventTypes.includes('*')) {
@@ -32,6 +35,7 @@ export function buildEventPattern(
   }
   const detail: Record<string, unknown> = {};
   if (tenantId !== undefined) detail.tenantId = [tenantId, BROADCAST_TENANT];
+  else if (excludeBroadcasts) detail.tenantId = [{ 'anything-but': BROADCAST_TENANT }];
   if (filter && Object.keys(filter).length > 0) detail.data = filter;
   if (Object.keys(detail).length > 0) pattern.detail = detail;
   return pattern;

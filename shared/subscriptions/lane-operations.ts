@@ -16,6 +16,7 @@ import { ConflictError, ValidationError } from '../errors.js';
 import { RESEND_MARKER } from '../events/bus-entry.js';
 import { newEventId } from '../events/event-id.js';
 import { laneNames } from '../provisioning/lane-names.js';
+import { shardsOfSubscription } from '../shards/shard-placement.js';
 import type { Subscription } from './subscription.js';
 
 export interface LaneOperationsOptions {
@@ -29,6 +30,10 @@ export interface LaneOperationsOptions {
    * no rule, so no wake target sees it. Without it, the reconciler's depth check finds it.
    */
   readonly wake?: ((subscriptionId: string) => Promise<unknown>) | undefined;
+  /** Every bus shard, in shard order (the first is `busName`). @default [busName] */
+  readonly busNames?: readonly string[];
+  /** Every shard's archive, in shard order (the first is `archiveArn`). @default [archiveArn] */
+  readonly archiveArns?: readonly string[];
 }
 
 /** What a redrive moved. */
@@ -46,7 +51,11 @@ const MAX_SQS_MESSAGE_BYTES = 262_144;
 /** One replay, checked: a window in the past, a subscription whose rule exists. */
 export interface ReplayRequest {
   readonly subscription: Subscription;
+  /** The rule on `busName` that the replay is filtered to. */
   readonly ruleArn: string;
+  /** The bus shard replayed: its bus, and its archive (undefined where archives are local). */
+  readonly busName: string;
+  readonly archiveArn?: string | undefined;
   readonly replayName: string;
   readonly from: Date;
   readonly to: Date;
@@ -74,9 +83,7 @@ export class LaneOperations {
     private readonly options: LaneOperationsOptions,
     archive?: ArchiveReplay,
   ) {
-    const { archiveArn, busName } = options;
-    this.archive =
-      archive ?? (archiveArn ? eventBridgeReplay(events, busName, archiveArn) : undefined);
+    this.archive = archive ?? (options.archiveArn ? eventBridgeReplay(events) : undefined);
   }
 
   /**
@@ -213,7 +220,25 @@ export class LaneOperations {
       );
     // Unique even for two replays in one millisecond: StartReplay refuses a name it has seen.
     const replayName = `${subscription.id}-${Date.now()}-${randomBytes(3).toString('hex')}`;
-    await this.archive.start({ subscription, ruleArn, replayName, from, to });
+    const busNames = this.options.busNames ?? [this.options.busName];
+    const archiveArns = this.options.archiveArns ?? [this.options.archiveArn];
+    const [first, ...others] = shardsOfSubscription(subscription, busNames.length);
+    // One replay per shard the subscription has a rule on, each from that shard's archive
+    // through that shard's rule (an operator subscription's shards 1..N-1 rules exclude
+    // broadcasts, so a broadcast is replayed once, from shard 0). One shard: one replay, named
+    // as before shards.
+    for (const shard of [first ?? 0, ...others]) {
+      const busName = busNames[shard] ?? this.options.busName;
+      await this.archive.start({
+        subscription,
+        ruleArn: shard === (first ?? 0) ? ruleArn : onBus(ruleArn, busName),
+        busName,
+        archiveArn: archiveArns[shard],
+        replayName: shard === (first ?? 0) ? replayName : `${replayName}-${shard}`,
+        from,
+        to,
+      });
+    }
     return { replayName };
   }
 
@@ -227,14 +252,16 @@ export class LaneOperations {
   }
 }
 
-/** Replay from the bus's archive through EventBridge, filtered to the subscription's rule. */
-function eventBridgeReplay(
-  events: EventBridgeClient,
-  busName: string,
-  archiveArn: string,
-): ArchiveReplay {
+/** The ARN of the rule named as `ruleArn` is, on `busName` (`arn:…:rule/<bus>/<name>`). */
+function onBus(ruleArn: string, busName: string): string {
+  const at = ruleArn.indexOf(':rule/') + ':rule/'.length;
+  return `${ruleArn.slice(0, at)}${busName}${ruleArn.slice(ruleArn.lastIndexOf('/'))}`;
+}
+
+/** Replay from a shard's archive through EventBridge, filtered to the subscription's rule. */
+function eventBridgeReplay(events: EventBridgeClient): ArchiveReplay {
   return {
-    async start({ ruleArn, replayName, from, to }) {
+    async start({ ruleArn, busName, archiveArn, replayName, from, to }) {
       const bus = await events.send(new DescribeEventBusCommand({ Name: busName }));
       await events.send(
         new StartReplayCommand({

@@ -8,6 +8,7 @@ import {
   stringSetting,
 } from '../config.js';
 import { MAX_PREFIX_LENGTH } from '../provisioning/lane-names.js';
+import { shardSettings, shardSettingsOf } from '../shards/shard-config.js';
 
 /** Prefix of every run-time resource name (queues, DLQs, rules). */
 export const resourcePrefixSetting = z._default(
@@ -49,6 +50,7 @@ const schema = z.pipe(
       HOOKBRIDGE_LANE_IDLE_SECONDS: integerSetting(0, 0, 31_536_000),
       /** The shared queue a cold lane's rule wakes it through (required with an idle period). */
       HOOKBRIDGE_WAKE_QUEUE_ARN: z.optional(z.string()),
+      ...shardSettings,
     })
     .check(
       z.refine((env) => env.HOOKBRIDGE_LANE_IDLE_SECONDS === 0 || !!env.HOOKBRIDGE_WAKE_QUEUE_ARN, {
@@ -70,6 +72,7 @@ const schema = z.pipe(
     allowHttp: env.HOOKBRIDGE_ALLOW_HTTP,
     laneIdleMs: env.HOOKBRIDGE_LANE_IDLE_SECONDS * 1000,
     wakeQueueArn: env.HOOKBRIDGE_WAKE_QUEUE_ARN,
+    ...shardSettingsOf(env),
   })),
 );
 

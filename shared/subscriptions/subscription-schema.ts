@@ -339,8 +339,12 @@ export function assertPatternFits(
   eventTypes: readonly string[],
   filter?: Record<string, unknown>,
   tenantId?: string,
+  sharded = false,
 ): void {
-  const length = JSON.stringify(buildEventPattern(source, eventTypes, filter, tenantId)).length;
+  // An operator subscription's rule on shards 1..N-1 is the longest of its patterns.
+  const excludeBroadcasts = sharded && tenantId === undefined;
+  const pattern = buildEventPattern(source, eventTypes, filter, tenantId, excludeBroadcasts);
+  const length = JSON.stringify(pattern).length;
   if (length > MAX_PATTERN_LENGTH) {
     throw new ValidationError(
       `filter: the event pattern would be ${length} characters; EventBridge allows ${MAX_PATTERN_LENGTH}`,

@@ -10,6 +10,7 @@ import type { AddressPolicy } from '../net/address-policy.js';
 import { DestinationRefusedError } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
 import type { Provisioner } from '../provisioning/provisioner.js';
+import type { ShardPlacement } from '../shards/shard-placement.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
 import {
   isSubscriptionId,
@@ -38,6 +39,10 @@ export interface SubscriptionServiceOptions {
   readonly logger?: Log;
   /** Where `subscription.created|updated|deleted` operational events go. */
   readonly operational?: OperationalEvents;
+  /** Bus shard placement and rule counting; absent, there is one shard and nothing is counted. */
+  readonly placement?: ShardPlacement;
+  /** How many bus shards are deployed. @default 1 */
+  readonly shards?: number;
   readonly now?: () => Date;
 }
 
@@ -67,21 +72,32 @@ export class SubscriptionService {
   async create(
     input: CreateSubscriptionInput,
   ): Promise<{ subscription: Subscription; secret: string }> {
-    if (input.tenantId !== undefined) await this.assertTenantActive(input.tenantId);
-    assertPatternFits(this.options.source, input.eventTypes, input.filter, input.tenantId);
-    await assertWildcardQuota(this.options.store, input.filter);
+    const shard =
+      input.tenantId !== undefined ? await this.assertTenantActive(input.tenantId) : undefined;
+    const placed = { tenantId: input.tenantId, ...(shard ? { shard } : {}) };
+    const sharded = this.options.placement?.sharded ?? false;
+    assertPatternFits(this.options.source, input.eventTypes, input.filter, input.tenantId, sharded);
+    await assertWildcardQuota(this.options.store, input.filter, placed, this.shards);
     await this.checkDestination(input.url);
     const at = this.now().toISOString();
     const secret = newSigningSecret();
-    const record = await this.options.store.create({
-      id: newSubscriptionId(),
-      ...input,
-      status: 'provisioning',
-      secrets: [{ secret, createdAt: at }],
-      createdAt: at,
-      updatedAt: at,
-      version: 0,
-    });
+    await this.options.placement?.reserve(placed);
+    let record: Subscription;
+    try {
+      record = await this.options.store.create({
+        id: newSubscriptionId(),
+        ...input,
+        ...(shard ? { shard } : {}),
+        status: 'provisioning',
+        secrets: [{ secret, createdAt: at }],
+        createdAt: at,
+        updatedAt: at,
+        version: 0,
+      });
+    } catch (error) {
+      await this.options.placement?.release(placed);
+      throw error;
+    }
     const subscription = await this.provisionNew(record);
     await this.announce('subscription.created', subscription);
     return { subscription, secret };
@@ -126,9 +142,10 @@ export class SubscriptionService {
     ]) as Partial<Subscription>;
     const next = { ...current, ...changes };
     if (patch.eventTypes || patch.filter !== undefined) {
-      assertPatternFits(this.options.source, next.eventTypes, next.filter, next.tenantId);
+      const sharded = this.options.placement?.sharded ?? false;
+      assertPatternFits(this.options.source, next.eventTypes, next.filter, next.tenantId, sharded);
     }
-    if (patch.filter) await assertWildcardQuota(this.options.store, next.filter, id);
+    if (patch.filter) await assertWildcardQuota(this.options.store, next.filter, next, this.shards);
     if (patch.url) await this.checkDestination(patch.url);
 
     const saved = await this.options.store.save(current, changes);
@@ -174,6 +191,7 @@ export class SubscriptionService {
     try {
       await this.options.provisioner.deprovision(id);
       await this.options.store.remove(id, deleting.version);
+      await this.options.placement?.release(deleting);
       await this.announce('subscription.deleted', deleting);
       return { deleted: true, subscription: deleting };
     } catch (error) {
@@ -265,12 +283,18 @@ export class SubscriptionService {
     }
   }
 
-  private async assertTenantActive(tenantId: string): Promise<void> {
+  /** The tenant's shard, once it is known to exist and be active. */
+  private async assertTenantActive(tenantId: string): Promise<number | undefined> {
     const tenant = await this.options.tenants.get(tenantId);
     if (!tenant) throw new NotFoundError(`tenant ${tenantId} does not exist`);
     if (tenant.status !== 'active') {
       throw new ConflictError('tenant_deleting', `tenant ${tenantId} is being deleted`);
     }
+    return tenant.shard;
+  }
+
+  private get shards(): number {
+    return this.options.shards ?? 1;
   }
 
   private async checkDestination(url: string): Promise<void> {

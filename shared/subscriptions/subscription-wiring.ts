@@ -15,6 +15,7 @@ import type { EventSourceMappings } from '../provisioning/event-source-mappings.
 import type { LaneSleeper } from '../provisioning/lane-sleeper.js';
 import { createLaneComponents, lambdaMappings } from '../provisioning/lane-wiring.js';
 import type { Provisioner } from '../provisioning/provisioner.js';
+import type { ShardPlacement } from '../shards/shard-placement.js';
 import { TenantService } from '../tenants/tenant-service.js';
 import type { DynamoTenantStore } from '../tenants/tenant-store.js';
 import { type ArchiveReplay, LaneOperations } from './lane-operations.js';
@@ -30,6 +31,7 @@ export interface SubscriptionComponents {
   readonly provisioner: Provisioner;
   /** Cold lanes' sleep and wake; none without a wake queue. */
   readonly sleeper: LaneSleeper | undefined;
+  readonly placement: ShardPlacement;
   readonly service: SubscriptionService;
   readonly tenants: TenantService;
   readonly attempts: DynamoAttemptLog;
@@ -62,6 +64,7 @@ export function createSubscriptionComponents(
     tenants: tenantStore,
     provisioner,
     sleeper,
+    placement,
     clients,
   } = createLaneComponents(config, clientConfig, mappings);
   const { dynamo, sqs, events } = clients;
@@ -73,6 +76,8 @@ export function createSubscriptionComponents(
     {
       prefix: config.prefix,
       busName: config.busName,
+      busNames: config.busNames,
+      archiveArns: config.archiveArns,
       source: config.source,
       archiveArn: config.archiveArn,
       // The message is in the queue already: a failed wake is the reconciler's to finish (its
@@ -98,12 +103,15 @@ export function createSubscriptionComponents(
     policy,
     source: config.source,
     operational: new BusOperationalEvents(events, config.busName, config.source),
+    placement,
+    shards: config.busNames.length,
     ...(logger && { logger }),
   });
   const tenants = new TenantService({
     tenants: tenantStore,
     subscriptions: store,
     subscriptionService: service,
+    placement,
     ...(logger && { logger }),
   });
   if (!config.accessTable) throw new ConfigError('HOOKBRIDGE_ACCESS_TABLE: is required');
@@ -127,6 +135,7 @@ export function createSubscriptionComponents(
     tenantStore,
     provisioner,
     sleeper,
+    placement,
     service,
     tenants,
     attempts,

@@ -43,6 +43,11 @@ export interface Subscription {
   readonly id: string;
   /** The tenant it belongs to (immutable); none for an operator's own subscription. */
   readonly tenantId?: string;
+  /**
+   * The bus shard of a tenant subscription (its tenant's, copied at creation: it never
+   * changes); absent means shard 0. Operator subscriptions have a rule on every shard.
+   */
+  readonly shard?: number;
   readonly url: string;
   readonly eventTypes: readonly string[];
   readonly filter?: Record<string, unknown>;
@@ -76,7 +81,7 @@ export interface Subscription {
 }
 
 /** What the API shows of a subscription: everything but its secrets. */
-export type SubscriptionView = Omit<Subscription, 'secrets' | 'resources' | 'version'> & {
+export type SubscriptionView = Omit<Subscription, 'secrets' | 'resources' | 'version' | 'shard'> & {
   readonly resources?: { queue: string; deadLetterQueue: string; rule: string };
 };
 
@@ -94,7 +99,7 @@ export function isSubscriptionId(value: string): boolean {
 
 /** The public view: secrets are only ever returned by create and the secret route. */
 export function toView(subscription: Subscription): SubscriptionView {
-  const { secrets: _secrets, resources, version: _version, ...rest } = subscription;
+  const { secrets: _secrets, resources, version: _version, shard: _shard, ...rest } = subscription;
   return {
     ...rest,
     ...(resources && {

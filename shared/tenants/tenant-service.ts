@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Log } from '../observability.js';
+import type { ShardPlacement } from '../shards/shard-placement.js';
 import type { SubscriptionService } from '../subscriptions/subscription-service.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import type { Tenant } from './tenant.js';
@@ -12,6 +13,8 @@ export interface TenantServiceOptions {
   readonly subscriptions: SubscriptionStore;
   readonly subscriptionService: SubscriptionService;
   readonly logger?: Log;
+  /** Bus shard placement; absent, every tenant is on the one bus. */
+  readonly placement?: ShardPlacement;
   readonly now?: () => Date;
 }
 
@@ -43,8 +46,10 @@ export class TenantService {
       );
     }
     const at = this.now().toISOString();
+    const shard = (await this.options.placement?.placeTenant()) ?? 0;
     return this.options.tenants.create({
       ...input,
+      ...(shard > 0 && { shard }),
       status: 'active',
       createdAt: at,
       updatedAt: at,

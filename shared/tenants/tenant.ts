@@ -34,12 +34,17 @@ export interface Tenant {
    * before it is refused. One attribute, so revoking all takes one write however many exist.
    */
   readonly tokensRevokedBefore?: string;
+  /**
+   * The bus shard its subscriptions' rules live on, chosen at creation and never changed;
+   * absent (a tenant made before shards) means shard 0.
+   */
+  readonly shard?: number;
   /** Optimistic-locking version, incremented on every write. */
   readonly version: number;
 }
 
 /** What the API shows of a tenant. */
-export type TenantView = Omit<Tenant, 'version' | 'tokensRevokedBefore'>;
+export type TenantView = Omit<Tenant, 'version' | 'tokensRevokedBefore' | 'shard'>;
 
 /** Whether a string is a valid tenant id (exact ASCII; case matters: `acme` is not `Acme`). */
 export function isTenantId(value: unknown): value is string {
@@ -48,7 +53,7 @@ export function isTenantId(value: unknown): value is string {
 
 /** The public view of a tenant. */
 export function toTenantView(tenant: Tenant): TenantView {
-  const { version: _version, tokensRevokedBefore: _revoked, ...rest } = tenant;
+  const { version: _version, tokensRevokedBefore: _revoked, shard: _shard, ...rest } = tenant;
   return rest;
 }
 

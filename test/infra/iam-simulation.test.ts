@@ -411,9 +411,25 @@ describe('what the roles may not do with the tenant, access and event tables', (
     await denied('ingest', 'dynamodb:GetItem', subscriptions);
   });
 
-  it('lets ingest read catalog entries and nothing else of the subscriptions table', async () => {
+  it('lets ingest read catalog entries and tenants’ shards, nothing else of the subscriptions table', async () => {
     await denied('ingest', 'dynamodb:GetItem', subscriptions, leading(SUBSCRIPTION_ID));
     await denied('ingest', 'dynamodb:GetItem', subscriptions, leading(TENANT_KEY));
+    // Bus shards: of a tenant's item, ingest may read its id and shard, nothing more.
+    await denied('ingest', 'dynamodb:GetItem', subscriptions, {
+      'dynamodb:LeadingKeys': [TENANT_KEY],
+      'dynamodb:Attributes': ['id', 'shard', 'name'],
+      'dynamodb:Select': 'SPECIFIC_ATTRIBUTES',
+    });
+    await denied('ingest', 'dynamodb:GetItem', subscriptions, {
+      'dynamodb:LeadingKeys': [TENANT_KEY],
+      'dynamodb:Attributes': ['id', 'shard'],
+      'dynamodb:Select': 'ALL_ATTRIBUTES',
+    });
+    await denied('ingest', 'dynamodb:GetItem', subscriptions, {
+      'dynamodb:LeadingKeys': [SUBSCRIPTION_ID],
+      'dynamodb:Attributes': ['id', 'shard'],
+      'dynamodb:Select': 'SPECIFIC_ATTRIBUTES',
+    });
     await denied('ingest', 'dynamodb:GetItem', subscriptions, {
       'dynamodb:LeadingKeys': [EVENT_TYPE_KEY, SUBSCRIPTION_ID],
     });

@@ -145,6 +145,7 @@ const LOGS: AwsCall[] = [
 const STORE = 'shared/subscriptions/subscription-store.ts';
 // Tenants are items of the subscriptions table (`tenant#<id>`): the same table, the same grants.
 const TENANT_STORE = 'shared/tenants/tenant-store.ts';
+const SHARD_LOADS = 'shared/shards/shard-loads.ts';
 const PROVISIONER = 'shared/provisioning/provisioner.ts';
 const MAPPINGS = 'shared/provisioning/event-source-mappings.ts';
 const LANE_OPERATIONS = 'shared/subscriptions/lane-operations.ts';
@@ -218,6 +219,18 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     { command: 'PutItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
     { command: 'BatchWriteItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
     { command: 'DeleteItem', sentBy: EVENT_STORE_WRITER, on: EVENT_STORE_TABLE },
+    // Bus shards: a tenant's shard, the `id` and `shard` of its `tenant#` item (only with more
+    // than one shard).
+    {
+      command: 'Get',
+      sentBy: 'shared/shards/tenant-shards.ts',
+      on: table('HOOKBRIDGE_SUBSCRIPTIONS_TABLE'),
+      context: () => ({
+        'dynamodb:LeadingKeys': [TENANT_KEY],
+        'dynamodb:Attributes': ['id', 'shard'],
+        'dynamodb:Select': 'SPECIFIC_ATTRIBUTES',
+      }),
+    },
     // The event type catalog: one entry's rule per cold cache entry, from `eventtype#` keys only.
     {
       command: 'GetItem',
@@ -251,6 +264,9 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       on: index('HOOKBRIDGE_SUBSCRIPTIONS_TABLE', EVENT_TYPES_BY_NAME_INDEX),
     },
     ...LANE_PROVISIONING,
+    // Bus shard counters (`shard#<k>` items): read, reserved and released (several shards only).
+    { command: 'Get', sentBy: SHARD_LOADS, on: SUBSCRIPTIONS },
+    { command: 'Update', sentBy: SHARD_LOADS, on: SUBSCRIPTIONS },
     // Tokens and API keys: minted (Put), read, revoked (Update), API keys listed (Scan), a
     // tenant's tokens listed from its partition of the byTenant index.
     ...['Get', 'Put', 'Update', 'Scan'].map((command) => ({
@@ -334,6 +350,9 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
       on: SUBSCRIPTIONS,
     })),
     ...LANE_PROVISIONING,
+    // Bus shard counters: read and recounted (several shards only).
+    { command: 'Get', sentBy: SHARD_LOADS, on: SUBSCRIPTIONS },
+    { command: 'Update', sentBy: SHARD_LOADS, on: SUBSCRIPTIONS },
     // Provisioner.inspect (drift) and laneOwners (orphans).
     { command: 'DescribeRule', sentBy: PROVISIONER, on: rule },
     { command: 'ListTargetsByRule', sentBy: PROVISIONER, on: rule },
