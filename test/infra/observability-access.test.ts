@@ -173,7 +173,9 @@ describe('the alarms', () => {
   it('are made only for what exists: no token API, no store', () => {
     const ids = alarmIds(synth({ tokenApi: false, eventRetention: Duration.days(0) }));
     expect(ids.filter((id) => /Authorizer|TokenApi|EventStore/.test(id))).toEqual([]);
-    expect(ids).toHaveLength(6);
+    // Six of the core, and the wake queue's dead letters (cold lanes are on by default).
+    expect(ids).toHaveLength(7);
+    expect(ids.filter((id) => /WakeDeadLetters/.test(id))).toHaveLength(1);
   });
 
   it('are each shown on the status widget and notify the topic', () => {

@@ -58,6 +58,17 @@ function logicalId(type: string, part: string, from = template): string {
   return found[0] as string;
 }
 
+/** The cold lanes' wake queue (the one queue of the stack with 5 receives before its DLQ). */
+function wakeQueueArn(): string {
+  const found = Object.keys(
+    template.findResources('AWS::SQS::Queue', {
+      Properties: { RedrivePolicy: { maxReceiveCount: 5 } },
+    }),
+  );
+  expect(found).toHaveLength(1);
+  return `\${${found[0]}.Arn}`;
+}
+
 function propertiesOf(type: string, id: string) {
   const resource = template.findResources(type)[id];
   expect(resource, id).toBeDefined();
@@ -430,13 +441,15 @@ describe('permissions', () => {
     }
   });
 
-  it('scopes every SQS action but ListQueues to the lane queues (<prefix>-sub_*)', () => {
+  it('scopes every SQS action but ListQueues to the lane queues (<prefix>-sub_*) and the wake queue', () => {
+    const wakeQueue = wakeQueueArn();
     const sqs = statements().filter((s) =>
       actionsOf(s).some((a) => a.startsWith('sqs:') && a !== 'sqs:ListQueues'),
     );
     expect(sqs.length).toBeGreaterThan(0);
     for (const statement of sqs) {
       for (const resource of resourcesOf(statement)) {
+        if (resource === wakeQueue) continue;
         expect(resource).toMatch(/^arn:\$\{AWS::Partition\}:sqs:.*:hookbridge-sub_\*(-dlq)?$/);
       }
     }
@@ -505,9 +518,12 @@ describe('permissions', () => {
     const own = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
-    for (const action of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'events:StartReplay']) {
+    for (const action of ['sqs:SendMessage', 'events:StartReplay']) {
       expect(own.flatMap(actionsOf)).not.toContain(action);
     }
+    // It receives from the wake queue alone (it is the waker), never from a lane's queue.
+    const receives = own.filter((s) => actionsOf(s).includes('sqs:ReceiveMessage'));
+    expect(receives.flatMap(resourcesOf)).toEqual([wakeQueueArn()]);
     // Its one Query is on the subscriptions' byTenant index (a deleted tenant's subscriptions).
     const queries = own.filter((s) => actionsOf(s).includes('dynamodb:Query'));
     expect(queries.flatMap(resourcesOf)).toEqual([
