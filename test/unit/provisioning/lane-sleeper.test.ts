@@ -209,3 +209,53 @@ describe('a batch of wake messages', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1' }, { itemIdentifier: '3' }]);
   });
 });
+
+describe('on bus shards', () => {
+  /** A sleeper over three buses, recording which bus each EventBridge call went to. */
+  function sharded() {
+    const calls: string[] = [];
+    const events = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        calls.push(
+          `${command.constructor.name.replace(/Command$/, '')} ${command.input.EventBusName}`,
+        );
+        return { FailedEntryCount: 0, Targets: [{ Id: 'wake', Arn: WAKE_QUEUE }] };
+      },
+    } as unknown as EventBridgeClient;
+    const sleeper = new LaneSleeper(
+      { sqs: {} as SQSClient, events, mappings: {} as EventSourceMappings, store: {} as never },
+      {
+        prefix: 'hookbridge',
+        busName: 'bus',
+        busNames: ['bus', 'bus-1', 'bus-2'],
+        wakeQueueArn: WAKE_QUEUE,
+      },
+    );
+    return { calls, sleeper };
+  }
+
+  it("puts, checks and removes an operator lane's wake target on its rule on every shard", async () => {
+    const { calls, sleeper } = sharded();
+    await sleeper.putWakeTarget({ id: ID });
+    expect(await sleeper.hasWakeTarget({ id: ID })).toBe(true);
+    await sleeper.removeWakeTarget({ id: ID });
+    expect(calls).toEqual([
+      'PutTargets bus',
+      'PutTargets bus-1',
+      'PutTargets bus-2',
+      'ListTargetsByRule bus',
+      'ListTargetsByRule bus-1',
+      'ListTargetsByRule bus-2',
+      'RemoveTargets bus',
+      'RemoveTargets bus-1',
+      'RemoveTargets bus-2',
+    ]);
+  });
+
+  it("touches only a tenant lane's own shard", async () => {
+    const { calls, sleeper } = sharded();
+    await sleeper.putWakeTarget({ id: ID, tenantId: 'acme', shard: 2 });
+    await sleeper.removeWakeTarget({ id: ID, tenantId: 'acme', shard: 2 });
+    expect(calls).toEqual(['PutTargets bus-2', 'RemoveTargets bus-2']);
+  });
+});
