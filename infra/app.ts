@@ -39,6 +39,7 @@ export function hookbridgeSettings(node: Node, stage = text(node, 'stage')): Hoo
   const messageAgeMinutes = integer(node, 'messageAgeThresholdMinutes');
   const eventRetentionDays = integer(node, 'eventRetentionDays');
   const cacheSeconds = integer(node, 'authorizerCacheTtlSeconds');
+  const idleHours = integer(node, 'laneIdleTimeoutHours');
   return {
     prefix: text(node, 'prefix') ?? (stage ? `hookbridge-${stage}` : undefined),
     eventSource: text(node, 'eventSource'),
@@ -65,6 +66,7 @@ export function hookbridgeSettings(node: Node, stage = text(node, 'stage')): Hoo
       eventRetentionDays === undefined ? undefined : Duration.days(eventRetentionDays),
     tokenApi: boolean(node, 'tokenApi'),
     authorizerCacheTtl: cacheSeconds === undefined ? undefined : Duration.seconds(cacheSeconds),
+    laneIdleTimeout: idleHours === undefined ? undefined : Duration.hours(idleHours),
     logRetention: logRetention(node),
     webApp: boolean(node, 'webApp'),
     portalFrameAncestors: list(node, 'portalFrameAncestors'),

@@ -266,6 +266,20 @@ describe('the standalone app', () => {
     appTemplate({ tokenApi: 'false' }).resourceCountIs('AWS::ApiGatewayV2::Api', 1);
   });
 
+  it('reads laneIdleTimeoutHours from context: the idle period, 0 turning cold lanes off', () => {
+    appTemplate({ laneIdleTimeoutHours: '6' }).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ HOOKBRIDGE_LANE_IDLE_SECONDS: '21600' }) },
+    });
+    const off = appTemplate({ laneIdleTimeoutHours: '0' });
+    expect(
+      Object.keys(
+        off.findResources('AWS::SQS::Queue', {
+          Properties: { RedrivePolicy: { maxReceiveCount: 5 } },
+        }),
+      ),
+    ).toEqual([]);
+  });
+
   it.each([
     [{ authorizerCacheTtlSeconds: '120' }, /authorizerCacheTtl must be a whole number of seconds/],
     [{ eventRetentionDays: '400' }, /eventRetention must be a whole number of days/],
