@@ -655,6 +655,41 @@ function coldLanes(a: Assumptions) {
   };
 }
 
+/** Subscriber counts of the scale table (issue 14), with the share of them active in a month. */
+const SCALE = [100, 1000, 10000];
+const ACTIVE_SHARE = 0.1;
+/** Tenant subscriptions one bus shard holds: 90 % of the default rulesPerShard (250). */
+const TENANT_RULES_PER_SHARD = 225;
+/** The reconciler function's timeout (infra/constructs/management-api.ts). */
+const RECONCILER_TIMEOUT_MS = 4 * 60_000;
+
+/**
+ * The monthly cost of `subscribers` subscriptions of which `ACTIVE_SHARE` are active (hot
+ * lanes: polled, and inspected in full by every reconciler pass) and the rest idle all month
+ * (cold lanes), one tenant subscription each; with the reconciler's pass time.
+ */
+function atScale(a: Assumptions, s: Sizes, subscribers: number) {
+  const hot = Math.round(subscribers * ACTIVE_SHARE);
+  const cold = subscribers - hot;
+  const hotFloor = floor(a, s, hot);
+  const coldIdle = sum(coldLanes(a).idle);
+  const shared = sum(coldLanes(a).shared);
+  const passMs =
+    a.reconcilerBaseMs + a.reconcilerPerSubscriptionMs * hot + a.coldLaneReconcilerMs * cold;
+  return {
+    subscribers,
+    hot,
+    cold,
+    shards: Math.ceil(subscribers / TENANT_RULES_PER_SHARD),
+    hotUsd: sum(hotFloor.slice(0, 4)),
+    coldUsd: cold * coldIdle,
+    sharedUsd: shared + (hotFloor[4]?.usd ?? 0),
+    totalUsd: sum(hotFloor) + cold * coldIdle + shared,
+    passSeconds: passMs / 1000,
+    passFits: passMs < RECONCILER_TIMEOUT_MS,
+  };
+}
+
 /** Small amounts, legibly: fractions of a cent in scientific notation. */
 const fine = (value: number) =>
   value === 0 ? '0' : value < 1e-4 ? value.toExponential(2) : value.toFixed(5);
@@ -760,6 +795,7 @@ async function main(): Promise<void> {
     `| **total** | **${fine(sum(lines))}** | |`,
   ];
   const twoPollers = floor({ ...a, idlePollers: 2 }, s, 1)[0]?.usd ?? 0;
+  const scale = SCALE.map((count) => atScale(a, s, count));
 
   const floorTable = [
     `| component | ${SUBSCRIBERS.map((c) => `N = ${c}`).join(' | ')} | how |`,
@@ -875,6 +911,17 @@ async function main(): Promise<void> {
     '',
     ...coldTable('the shared wake queue, per month, per installation', cold.shared),
     '',
+    `## At scale: ${SCALE.map((c) => c.toLocaleString('en-US')).join(' / ')} subscribers, ${ACTIVE_SHARE * 100} % active`,
+    '',
+    `Each subscriber one tenant subscription; the active ${ACTIVE_SHARE * 100} % have hot lanes all month (polled, inspected in full by each reconciler pass: ${a.reconcilerPerSubscriptionMs} ms, 3 SQS calls), the rest are idle all month (cold lanes, as above). Bus shards hold ${TENANT_RULES_PER_SHARD} tenant subscriptions each (buses cost nothing). The per-delivery figure adds the floor to the batch-ingest cost per million, at 10 M deliveries a month.`,
+    '',
+    '| subscribers | hot / cold | shards | hot lanes + reconciler | cold lanes | fixed (metrics, alarms, dashboard, wake queue) | **per month** | per million deliveries at 10 M/month | reconciler pass (timeout 240 s) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...scale.map(
+      (row) =>
+        `| ${n(row.subscribers)} | ${n(row.hot)} / ${n(row.cold)} | ${row.shards} | ${usd(row.hotUsd)} | ${usd(row.coldUsd)} | ${usd(row.sharedUsd)} | **${usd(row.totalUsd)}** | ${usd(sum(batch) + row.totalUsd / 10)} | ${row.passSeconds.toFixed(0)} s${row.passFits ? '' : ' — **over the timeout** (the pass is sequential today)'} |`,
+    ),
+    '',
     '## Verdict',
     '',
     ...verdicts.map((v) => `- ${v}`),
@@ -913,6 +960,7 @@ async function main(): Promise<void> {
       lines: cold,
       target: IDLE_SUBSCRIBER_TARGET,
     },
+    atScale: scale,
     eventStorePerMillionEvents: store,
     authorizerPerMillionRequests: authorizerPerMillion,
     sensitivity,
