@@ -15,7 +15,10 @@
  * The runtime runs in this process (so the bench can run a reconciler pass when it wants);
  * the receiver in a process of its own; moto behind a counting proxy. Everything is on
  * loopback and stops by itself. Settings of the runtime under test pass through the
- * environment (e.g. HOOKBRIDGE_BUS_SHARDS, HOOKBRIDGE_LANE_IDLE_SECONDS where supported).
+ * environment: HOOKBRIDGE_BUS_SHARDS (1,000 tenant subscriptions need 5), and
+ * HOOKBRIDGE_LANE_IDLE_SECONDS, with which the bench waits that long after creating the lanes,
+ * so that its reconciler pass puts them to sleep, then measures a cold lane's first event and a
+ * broadcast that wakes them all.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -47,6 +50,8 @@ const concurrency = positive('concurrency');
 const probes = positive('events');
 const idleSeconds = positive('idle-seconds');
 const timeoutMs = positive('timeout-s') * 1000;
+/** The runtime's idle period, when the environment gives one (cold lanes measured too). */
+const idlePeriod = Number(process.env.HOOKBRIDGE_LANE_IDLE_SECONDS ?? 0);
 
 function positive(name: keyof typeof args): number {
   const value = Number(args[name]);
@@ -158,9 +163,9 @@ function callsSince(before: Map<string, number>): Map<string, number> {
 }
 
 /** One event to `tenantId`, one at a time: the latency from the send to its arrival. */
-async function probeLatency(tenantId: string): Promise<number[]> {
+async function probeLatency(tenantId: string, count = probes): Promise<number[]> {
   const latencies: number[] = [];
-  for (let i = 0; i < probes; i++) {
+  for (let i = 0; i < count; i++) {
     const sent = performance.timeOrigin + performance.now();
     const { id } = await call<{ id: string }>('POST', `${api}/v1/events`, {
       type: TYPE,
@@ -246,6 +251,9 @@ try {
       `all settled after ${activeSeconds.toFixed(1)} s: ${[...last].map(([s, n]) => `${n} ${s}`).join(', ')}`,
   );
 
+  // Cold lanes: with HOOKBRIDGE_LANE_IDLE_SECONDS set, wait until every lane is idle that long,
+  // so the measured pass puts them to sleep (the tenant probed below is woken by its first event).
+  if (idlePeriod > 0) await sleep((idlePeriod + 1) * 1000);
   const before = proxy.counts();
   const passStarted = performance.now();
   const report = await runtime.reconcileNow();
@@ -258,8 +266,16 @@ try {
   out(
     `reconciler pass over ${total} lanes: ${passSeconds.toFixed(1)} s, ${(callCount / total).toFixed(2)} AWS calls per lane ` +
       `(${[...calls].map(([o, n]) => `${o} ${(n / total).toFixed(2)}`).join(', ')}); ` +
-      `repaired ${report?.repaired.length ?? '?'}, errors ${report?.errors.length ?? '?'}`,
+      `repaired ${report?.repaired.length ?? '?'}, errors ${report?.errors.length ?? '?'}` +
+      (idlePeriod > 0
+        ? `; put to sleep ${report?.cooled.length ?? '?'} (idle period ${idlePeriod} s)`
+        : ''),
   );
+  if (idlePeriod > 0) {
+    // The probed tenant's lane went cold with the others: its first event wakes it.
+    const woken = await probeLatency(first, 1);
+    out(`first event to that tenant's cold lane, send → arrival: ${ms(woken[0] ?? Number.NaN)}`);
+  }
 
   const manyLanes = await probeLatency(first);
   out(
