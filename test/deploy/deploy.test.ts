@@ -14,6 +14,8 @@ import {
   EventBridgeClient,
   ListTargetsByRuleCommand,
 } from '@aws-sdk/client-eventbridge';
+import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accessTable,
@@ -67,6 +69,10 @@ const KNOWN_UNSUPPORTED = new Set([
   // The web app bucket's policy (TLS only, CloudFront's read): moto creates the bucket, not
   // its policy, and enforces no bucket policy anyway.
   'AWS::S3::BucketPolicy',
+  // The cold lanes' wake queue policy (only this installation's lane rules may send) and its
+  // DLQ's (TLS only): moto creates both queues, not their policies, and enforces no queue
+  // policy anyway; the local bus sends to the wake queue itself.
+  'AWS::SQS::QueuePolicy',
 ]);
 
 /** The tables of the stack, by construct path, and the layout each must have. */
@@ -113,6 +119,8 @@ describe.skipIf(unavailable !== undefined)(
     let listed: Map<string, StackResourceSummary>;
     let dynamodb: DynamoDBClient;
     let events: EventBridgeClient;
+    let sqs: SQSClient;
+    let lambda: LambdaClient;
 
     beforeAll(async () => {
       if (!aws) throw new Error('unreachable: the suite runs only with an endpoint');
@@ -132,6 +140,8 @@ describe.skipIf(unavailable !== undefined)(
       const cloudformation = new CloudFormationClient(config);
       dynamodb = new DynamoDBClient(config);
       events = new EventBridgeClient(config);
+      sqs = new SQSClient(config);
+      lambda = new LambdaClient(config);
       const stacks = await cloudformation.send(
         new DescribeStacksCommand({ StackName: deployment.stackName }),
       );
@@ -217,8 +227,10 @@ describe.skipIf(unavailable !== undefined)(
       // The alarm topic asked for (alarmEmail), encrypted with a key of its own.
       expect(count('AWS::SNS::Topic')).toBe(1);
       expect(count('AWS::KMS::Key')).toBe(1);
-      // Queues, their DLQs, rules and mappings are made per subscription at run time.
-      expect(count('AWS::SQS::Queue')).toBe(0);
+      // Lane queues, their DLQs, rules and mappings are made per subscription at run time; the
+      // stack's own are the cold lanes' wake queue and its DLQ.
+      expect(count('AWS::SQS::Queue')).toBe(2);
+      expect(count('AWS::Lambda::EventSourceMapping')).toBe(1);
       // Each function runs as its own role, with a policy, and logs to its own group.
       for (const name of [
         'IngestApi/Function',
@@ -312,6 +324,28 @@ describe.skipIf(unavailable !== undefined)(
         'CREATE_COMPLETE',
       );
       expect((await get('list-type=2')).body).toContain('<KeyCount>0</KeyCount>');
+    });
+
+    it('maps the wake queue, with its DLQ, to the reconciler', async () => {
+      const queueUrl = physicalIdAt('WakeQueue/Queue/Resource');
+      const deadLetterUrl = physicalIdAt('WakeQueue/DeadLetterQueue/Resource');
+      const { Attributes: attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
+      );
+      const { Attributes: deadLetter } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: deadLetterUrl, AttributeNames: ['QueueArn'] }),
+      );
+      expect(JSON.parse(attributes?.RedrivePolicy ?? '{}')).toEqual({
+        deadLetterTargetArn: deadLetter?.QueueArn,
+        maxReceiveCount: 5,
+      });
+      const reconciler = physicalIdAt('ManagementApi/Reconciler/Resource');
+      const { EventSourceMappings: mappings } = await lambda.send(
+        new ListEventSourceMappingsCommand({ EventSourceArn: attributes?.QueueArn }),
+      );
+      expect(mappings?.map((mapping) => [mapping.FunctionArn, mapping.BatchSize])).toEqual([
+        [`arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${reconciler}`, 10],
+      ]);
     });
 
     it('runs the reconciler every 5 minutes', async () => {
