@@ -6,7 +6,7 @@ import { formatTimestamp } from '../output.js';
 import { subscriptionsAccess, subscriptionsPath } from '../subscription-path.js';
 import type { SecretView } from '../subscription-view.js';
 
-/** `secret`, `test`, `redrive`, `replay`, `resend`: operations on one subscription's lane. */
+/** `secret`, `test`, `backlog`, `redrive`, `replay`, `resend`: operations on one subscription's lane. */
 export function registerSubscriptionOperations(subscriptions: Command, io: CliIo): void {
   subscriptions
     .command('secret')
@@ -59,6 +59,30 @@ export function registerSubscriptionOperations(subscriptions: Command, io: CliIo
         subscriptionsPath(command, id, '/test'),
       );
       ctx.result(body, () => `sent a hookbridge.test event (${body.id}) to ${id}`);
+    });
+
+  subscriptions
+    .command('backlog')
+    .description("how many messages the subscription's queue and dead-letter queue hold")
+    .argument('<id>', 'subscription id (sub_…)')
+    .action(async (id: string, _options: object, command: Command) => {
+      const ctx = contextOf(io, command);
+      const client = await ctx.client(subscriptionsAccess(command));
+      const { body } = await client.request<{
+        queued: number;
+        inFlight: number;
+        delayed: number;
+        deadLettered: number;
+      }>('GET', subscriptionsPath(command, id, '/backlog'));
+      ctx.result(body, () =>
+        [
+          `queued          ${body.queued}`,
+          `in flight       ${body.inFlight}  (being delivered, or waiting for the next attempt)`,
+          `delayed         ${body.delayed}`,
+          `dead-lettered   ${body.deadLettered}${body.deadLettered > 0 ? `  (hookbridge subscriptions redrive ${id})` : ''}`,
+          'approximate counts from SQS; they can lag by about a minute',
+        ].join('\n'),
+      );
     });
 
   subscriptions

@@ -140,6 +140,8 @@ export function createManagementHandler(components: ManagementComponents, logger
     },
     'POST /v1/subscriptions/{id}/redrive': async (_request, { id }) =>
       jsonResponse(200, await lanes.redrive(await activeSubscription(id))),
+    'GET /v1/subscriptions/{id}/backlog': async (_request, { id }) =>
+      jsonResponse(200, await lanes.backlog(await activeSubscription(id))),
     'POST /v1/subscriptions/{id}/replay': async (request, { id }) => {
       const { from, to } = parseBody(replaySchema, readJsonBody(request));
       return jsonResponse(202, await lanes.replay(await activeSubscription(id), from, to));
@@ -189,6 +191,7 @@ export function createManagementHandler(components: ManagementComponents, logger
     'GET /v1/tenants/{tenantId}/subscriptions/{id}/deliveries': scoped,
     'POST /v1/tenants/{tenantId}/subscriptions/{id}/test': scoped,
     'POST /v1/tenants/{tenantId}/subscriptions/{id}/redrive': scoped,
+    'GET /v1/tenants/{tenantId}/subscriptions/{id}/backlog': scoped,
     'POST /v1/tenants/{tenantId}/subscriptions/{id}/replay': scoped,
   };
 

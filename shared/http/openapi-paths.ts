@@ -481,6 +481,22 @@ function operatorPaths() {
         },
       },
     },
+    '/v1/subscriptions/{id}/backlog': {
+      get: {
+        operationId: 'getBacklog',
+        tags: ['Subscriptions'],
+        summary: 'How many messages the lane holds',
+        description:
+          "The subscription's queue and dead-letter queue depths (SQS's approximate counts): what waits, what is being delivered or retried, and what was dead-lettered and can be redriven.",
+        parameters: subscriptionId,
+        responses: {
+          '200': answer('Backlog', 'The depths.'),
+          '404': NOT_FOUND,
+          '409': NOT_READY,
+          ...ANY_ROUTE,
+        },
+      },
+    },
     '/v1/subscriptions/{id}/replay': {
       post: {
         operationId: 'replayEvents',

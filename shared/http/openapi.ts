@@ -15,6 +15,7 @@ import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../idempotency/idempotent-requests.j
 import { MAX_FIELD_DEPTH } from '../json-depth.js';
 import {
   acceptedEventSchema,
+  backlogSchema,
   batchResultSchema,
   createdSubscriptionSchema,
   deliveryAttemptSchema,
@@ -223,6 +224,7 @@ function componentSchemas(): Record<string, JsonSchema> {
     DeliveryAttempt: deliveryAttemptSchema,
     DeliveryPage: deliveryPageSchema,
     RedriveResult: redriveResultSchema,
+    Backlog: backlogSchema,
     ReplayStarted: replayStartedSchema,
     Tenant: tenantViewSchema,
     TenantPage: tenantPageSchema,

@@ -20,6 +20,7 @@ export const TENANT_SUBSCRIPTION_ROUTES = [
   'GET /v1/tenants/{tenantId}/subscriptions/{id}/deliveries',
   'POST /v1/tenants/{tenantId}/subscriptions/{id}/test',
   'POST /v1/tenants/{tenantId}/subscriptions/{id}/redrive',
+  'GET /v1/tenants/{tenantId}/subscriptions/{id}/backlog',
   'POST /v1/tenants/{tenantId}/subscriptions/{id}/replay',
 ] as const;
 
@@ -88,6 +89,7 @@ export const MANAGEMENT_ROUTES = [
   'GET /v1/subscriptions/{id}/deliveries',
   'POST /v1/subscriptions/{id}/test',
   'POST /v1/subscriptions/{id}/redrive',
+  'GET /v1/subscriptions/{id}/backlog',
   'POST /v1/subscriptions/{id}/replay',
   'POST /v1/tenants',
   'GET /v1/tenants',

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import {
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
@@ -41,6 +42,18 @@ export interface RedriveResult {
   readonly moved: number;
   /** True when the DLQ still held messages when the call's budget ran out: call again. */
   readonly more: boolean;
+}
+
+/**
+ * How many messages a lane holds, by SQS's approximate counts (they may lag by a minute):
+ * what waits in its queue, what is being delivered or waits for its next attempt, and what
+ * its dead-letter queue holds.
+ */
+export interface LaneBacklog {
+  readonly queued: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+  readonly deadLettered: number;
 }
 
 const REDRIVE_BUDGET_MS = 20_000;
@@ -199,6 +212,39 @@ export class LaneOperations {
   }
 
   /**
+   * The lane's depth: two GetQueueAttributes calls, one per queue. A dead-lettered message a
+   * redrive holds for the moment (received, not yet moved) still counts as dead-lettered.
+   */
+  async backlog(subscription: Subscription): Promise<LaneBacklog> {
+    const names = laneNames(this.options.prefix, subscription.id);
+    const [queue, deadLetter] = await Promise.all(
+      [names.queueName, names.deadLetterQueueName].map(async (name) => {
+        const { Attributes = {} } = await this.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: await this.queueUrl(name),
+            AttributeNames: [
+              'ApproximateNumberOfMessages',
+              'ApproximateNumberOfMessagesNotVisible',
+              'ApproximateNumberOfMessagesDelayed',
+            ],
+          }),
+        );
+        return {
+          visible: count(Attributes.ApproximateNumberOfMessages),
+          notVisible: count(Attributes.ApproximateNumberOfMessagesNotVisible),
+          delayed: count(Attributes.ApproximateNumberOfMessagesDelayed),
+        };
+      }),
+    );
+    return {
+      queued: queue?.visible ?? 0,
+      inFlight: queue?.notVisible ?? 0,
+      delayed: queue?.delayed ?? 0,
+      deadLettered: (deadLetter?.visible ?? 0) + (deadLetter?.notVisible ?? 0),
+    };
+  }
+
+  /**
    * Replays archived events of `[from, to]` to this subscription's rule only. Replayed events
    * carry `replay-name`, so the delivery function sends them even if they were delivered
    * before (that is the point of a replay).
@@ -250,6 +296,12 @@ export class LaneOperations {
     const { QueueUrl } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
     return QueueUrl ?? '';
   }
+}
+
+/** An SQS count attribute as a number (absent or unreadable: 0). */
+function count(value: string | undefined): number {
+  const parsed = Number(value);
+  return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : 0;
 }
 
 /** The ARN of the rule named as `ruleArn` is, on `busName` (`arn:…:rule/<bus>/<name>`). */

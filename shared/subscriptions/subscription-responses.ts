@@ -254,6 +254,25 @@ export const redriveResultSchema = z
   })
   .meta({ description: 'What the redrive moved.' });
 
+const approximateCount = (description: string) => z.int().min(0).meta({ description });
+
+/** The answer to `GET /v1/subscriptions/{id}/backlog`. */
+export const backlogSchema = z
+  .strictObject({
+    queued: approximateCount("Messages waiting in the subscription's queue."),
+    inFlight: approximateCount(
+      'Messages being delivered, or waiting in the queue for their next attempt (a retry hides its message until then).',
+    ),
+    delayed: approximateCount('Messages put into the queue with a delay that has not yet passed.'),
+    deadLettered: approximateCount(
+      "Messages in the subscription's dead-letter queue: their attempts ran out; redrive moves them back.",
+    ),
+  })
+  .meta({
+    description:
+      "How many messages the subscription's lane holds, by SQS's approximate counts (they can lag by about a minute).",
+  });
+
 /** The answer to `POST /v1/subscriptions/{id}/replay`. */
 export const replayStartedSchema = z
   .strictObject({

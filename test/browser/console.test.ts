@@ -113,6 +113,46 @@ describe('the console', () => {
     expect(problems).toEqual([]);
   });
 
+  it("shows each subscription's dead letters, counted from its DLQ", async () => {
+    const deadType = `dead${run}.failed`;
+    // One retry, one second apart, against a receiver that answers 503: dead-lettered at once.
+    const doomed = await api('POST', '/v1/subscriptions', {
+      url: `${receiver.url}/dead`,
+      eventTypes: [deadType],
+      retrySchedule: [1],
+    });
+    expect(doomed.status, JSON.stringify(doomed.body)).toBe(201);
+    await waitFor(
+      async () =>
+        (await api('GET', `/v1/subscriptions/${doomed.body.id}`)).body.status === 'active',
+      60_000,
+      'the subscription active',
+    );
+    expect((await api('POST', '/v1/events', { type: deadType, data: {} })).status).toBe(202);
+    await waitFor(
+      async () =>
+        (await api('GET', `/v1/subscriptions/${doomed.body.id}/backlog`)).body.deadLettered === 1,
+      60_000,
+      'the dead letter',
+    );
+
+    await page.getByRole('link', { name: 'Tenants' }).click();
+    await page.getByRole('link', { name: 'Subscriptions' }).click();
+    const table = page.getByRole('table', { name: 'All subscriptions' });
+    const header = table.getByRole('columnheader', { name: 'Dead letters' });
+    await header.waitFor();
+    const row = table.getByRole('row').filter({ hasText: `${receiver.url}/dead` });
+    const column = await header.evaluate((cell) => (cell as HTMLTableCellElement).cellIndex);
+    const cell = row.locator('td').nth(column);
+    await expect.poll(() => cell.textContent(), { timeout: 15_000 }).toMatch(/^1Empty$/);
+    // A subscription whose queue never failed shows none.
+    const healthy = table.getByRole('row').filter({ hasText: `${receiver.url}/operator` });
+    await expect
+      .poll(() => healthy.locator('td').nth(column).textContent(), { timeout: 15_000 })
+      .toMatch(/^0/);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it('cannot be framed by another site by default (frame-ancestors)', async () => {
     const { page: other, problems: refusals } = await openPage(await browser.newContext());
     await other.goto(`${receiver.url}/embed`);

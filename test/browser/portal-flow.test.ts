@@ -136,6 +136,9 @@ describe('the console and a portal link, end to end', () => {
     const log = portal.getByRole('table', { name: 'Delivery attempts, newest first' });
     await log.getByRole('cell', { name: 'delivered' }).waitFor();
     await portal.getByText(/1 delivered, 0 failed/).waitFor();
+    // The lane's depth, counted after the test: nothing waits, nothing was dead-lettered.
+    await expect.poll(() => portal.locator('dt:text-is("Queue") + dd').textContent()).toBe('Empty');
+    expect(await portal.locator('dt:text-is("Dead letters") + dd').textContent()).toBe('0');
     await portal.getByLabel('Outcome').selectOption('failed');
     await portal.getByText('No attempts with outcome failed.').waitFor();
     await portal.getByLabel('Outcome').selectOption('');

@@ -213,6 +213,7 @@ async function exercise(): Promise<void> {
   await manage('POST /v1/subscriptions/{id}/secret/rotate', { id: ok, body: {} });
   await manage('PATCH /v1/subscriptions/{id}', { id: ok, body: { maxConcurrency: 3 } });
   expect((await manage('POST /v1/subscriptions/{id}/test', { id: ok })).status).toBe(202);
+  expect((await manage('GET /v1/subscriptions/{id}/backlog', { id: failing })).status).toBe(200);
   expect((await manage('POST /v1/subscriptions/{id}/redrive', { id: failing })).status).toBe(200);
   const to = new Date(Date.now() - 1000).toISOString();
   const from = new Date(Date.now() - 3_600_000).toISOString();

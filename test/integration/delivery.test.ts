@@ -292,6 +292,11 @@ describe('delivery', () => {
       'the DLQ',
     );
 
+    // The backlog route counts what the DLQ holds, and nothing left in the queue.
+    const before = await h.call('GET /v1/subscriptions/{id}/backlog', { id: sub.id });
+    expect(before.status).toBe(200);
+    expect(before.body).toEqual({ queued: 0, inFlight: 0, delayed: 0, deadLettered: 1 });
+
     const redriven = await h.call('POST /v1/subscriptions/{id}/redrive', { id: sub.id });
     expect(redriven.body).toEqual({ moved: 1, more: false });
     await waitFor(
@@ -299,6 +304,8 @@ describe('delivery', () => {
       20_000,
       'the redriven delivery',
     );
+    const after = await h.call('GET /v1/subscriptions/{id}/backlog', { id: sub.id });
+    expect(after.body).toMatchObject({ deadLettered: 0 });
     expect(r.received).toHaveLength(4);
     expect((await attempts(sub.id)).map((a) => [a.attempt, a.result, a.final])).toEqual([
       [4, 'delivered', true],

@@ -182,6 +182,7 @@ describe('tenant subscriptions and isolation', () => {
       ['GET', '/deliveries'],
       ['POST', '/test'],
       ['POST', '/redrive'],
+      ['GET', '/backlog'],
       ['POST', '/replay', { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }],
     ];
     for (const [method, tail, body] of routes) {

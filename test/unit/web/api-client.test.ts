@@ -58,6 +58,7 @@ const tenantCalls: Calls<ReturnType<typeof tenantApi>> = {
   listAttempts: (api) => api.listAttempts(SUB, { result: 'failed', eventId: EVT, limit: 25 }),
   sendTest: (api) => api.sendTest(SUB),
   redrive: (api) => api.redrive(SUB),
+  getBacklog: (api) => api.getBacklog(SUB),
   replay: (api) =>
     api.replay(SUB, { from: '2026-01-01T00:00:00.000Z', to: '2026-01-01T01:00:00.000Z' }),
   resend: (api) => api.resend(SUB, EVT),
@@ -71,6 +72,7 @@ const operatorCalls: Calls<ReturnType<typeof operatorApi>> = {
   listTenants: (api) => api.listTenants(),
   createTenant: (api) => api.createTenant({ id: 'acme', name: 'Acme' }),
   listSubscriptions: (api) => api.listSubscriptions({ tenantId: 'acme' }),
+  getBacklog: (api) => api.getBacklog(SUB),
   getEvent: (api) => api.getEvent(EVT),
   mintToken: (api) => api.mintToken('acme', { ttlSeconds: 3600, capabilities: ['read', 'write'] }),
   listTokens: (api) => api.listTokens('acme'),

@@ -2,6 +2,7 @@ import { ApiError, toApiError } from './api-error.js';
 import type {
   AttemptPage,
   AttemptResult,
+  Backlog,
   Capability,
   CreatedSubscription,
   EventDetail,
@@ -146,6 +147,7 @@ export function tenantApi(request: Requester, tenantId: string) {
     sendTest: (id: string) => request<{ id: string }>('POST', [...subscription(id), 'test']),
     redrive: (id: string) =>
       request<{ moved: number; more: boolean }>('POST', [...subscription(id), 'redrive']),
+    getBacklog: (id: string) => request<Backlog>('GET', [...subscription(id), 'backlog']),
     replay: (id: string, window: { from: string; to: string }) =>
       request<{ replayName: string }>('POST', [...subscription(id), 'replay'], { body: window }),
     resend: (id: string, eventId: string) =>
@@ -180,6 +182,7 @@ export function operatorApi(request: Requester) {
       request<Page<Subscription>>('GET', ['v1', 'subscriptions'], {
         query: { ...query, limit: 100 },
       }),
+    getBacklog: (id: string) => request<Backlog>('GET', ['v1', 'subscriptions', id, 'backlog']),
     getEvent: (eventId: string) => request<EventDetail>('GET', ['v1', 'events', eventId]),
     mintToken: (tenantId: string, input: { ttlSeconds: number; capabilities: Capability[] }) =>
       request<MintedToken>('POST', ['v1', 'tenants', tenantId, 'tokens'], { body: input }),

@@ -46,6 +46,14 @@ export interface SubscriptionChange {
   readonly status?: 'active' | 'paused';
 }
 
+/** A lane's depth (SQS's approximate counts), from `…/subscriptions/{id}/backlog`. */
+export interface Backlog {
+  readonly queued: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+  readonly deadLettered: number;
+}
+
 export interface Page<T> {
   readonly data: readonly T[];
   readonly nextCursor?: string;

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/api-error.js';
 import type { DeliveryAttempt } from '../api/types.js';
+import { describeQueue, hasLane } from '../ui/backlog.js';
 import { formatTime } from '../ui/format.js';
 import { ErrorNotice } from '../ui/notice.js';
 import { Link, navigate } from '../ui/router.js';
@@ -36,6 +37,11 @@ export function EndpointScreen(props: { context: PortalContext; id: string }) {
     }
     return attempts;
   }, [api, props.id, version]);
+  const lane = endpoint.data !== undefined && hasLane(endpoint.data.status);
+  const depth = useLoad(
+    () => (lane ? api.getBacklog(props.id) : Promise.resolve(undefined)),
+    [api, props.id, lane, version],
+  );
   const refresh = useCallback(() => setVersion((n) => n + 1), []);
   const settling = endpoint.data?.status === 'provisioning' || endpoint.data?.status === 'deleting';
   // A new endpoint is provisioned in the background: follow it until it is active.
@@ -96,6 +102,19 @@ export function EndpointScreen(props: { context: PortalContext; id: string }) {
             <dt>Filter</dt>
             <dd>
               <code class="break">{JSON.stringify(sub.filter)}</code>
+            </dd>
+          </>
+        )}
+        {depth.data && (
+          <>
+            <dt>Queue</dt>
+            <dd>{describeQueue(depth.data)}</dd>
+            <dt>Dead letters</dt>
+            <dd>
+              {depth.data.deadLettered}
+              {depth.data.deadLettered > 0 && can('resend') && (
+                <span class="muted"> (redrive them under Recover missed events)</span>
+              )}
             </dd>
           </>
         )}
@@ -164,7 +183,7 @@ export function EndpointScreen(props: { context: PortalContext; id: string }) {
         {history.data && <DeliveryChart attempts={history.data} />}
       </section>
       <AttemptLog context={props.context} id={sub.id} version={version} />
-      {can('resend') && <RecoveryPanel context={props.context} id={sub.id} />}
+      {can('resend') && <RecoveryPanel context={props.context} id={sub.id} onRedrive={refresh} />}
     </>
   );
 }

@@ -13,7 +13,12 @@ function localInput(date: Date): string {
  * Getting missed events again (sessions with `resend`): replay a window of archived events to
  * this endpoint, or move what its dead-letter queue holds back to its queue.
  */
-export function RecoveryPanel(props: { context: PortalContext; id: string }) {
+export function RecoveryPanel(props: {
+  context: PortalContext;
+  id: string;
+  /** Called after a redrive, so the screen counts the lane again. */
+  onRedrive?: () => void;
+}) {
   const { api } = props.context;
   const now = new Date();
   const [from, setFrom] = useState(localInput(new Date(now.getTime() - 3_600_000)));
@@ -77,6 +82,7 @@ export function RecoveryPanel(props: { context: PortalContext; id: string }) {
           onClick={() =>
             act(async () => {
               const result = await api.redrive(props.id);
+              props.onRedrive?.();
               return `Moved ${result.moved} dead-lettered ${result.moved === 1 ? 'event' : 'events'} back to the queue${result.more ? '; more remain, redrive again' : ''}.`;
             })
           }
