@@ -142,7 +142,9 @@ describe('the console', () => {
     const header = table.getByRole('columnheader', { name: 'Dead letters' });
     await header.waitFor();
     const row = table.getByRole('row').filter({ hasText: `${receiver.url}/dead` });
-    const column = await header.evaluate((cell) => (cell as HTMLTableCellElement).cellIndex);
+    const column = await header.evaluate(
+      (cell) => (cell as unknown as { cellIndex: number }).cellIndex,
+    );
     const cell = row.locator('td').nth(column);
     await expect.poll(() => cell.textContent(), { timeout: 15_000 }).toMatch(/^1Empty$/);
     // A subscription whose queue never failed shows none.

@@ -121,6 +121,12 @@ describe('hookbridge CLI, end to end', () => {
     expect(verbose.stdout).toContain(`    webhook-id: ${first}`);
     expect(verbose.stdout).toMatch(/^ {4}webhook-signature: v1,\S+$/m);
 
+    // backlog: every event delivered, so the lane holds nothing.
+    const backlog = await run(['subscriptions', 'backlog', subscription.id], env);
+    expect(backlog.code, backlog.stderr).toBe(0);
+    expect(backlog.stdout).toMatch(/^dead-lettered +0$/m);
+    expect(backlog.stdout).toMatch(/^queued +0$/m);
+
     expect(await interrupt(listener)).toBe(0);
     expect(await interrupt(dev)).toBe(0);
     expect(alive(ready.pid)).toBe(false);
@@ -193,6 +199,10 @@ describe('hookbridge CLI, end to end', () => {
     expect((await run(['deliveries', String(subs.globex?.id), '--tenant', 'acme'], env)).code).toBe(
       4,
     );
+    expect(
+      (await run(['subscriptions', 'backlog', String(subs.globex?.id), '--tenant', 'acme'], env))
+        .code,
+    ).toBe(4);
     expect(
       (await run(['send', 'order.created', '--tenant', 'acme', '--broadcast'], env)).code,
     ).toBe(2);
