@@ -4,13 +4,15 @@
  * that count. Prints, in one run:
  * - creation: time per subscription (the API's answer, at a given concurrency), how many were
  *   `provisioning`/`active`/`failed` when created and when the last one became `active`;
- * - one reconciler pass over N lanes: its time, and its AWS calls per lane (by operation);
+ * - a reconciler pass over N lanes one lane at a time, and one `--reconcile-concurrency` lanes at
+ *   a time (side by side): each one's time and AWS calls per lane (by operation);
  * - an event to one tenant: its latency (send to arrival) with 1 lane and with N, side by side;
  * - a broadcast to every tenant: the time until the last of N deliveries;
  * - the runtime's memory (RSS) with 1 lane and with N, and its idle polling (ReceiveMessage
  *   calls per second while nothing is sent), which cold lanes are meant to bring to ~0.
  *
- *   npx tsx bench/scale.ts [--subscriptions N] [--concurrency C] [--events E] [--timeout-s S]
+ *   npx tsx bench/scale.ts [--subscriptions N] [--concurrency C] [--reconcile-concurrency R]
+ *                          [--events E] [--timeout-s S]
  *
  * The runtime runs in this process (so the bench can run a reconciler pass when it wants);
  * the receiver in a process of its own; moto behind a counting proxy. Everything is on
@@ -40,6 +42,7 @@ const { values: args } = parseArgs({
   options: {
     subscriptions: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '8' },
+    'reconcile-concurrency': { type: 'string', default: '8' },
     events: { type: 'string', default: '20' },
     'idle-seconds': { type: 'string', default: '10' },
     'timeout-s': { type: 'string', default: '900' },
@@ -47,6 +50,7 @@ const { values: args } = parseArgs({
 });
 const total = positive('subscriptions');
 const concurrency = positive('concurrency');
+const reconcileConcurrency = positive('reconcile-concurrency');
 const probes = positive('events');
 const idleSeconds = positive('idle-seconds');
 const timeoutMs = positive('timeout-s') * 1000;
@@ -254,23 +258,35 @@ try {
   // Cold lanes: with HOOKBRIDGE_LANE_IDLE_SECONDS set, wait until every lane is idle that long,
   // so the measured pass puts them to sleep (the tenant probed below is woken by its first event).
   if (idlePeriod > 0) await sleep((idlePeriod + 1) * 1000);
-  const before = proxy.counts();
-  const passStarted = performance.now();
-  const report = await runtime.reconcileNow();
-  const passSeconds = (performance.now() - passStarted) / 1000;
-  // The pollers go on meanwhile: their ReceiveMessage (and any delivery's calls) are not the pass's.
-  const calls = callsSince(before);
-  for (const polling of ['SQS.ReceiveMessage', 'SQS.DeleteMessage', 'SQS.DeleteMessageBatch'])
-    calls.delete(polling);
-  const callCount = [...calls.values()].reduce((a, b) => a + b, 0);
-  out(
-    `reconciler pass over ${total} lanes: ${passSeconds.toFixed(1)} s, ${(callCount / total).toFixed(2)} AWS calls per lane ` +
-      `(${[...calls].map(([o, n]) => `${o} ${(n / total).toFixed(2)}`).join(', ')}); ` +
-      `repaired ${report?.repaired.length ?? '?'}, errors ${report?.errors.length ?? '?'}` +
-      (idlePeriod > 0
-        ? `; put to sleep ${report?.cooled.length ?? '?'} (idle period ${idlePeriod} s)`
-        : ''),
-  );
+  /** One measured pass: its time and its AWS calls per lane, by operation. */
+  async function measuredPass(passConcurrency: number) {
+    const before = proxy.counts();
+    const passStarted = performance.now();
+    const report = await runtime.reconcileNow({ concurrency: passConcurrency });
+    const passSeconds = (performance.now() - passStarted) / 1000;
+    // The pollers go on meanwhile: their ReceiveMessage (and any delivery's calls) are not the pass's.
+    const calls = callsSince(before);
+    for (const polling of ['SQS.ReceiveMessage', 'SQS.DeleteMessage', 'SQS.DeleteMessageBatch'])
+      calls.delete(polling);
+    const callCount = [...calls.values()].reduce((a, b) => a + b, 0);
+    out(
+      `reconciler pass over ${total} lanes, ${passConcurrency} at once: ${passSeconds.toFixed(1)} s, ${(callCount / total).toFixed(2)} AWS calls per lane ` +
+        `(${[...calls].map(([o, n]) => `${o} ${(n / total).toFixed(2)}`).join(', ')}); ` +
+        `repaired ${report?.repaired.length ?? '?'}, errors ${report?.errors.length ?? '?'}` +
+        (idlePeriod > 0
+          ? `; put to sleep ${report?.cooled.length ?? '?'} (idle period ${idlePeriod} s)`
+          : ''),
+    );
+    return passSeconds;
+  }
+  // Side by side: one lane at a time, then the default concurrency (the same lanes, no drift).
+  // With cold lanes the first pass puts them to sleep, so only that one is measured.
+  if (idlePeriod > 0) await measuredPass(reconcileConcurrency);
+  else {
+    const one = await measuredPass(1);
+    const many = await measuredPass(reconcileConcurrency);
+    out(`reconciler pass: ${(one / many).toFixed(2)}× faster with ${reconcileConcurrency} at once`);
+  }
   if (idlePeriod > 0) {
     // The probed tenant's lane went cold with the others: its first event wakes it.
     const woken = await probeLatency(first, 1);

@@ -60,8 +60,11 @@ export interface DevRuntime {
   readonly awsEndpointPid: number | undefined;
   /** The state directory in use (absolute), if any. */
   readonly stateDir: string | undefined;
-  /** One reconciler pass now (the timer's passes go on): its report, or undefined if it failed. */
-  reconcileNow(): Promise<ReconcileReport | undefined>;
+  /**
+   * One reconciler pass now (the timer's passes go on): its report, or undefined if it failed.
+   * `concurrency` overrides HOOKBRIDGE_RECONCILE_CONCURRENCY for this pass (the scale bench).
+   */
+  reconcileNow(options?: { concurrency?: number }): Promise<ReconcileReport | undefined>;
   /** Stops everything it started: HTTP server, poller, reconciler timer, moto (by pid). */
   stop(): Promise<void>;
 }
@@ -189,7 +192,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevRuntime> {
       awsEndpointUrl: aws.url,
       awsEndpointPid: aws.pid,
       stateDir: state?.dir,
-      reconcileNow: () => app.reconcileNow(),
+      reconcileNow: (pass) => app.reconcileNow(pass),
       stop,
     };
   } catch (error) {

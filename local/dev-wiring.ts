@@ -116,7 +116,7 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
     /** How many events the local archive brought back from its file. */
     archivedEvents: archived.loaded,
     /** One reconciler pass (also registers the mappings of subscriptions made in earlier runs). */
-    reconcileNow(): Promise<ReconcileReport | undefined> {
+    reconcileNow(pass: { concurrency?: number } = {}): Promise<ReconcileReport | undefined> {
       running ??= reconcile({
         store: subscriptions.store,
         tenants: subscriptions.tenantStore,
@@ -124,6 +124,7 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
         sleeper: subscriptions.sleeper,
         laneIdleMs: config.laneIdleMs,
         placement: subscriptions.placement,
+        concurrency: pass.concurrency ?? config.reconcileConcurrency,
         logger,
       })
         .catch((error: unknown) => {

@@ -2,24 +2,34 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { logger, metrics } from '../../shared/observability.js';
 import { createLaneComponents, lambdaMappings } from '../../shared/provisioning/lane-wiring.js';
+import { DynamoReconcileCheckpoint } from '../../shared/provisioning/reconcile-checkpoint.js';
 import { type ReconcileReport, reconcile } from '../../shared/provisioning/reconciler.js';
 import { wakeBatch } from '../../shared/provisioning/wake-batch.js';
 import { readManagementConfig } from '../../shared/subscriptions/management-config.js';
 
 const config = readManagementConfig();
 const clientConfig = awsClientConfig();
-const { store, tenants, provisioner, sleeper, placement } = createLaneComponents(
+const { store, tenants, provisioner, sleeper, placement, clients } = createLaneComponents(
   config,
   clientConfig,
   lambdaMappings(config, clientConfig),
+  config.reconcileEventsPerSecond,
 );
+const checkpoint = new DynamoReconcileCheckpoint(clients.dynamo, config.subscriptionsTable);
 
-/** One reconciliation pass, run by an EventBridge schedule every few minutes. */
-async function reconcilerHandler(): Promise<ReconcileReport> {
+/** What a pass leaves of its timeout for the lanes it has started and the summary. */
+const DEADLINE_MARGIN_MS = 30_000;
+
+/**
+ * One reconciliation pass, run by an EventBridge schedule every few minutes: concurrent, held
+ * to a share of EventBridge's rate, and stopped before the function's timeout; the next pass
+ * resumes where it stopped.
+ */
+async function reconcilerHandler(context: Context): Promise<ReconcileReport> {
   const report = await reconcile({
     store,
     tenants,
@@ -27,6 +37,10 @@ async function reconcilerHandler(): Promise<ReconcileReport> {
     sleeper,
     placement,
     laneIdleMs: config.laneIdleMs,
+    concurrency: config.reconcileConcurrency,
+    coldTargetCheckEvery: config.coldTargetCheckEvery,
+    deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
+    checkpoint,
     logger,
   });
   metrics.addMetric('LanesProvisioned', MetricUnit.Count, report.provisioned.length);
@@ -35,6 +49,7 @@ async function reconcilerHandler(): Promise<ReconcileReport> {
   metrics.addMetric('ReconcileErrors', MetricUnit.Count, report.errors.length);
   metrics.addMetric('LanesCooled', MetricUnit.Count, report.cooled.length);
   metrics.addMetric('LanesWokenByReconciler', MetricUnit.Count, report.woken.length);
+  metrics.addMetric('LanesLeftForNextPass', MetricUnit.Count, report.unfinished ?? 0);
   logger.info('reconciled', { ...report });
   return report;
 }
@@ -59,9 +74,9 @@ async function wakeHandler(event: SQSEvent): Promise<SQSBatchResponse> {
 }
 
 /** The schedule's pass, or a batch of wake messages (an SQS event). */
-function dispatch(event: unknown): Promise<ReconcileReport | SQSBatchResponse> {
+function dispatch(event: unknown, context: Context): Promise<ReconcileReport | SQSBatchResponse> {
   const records = (event as Partial<SQSEvent> | undefined)?.Records;
-  return Array.isArray(records) ? wakeHandler(event as SQSEvent) : reconcilerHandler();
+  return Array.isArray(records) ? wakeHandler(event as SQSEvent) : reconcilerHandler(context);
 }
 
 export const handler = middy(dispatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -3,6 +3,8 @@ export interface AwsClientConfig {
   region?: string;
   endpoint?: string;
   maxAttempts?: number;
+  /** `adaptive` for control-plane clients (see CONTROL_PLANE_RETRIES). */
+  retryMode?: 'standard' | 'adaptive';
   /**
    * Where DynamoDB is, when not at `endpoint` (`AWS_ENDPOINT_URL_DYNAMODB`, the SDK's own name
    * for it): the local runtime runs DynamoDB in a moto of its own. Read by `dynamoClientConfig`.

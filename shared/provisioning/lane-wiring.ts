@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type AwsClientConfig, dynamoClientConfig } from '../aws/client-config.js';
+import { CONTROL_PLANE_RETRIES, rateLimited } from '../aws/control-plane.js';
 import { ConfigError } from '../errors.js';
 import { DynamoShardLoads } from '../shards/shard-loads.js';
 import { ShardPlacement } from '../shards/shard-placement.js';
@@ -37,11 +38,14 @@ export function createLaneComponents(
   config: ManagementConfig,
   clientConfig: AwsClientConfig,
   mappings: EventSourceMappings,
+  /** EventBridge calls a second at most (the reconciler's share of the account's rate). */
+  eventsPerSecond?: number,
 ): LaneComponents {
+  const events = new EventBridgeClient({ ...CONTROL_PLANE_RETRIES, ...clientConfig });
   const clients = {
     dynamo: new DynamoDBClient(dynamoClientConfig(clientConfig)),
     sqs: new SQSClient(clientConfig),
-    events: new EventBridgeClient(clientConfig),
+    events: eventsPerSecond === undefined ? events : rateLimited(events, eventsPerSecond),
   };
   const store = new DynamoSubscriptionStore(clients.dynamo, config.subscriptionsTable);
   const tenants = new DynamoTenantStore(clients.dynamo, config.subscriptionsTable);
@@ -80,5 +84,8 @@ export function lambdaMappings(
   if (!config.deliveryFunctionName) {
     throw new ConfigError('invalid configuration: HOOKBRIDGE_DELIVERY_FUNCTION_NAME: is required');
   }
-  return lambdaEventSourceMappings(clientConfig, config.deliveryFunctionName);
+  return lambdaEventSourceMappings(
+    { ...CONTROL_PLANE_RETRIES, ...clientConfig },
+    config.deliveryFunctionName,
+  );
 }

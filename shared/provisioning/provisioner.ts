@@ -22,7 +22,7 @@ import { maxAttempts } from '../delivery/retry-policy.js';
 import { buildEventPattern } from '../subscriptions/event-pattern.js';
 import type { LaneResources, Subscription } from '../subscriptions/subscription.js';
 import { isCold, mappingEnabled, WAKE_TARGET_ID, wakeInput } from './cold-lanes.js';
-import type { EventSourceMappings } from './event-source-mappings.js';
+import type { EventSourceMappings, MappingState } from './event-source-mappings.js';
 import { laneNames, lanePrefix, nameOfArn, subscriptionIdOf } from './lane-names.js';
 import {
   deadLetterQueuePolicy,
@@ -50,6 +50,23 @@ export interface ProvisionerOptions {
   readonly deliveryTimeoutSeconds: number;
   /** The shared wake queue, the second target of a cold lane's rule (cold lanes on). */
   readonly wakeQueueArn?: string | undefined;
+}
+
+/**
+ * Every lane resource of the installation, listed once at the start of a reconciler pass with
+ * paginated calls (ListQueues, ListRules per shard, the function's mappings): a pass then reads
+ * what it inspects from here instead of asking per lane, and asks again only where the survey
+ * disagrees with the subscription (so a survey gone stale never reports false drift).
+ */
+export interface LaneSurvey {
+  /** Ids of the subscriptions that own some queue, rule or mapping. */
+  readonly owners: ReadonlySet<string>;
+  /** Queue URLs by queue name. */
+  readonly queueUrls: ReadonlyMap<string, string>;
+  /** Rules by `<bus>/<name>`. */
+  readonly rules: ReadonlyMap<string, { readonly Arn?: string; readonly EventPattern?: string }>;
+  /** Event source mappings by queue ARN. */
+  readonly mappings: ReadonlyMap<string, MappingState>;
 }
 
 /** 14 days, the SQS maximum: retries span days and a DLQ is for people to look at. */
@@ -185,19 +202,24 @@ export class Provisioner {
   }
 
   /** What is missing or differs from `subscription` (empty when the lane is whole). */
-  async inspect(subscription: Subscription): Promise<string[]> {
+  async inspect(subscription: Subscription, survey?: LaneSurvey): Promise<string[]> {
     const names = laneNames(this.options.prefix, subscription.id);
     const problems: string[] = [];
-    const deadLetter = await this.queueUrl(names.deadLetterQueueName);
+    const url = async (name: string) => survey?.queueUrls.get(name) ?? this.queueUrl(name);
+    const deadLetter = await url(names.deadLetterQueueName);
     if (!deadLetter) problems.push(`dead-letter queue ${names.deadLetterQueueName} is missing`);
-    const queue = await this.queueUrl(names.queueName);
+    const queue = await url(names.queueName);
     if (!queue) problems.push(`queue ${names.queueName} is missing`);
 
     const rules = await Promise.all(
-      this.placementsOf(subscription).map(async (placement) => ({
-        placement,
-        rule: await this.describeRule(names.ruleName, placement.bus),
-      })),
+      this.placementsOf(subscription).map(async (placement) => {
+        const surveyed = survey?.rules.get(`${placement.bus}/${names.ruleName}`);
+        const rule =
+          surveyed?.Arn && samePattern(surveyed.EventPattern, placement.pattern)
+            ? surveyed
+            : await this.describeRule(names.ruleName, placement.bus);
+        return { placement, rule };
+      }),
     );
     const single = rules.length === 1;
     const where = (placement: RulePlacement) => (single ? '' : ` on bus ${placement.bus}`);
@@ -228,8 +250,15 @@ export class Provisioner {
         else if (!isCold(subscription) && wakeTarget)
           problems.push(`${at} of a hot lane has a wake target`);
       }
-      const mapping = await this.mappings.find(queueArn);
       const enabled = subscription.status === 'active' && !isCold(subscription);
+      const surveyed = survey?.mappings.get(queueArn);
+      const mapping =
+        surveyed &&
+        surveyed.partialBatchResponses !== false &&
+        surveyed.enabled === enabled &&
+        surveyed.maxConcurrency === subscription.maxConcurrency
+          ? surveyed
+          : await this.mappings.find(queueArn);
       if (!mapping) problems.push('event source mapping is missing');
       else if (mapping.partialBatchResponses === false) {
         problems.push('event source mapping does not report batch item failures');
@@ -320,31 +349,55 @@ export class Provisioner {
 
   /** Ids of subscriptions that own at least one lane resource (queue, DLQ, rule or mapping). */
   async laneOwners(): Promise<Set<string>> {
+    return new Set((await this.survey()).owners);
+  }
+
+  /** Every lane resource with the prefix, in paginated listings (see LaneSurvey). */
+  async survey(): Promise<LaneSurvey> {
     const prefix = lanePrefix(this.options.prefix);
-    const ids = new Set<string>();
+    const owners = new Set<string>();
     const add = (name: string) => {
       const id = subscriptionIdOf(this.options.prefix, name);
-      if (id) ids.add(id);
+      if (id) owners.add(id);
     };
+    const queueUrls = new Map<string, string>();
     let nextToken: string | undefined;
     do {
       const page = await this.sqs.send(
         new ListQueuesCommand({ QueueNamePrefix: prefix, MaxResults: 1000, NextToken: nextToken }),
       );
-      for (const url of page.QueueUrls ?? []) add(url.slice(url.lastIndexOf('/') + 1));
+      for (const url of page.QueueUrls ?? []) {
+        const name = url.slice(url.lastIndexOf('/') + 1);
+        queueUrls.set(name, url);
+        add(name);
+      }
       nextToken = page.NextToken;
     } while (nextToken);
+    const rules = new Map<string, { Arn?: string; EventPattern?: string }>();
     for (const bus of this.busNames) {
       do {
         const page = await this.events.send(
-          new ListRulesCommand({ NamePrefix: prefix, EventBusName: bus, NextToken: nextToken }),
+          new ListRulesCommand({
+            NamePrefix: prefix,
+            EventBusName: bus,
+            Limit: 100,
+            NextToken: nextToken,
+          }),
         );
-        for (const rule of page.Rules ?? []) if (rule.Name) add(rule.Name);
+        for (const rule of page.Rules ?? []) {
+          if (!rule.Name) continue;
+          rules.set(`${bus}/${rule.Name}`, { Arn: rule.Arn, EventPattern: rule.EventPattern });
+          add(rule.Name);
+        }
         nextToken = page.NextToken;
       } while (nextToken);
     }
-    for (const mapping of await this.mappings.list()) add(nameOfArn(mapping.queueArn));
-    return ids;
+    const mappings = new Map<string, MappingState>();
+    for (const mapping of await this.mappings.list()) {
+      mappings.set(mapping.queueArn, mapping);
+      add(nameOfArn(mapping.queueArn));
+    }
+    return { owners, queueUrls, rules, mappings };
   }
 
   /** Every bus shard, in shard order. */

@@ -1,3 +1,4 @@
+import { isThrottled } from '../aws/control-plane.js';
 import type { Log } from '../observability.js';
 import type { ShardPlacement } from '../shards/shard-placement.js';
 import type { Subscription } from '../subscriptions/subscription.js';
@@ -5,8 +6,19 @@ import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { finishTenantDeletion } from '../tenants/tenant-deletion.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
 import { isCold, mayGoCold, mustWake } from './cold-lanes.js';
+import { DEFERRED_REASON, isDeferred } from './deferred.js';
 import type { LaneSleeper } from './lane-sleeper.js';
-import type { Provisioner } from './provisioner.js';
+import type { LaneSurvey, Provisioner } from './provisioner.js';
+
+/**
+ * Where an unfinished pass stopped: the next pass starts after that subscription id, so a
+ * pass cut short by its deadline does not look at the same first lanes again and again.
+ */
+export interface ReconcileCheckpoint {
+  read(): Promise<string | undefined>;
+  /** The id to resume after; undefined once a pass went all the way round. */
+  write(resumeAfter: string | undefined): Promise<void>;
+}
 
 export interface ReconcilerOptions {
   readonly store: SubscriptionStore;
@@ -22,6 +34,25 @@ export interface ReconcilerOptions {
   readonly logger?: Log;
   /** A subscription still `provisioning` after this long was abandoned by a crash. @default 5 min */
   readonly staleProvisioningMs?: number;
+  /** How many subscriptions are reconciled at once. @default 1 */
+  readonly concurrency?: number;
+  /**
+   * When the pass stops taking subscriptions (epoch ms): the ones it started are finished, the
+   * rest wait for the next pass, which resumes after the last one started (`checkpoint`).
+   * The orphan sweep, tenant deletions and the shard recount run only in a pass that went all
+   * the way round. @default no deadline
+   */
+  readonly deadline?: number;
+  readonly checkpoint?: ReconcileCheckpoint;
+  /**
+   * A cold lane's wake target is listed (ListTargetsByRule, an EventBridge control-plane call)
+   * in one pass out of this many, at random; its queue's depth, the check that makes waking
+   * lossless, is read every pass. At 10,000 lanes this keeps a pass within EventBridge's rate.
+   * @default 1 (every pass)
+   */
+  readonly coldTargetCheckEvery?: number;
+  /** For tests: the source of the sampling above. @default Math.random */
+  readonly random?: () => number;
   readonly now?: () => Date;
 }
 
@@ -44,6 +75,11 @@ export interface ReconcileReport {
   /** Shard rule counters that differed from the stored subscriptions, and were corrected. */
   shardsRecounted?: { shard: number; was: number | undefined; now: number }[];
   readonly errors: { id: string; error: string }[];
+  /** How many subscriptions the pass looked at, and how many it left for the next (deadline). */
+  reconciled?: number;
+  unfinished?: number;
+  /** Where the next pass resumes, when this one stopped at its deadline. */
+  resumeAfter?: string;
 }
 
 /**
@@ -72,28 +108,44 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
   const tenantStatus = new Map(
     (await options.tenants?.all())?.map((tenant) => [tenant.id, tenant.status]) ?? [],
   );
+  // One listing of every lane resource (a few paginated calls) instead of a lookup per lane.
+  const survey = await provisioner.survey();
 
-  for (const listed of subscriptions) {
-    try {
-      // The scan is eventually consistent and the pass takes time: act on the record as it is
-      // now, or an edit made meanwhile (pause, new event types) would be undone as "drift".
-      const subscription = await store.get(listed.id);
-      if (subscription && (await tenantGone(subscription))) await deleteOne(subscription);
-      else if (subscription) await reconcileOne(subscription);
-    } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      report.errors.push({ id: listed.id, error: message });
-      options.logger?.warn('reconciling a subscription failed', {
-        id: listed.id,
-        error: message,
-      });
+  // In id order, starting after where the last unfinished pass stopped.
+  const resumeAfter = await options.checkpoint?.read();
+  const ordered = subscriptions.map((s) => s.id).sort();
+  const start = resumeAfter === undefined ? 0 : ordered.findIndex((id) => id > resumeAfter);
+  const queue = start <= 0 ? ordered : [...ordered.slice(start), ...ordered.slice(0, start)];
+  let next = 0;
+  const clock = options.now ?? (() => new Date());
+  const pastDeadline = () =>
+    options.deadline !== undefined && clock().getTime() >= options.deadline;
+  const worker = async () => {
+    while (next < queue.length && !pastDeadline()) {
+      const id = queue[next++] as string;
+      await reconcileId(id);
     }
+  };
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  report.reconciled = next;
+  report.unfinished = queue.length - next;
+  if (next < queue.length) {
+    report.resumeAfter = queue[next - 1] ?? resumeAfter;
+    await options.checkpoint?.write(report.resumeAfter);
+    options.logger?.info('reconciler pass stopped at its deadline; the next resumes', {
+      reconciled: next,
+      unfinished: report.unfinished,
+      resumeAfter: report.resumeAfter,
+    });
+    return report;
   }
+  if (resumeAfter !== undefined) await options.checkpoint?.write(undefined);
 
   // Lanes are made only after their record is written, so a lane without a record is an
   // orphan — unless the record was written after we listed: read it again before removing.
   const known = new Set(subscriptions.map((s) => s.id));
-  for (const id of await provisioner.laneOwners()) {
+  for (const id of survey.owners) {
     if (known.has(id) || (await store.get(id))) continue;
     try {
       await provisioner.deprovision(id);
@@ -128,6 +180,20 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
   }
   return report;
 
+  async function reconcileId(id: string): Promise<void> {
+    try {
+      // The scan is eventually consistent and the pass takes time: act on the record as it is
+      // now, or an edit made meanwhile (pause, new event types) would be undone as "drift".
+      const subscription = await store.get(id);
+      if (subscription && (await tenantGone(subscription))) await deleteOne(subscription);
+      else if (subscription) await reconcileOne(subscription, survey);
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      report.errors.push({ id, error: message });
+      options.logger?.warn('reconciling a subscription failed', { id, error: message });
+    }
+  }
+
   /**
    * Whether the subscription's tenant is being deleted or is gone. A tenant the scan did not
    * list is read again (strongly) before its subscription is condemned: it may be new.
@@ -152,10 +218,12 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
     report.deleted.push(current.id);
   }
 
-  async function reconcileOne(subscription: Subscription): Promise<void> {
+  async function reconcileOne(subscription: Subscription, survey: LaneSurvey): Promise<void> {
     switch (subscription.status) {
       case 'provisioning':
-        if (now - Date.parse(subscription.updatedAt) < staleMs) return;
+        // Deferred by throttling (it says so): retried at once; otherwise it may still be in
+        // the hands of the request that created it, until it is stale.
+        if (!isDeferred(subscription) && now - Date.parse(subscription.updatedAt) < staleMs) return;
         return retryProvisioning(subscription);
       case 'failed':
         return retryProvisioning(subscription);
@@ -167,7 +235,7 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
         if (subscription.status === 'active' && isCold(subscription)) {
           return sleeper ? reconcileCold(sleeper, subscription) : warmUp(subscription);
         }
-        const problems = await provisioner.inspect(subscription);
+        const problems = await provisioner.inspect(subscription, survey);
         if (problems.length > 0) {
           const resources = await provisioner.provision(subscription);
           await store.save(subscription, { resources });
@@ -194,9 +262,11 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
 
   async function reconcileCold(sleeper: LaneSleeper, subscription: Subscription): Promise<void> {
     const queueUrl = subscription.resources?.queueUrl;
+    const every = options.coldTargetCheckEvery ?? 1;
+    const checkTarget = every <= 1 || (options.random ?? Math.random)() < 1 / every;
     const [depth, targeted] = await Promise.all([
       queueUrl ? sleeper.depth(queueUrl) : 0,
-      sleeper.hasWakeTarget(subscription),
+      checkTarget ? sleeper.hasWakeTarget(subscription) : true,
     ]);
     if (mustWake(subscription, depth, idleMs)) {
       if ((await sleeper.wake(subscription.id)) === 'woken') report.woken.push(subscription.id);
@@ -214,6 +284,12 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
       await store.save(subscription, { status: 'active', statusReason: undefined, resources });
       report.provisioned.push(subscription.id);
     } catch (error) {
+      // Throttled: still only waiting for capacity, not failed; the next pass tries again.
+      if (isThrottled(error)) {
+        if (!isDeferred(subscription))
+          await store.save(subscription, { status: 'provisioning', statusReason: DEFERRED_REASON });
+        throw error;
+      }
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       await store.save(subscription, { status: 'failed', statusReason: reason });
       throw error;

@@ -50,6 +50,12 @@ const schema = z.pipe(
       HOOKBRIDGE_LANE_IDLE_SECONDS: integerSetting(0, 0, 31_536_000),
       /** The shared queue a cold lane's rule wakes it through (required with an idle period). */
       HOOKBRIDGE_WAKE_QUEUE_ARN: z.optional(z.string()),
+      /** How many subscriptions a reconciler pass looks at at once. */
+      HOOKBRIDGE_RECONCILE_CONCURRENCY: integerSetting(8, 1, 64),
+      /** The reconciler's EventBridge calls a second, at most (its share of the account's rate). */
+      HOOKBRIDGE_RECONCILE_EVENTS_PER_SECOND: integerSetting(20, 1, 1000),
+      /** A cold lane's wake target is checked in one reconciler pass of this many (at random). */
+      HOOKBRIDGE_RECONCILE_COLD_TARGET_CHECK_EVERY: integerSetting(6, 1, 1000),
       ...shardSettings,
     })
     .check(
@@ -72,6 +78,9 @@ const schema = z.pipe(
     allowHttp: env.HOOKBRIDGE_ALLOW_HTTP,
     laneIdleMs: env.HOOKBRIDGE_LANE_IDLE_SECONDS * 1000,
     wakeQueueArn: env.HOOKBRIDGE_WAKE_QUEUE_ARN,
+    reconcileConcurrency: env.HOOKBRIDGE_RECONCILE_CONCURRENCY,
+    reconcileEventsPerSecond: env.HOOKBRIDGE_RECONCILE_EVENTS_PER_SECOND,
+    coldTargetCheckEvery: env.HOOKBRIDGE_RECONCILE_COLD_TARGET_CHECK_EVERY,
     ...shardSettingsOf(env),
   })),
 );

@@ -1,3 +1,4 @@
+import { isThrottled } from '../aws/control-plane.js';
 import { newSigningSecret } from '../delivery/signing.js';
 import {
   ConflictError,
@@ -9,6 +10,7 @@ import type { OperationalEvents } from '../events/operational-events.js';
 import type { AddressPolicy } from '../net/address-policy.js';
 import { DestinationRefusedError } from '../net/address-policy.js';
 import type { Log } from '../observability.js';
+import { DEFERRED_REASON } from '../provisioning/deferred.js';
 import type { Provisioner } from '../provisioning/provisioner.js';
 import type { ShardPlacement } from '../shards/shard-placement.js';
 import type { TenantStore } from '../tenants/tenant-store.js';
@@ -274,6 +276,14 @@ export class SubscriptionService {
       const resources = await this.options.provisioner.provision(record);
       return await this.options.store.save(record, { status: 'active', resources });
     } catch (error) {
+      // A burst of creations meets the control planes' rate quotas: throttled after the SDK's
+      // backoff, the lane is left to the reconciler and the subscription stays `provisioning`.
+      if (isThrottled(error)) {
+        this.options.logger?.warn('provisioning throttled; the reconciler finishes the lane', {
+          id: record.id,
+        });
+        return this.options.store.save(record, { statusReason: DEFERRED_REASON });
+      }
       this.options.logger?.error('provisioning failed; the reconciler will retry', {
         id: record.id,
         error,

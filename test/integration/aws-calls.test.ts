@@ -19,6 +19,7 @@ import { awsClientConfig, dynamoClientConfig } from '../../shared/aws/client-con
 import { readDeliveryConfig } from '../../shared/delivery/delivery-config.js';
 import { createDeliveryComponents } from '../../shared/delivery/delivery-wiring.js';
 import { QuietMetrics } from '../../shared/observability.js';
+import { DynamoReconcileCheckpoint } from '../../shared/provisioning/reconcile-checkpoint.js';
 import { reconcile } from '../../shared/provisioning/reconciler.js';
 import { apiGatewayEvent, lambdaContext } from '../support/api-gateway-event.js';
 import { type RecordedCall, recordAwsCalls } from '../support/aws-call-recorder.js';
@@ -286,6 +287,15 @@ async function exercise(): Promise<void> {
   if (vanishing) await h.tenantStore.remove(vanished, vanishing.version);
 
   await sqs.send(new DeleteQueueCommand({ QueueUrl: await queueUrl(`hookbridge-${ok}`) }));
+  // A rule whose pattern drifted: the survey's pattern differs, so the pass reads the rule
+  // itself (DescribeRule) before it repairs it.
+  await new EventBridgeClient(awsClientConfig()).send(
+    new PutRuleCommand({
+      Name: `hookbridge-${failing}`,
+      EventBusName: localResourceNames.eventBus,
+      EventPattern: '{"source":["drifted"]}',
+    }),
+  );
   const record = await h.store.get(gone);
   if (record) await h.store.save(record, { status: 'deleting' });
   const orphan = 'sub_01ARZ3NDEKTSV4RRFFQ69G5FAV';
@@ -297,11 +307,28 @@ async function exercise(): Promise<void> {
       EventPattern: '{"source":["nobody"]}',
     }),
   );
-  const report = await recorder.as('reconciler', () =>
-    reconcile({ store: h.store, tenants: h.tenantStore, provisioner: h.provisioner }),
+  // With its checkpoint, as the function runs it: a pass left unfinished (its resume point
+  // written) is gone round in full by this one, which clears it.
+  const checkpoint = new DynamoReconcileCheckpoint(
+    new DynamoDBClient(dynamoClientConfig(awsClientConfig())),
+    h.config.subscriptionsTable,
   );
+  const report = await recorder.as('reconciler', async () => {
+    await checkpoint.write(ok);
+    return reconcile({
+      store: h.store,
+      tenants: h.tenantStore,
+      provisioner: h.provisioner,
+      checkpoint,
+      concurrency: 4,
+    });
+  });
+  expect(await checkpoint.read()).toBeUndefined();
   expect(report.errors).toEqual([]);
   expect(report.repaired.map((r) => r.id)).toContain(ok);
+  expect(report.repaired.find((r) => r.id === failing)?.problems).toEqual([
+    `rule hookbridge-${failing} has another event pattern`,
+  ]);
   expect(report.deleted.sort()).toEqual([gone, tenantSub.body.id, strandedSub.body.id].sort());
   expect(report.tenantsDeleted).toEqual([tenant]);
   expect(report.orphansRemoved).toEqual([orphan]);

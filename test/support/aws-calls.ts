@@ -149,6 +149,7 @@ const SHARD_LOADS = 'shared/shards/shard-loads.ts';
 const PROVISIONER = 'shared/provisioning/provisioner.ts';
 const MAPPINGS = 'shared/provisioning/event-source-mappings.ts';
 const LANE_OPERATIONS = 'shared/subscriptions/lane-operations.ts';
+const CHECKPOINT = 'shared/provisioning/reconcile-checkpoint.ts';
 const SLEEPER = 'shared/provisioning/lane-sleeper.ts';
 const ATTEMPT_LOG = 'shared/delivery/attempt-log.ts';
 const MESSAGE_ACTIONS = 'shared/delivery/sqs-message-actions.ts';
@@ -320,6 +321,8 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     { command: 'RemoveTargets', sentBy: SLEEPER, on: rule },
     // Test event, resend, redrive (DLQ → queue) and replay.
     { command: 'GetQueueUrl', sentBy: LANE_OPERATIONS, on: bothQueues },
+    // The backlog route: both queues' approximate counts.
+    { command: 'GetQueueAttributes', sentBy: LANE_OPERATIONS, on: bothQueues },
     { command: 'SendMessage', sentBy: LANE_OPERATIONS, on: queue },
     { command: 'ReceiveMessage', sentBy: LANE_OPERATIONS, on: deadLetterQueue },
     { command: 'SendMessageBatch', sentBy: LANE_OPERATIONS, on: queue },
@@ -353,7 +356,10 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     // Bus shard counters: read and recounted (several shards only).
     { command: 'Get', sentBy: SHARD_LOADS, on: SUBSCRIPTIONS },
     { command: 'Update', sentBy: SHARD_LOADS, on: SUBSCRIPTIONS },
-    // Provisioner.inspect (drift) and laneOwners (orphans).
+    // Where a pass cut short by its deadline resumes: one item of the subscriptions table.
+    { command: 'Get', sentBy: CHECKPOINT, on: SUBSCRIPTIONS },
+    { command: 'Update', sentBy: CHECKPOINT, on: SUBSCRIPTIONS },
+    // Provisioner.inspect (drift) and survey (a pass's listing; orphans).
     { command: 'DescribeRule', sentBy: PROVISIONER, on: rule },
     { command: 'ListTargetsByRule', sentBy: PROVISIONER, on: rule },
     { command: 'ListQueues', sentBy: PROVISIONER, on: anyResource },
@@ -432,8 +438,8 @@ export const NOT_CALLED: Readonly<Record<LambdaName, readonly NotCalled[]>> = {
     ...['ListQueues', 'ListRules'].map((command) => ({
       command,
       file: PROVISIONER,
-      calledAs: /\.laneOwners\(/,
-      why: 'orphan clean-up (Provisioner.laneOwners) is the reconciler’s',
+      calledAs: /\.(laneOwners|survey)\(/,
+      why: 'the pass’s survey of lane resources and orphan clean-up (Provisioner.survey) are the reconciler’s',
     })),
     {
       command: 'Put',
