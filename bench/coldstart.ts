@@ -64,6 +64,7 @@ const CHILD_ENV: Record<string, string> = {
   HOOKBRIDGE_SUBSCRIPTIONS_TABLE: 'hookbridge-subscriptions',
   HOOKBRIDGE_DELIVERIES_TABLE: 'hookbridge-deliveries',
   HOOKBRIDGE_EVENT_STORE_TABLE: 'hookbridge-event-store',
+  HOOKBRIDGE_ACCESS_TABLE: 'hookbridge-access',
   HOOKBRIDGE_DELIVERY_FUNCTION_NAME: 'hookbridge-delivery',
   HOOKBRIDGE_ARCHIVE_ARN: 'arn:aws:events:us-east-1:123456789012:archive/hookbridge',
 };
