@@ -167,8 +167,13 @@ function callsSince(before: Map<string, number>): Map<string, number> {
 }
 
 /** One event to `tenantId`, one at a time: the latency from the send to its arrival. */
-async function probeLatency(tenantId: string, count = probes): Promise<number[]> {
+/** How long ingest took to answer each probe (PutEvents included: locally, moto routes it then). */
+const answerTimes = new Map<string, number[]>();
+
+async function probeLatency(tenantId: string, count = probes, label = ''): Promise<number[]> {
   const latencies: number[] = [];
+  const answers = answerTimes.get(label) ?? [];
+  answerTimes.set(label, answers);
   for (let i = 0; i < count; i++) {
     const sent = performance.timeOrigin + performance.now();
     const { id } = await call<{ id: string }>('POST', `${api}/v1/events`, {
@@ -176,6 +181,7 @@ async function probeLatency(tenantId: string, count = probes): Promise<number[]>
       tenantId,
       data: { i },
     });
+    answers.push(performance.timeOrigin + performance.now() - sent);
     await until(async () => (await collect()).has(id), `event ${id} at the receiver`);
     latencies.push((arrivals.get(id) ?? 0) - sent);
   }
@@ -232,7 +238,7 @@ try {
   const [first, ...rest] = tenants as [string, ...string[]];
   await createTenantWithSubscription(first);
   await until(async () => (await statuses()).get('active') === 1, 'the first lane');
-  const oneLane = await probeLatency(first);
+  const oneLane = await probeLatency(first, probes, 'one');
   const idleOne = await idlePolling();
   const rssOne = rssMb();
 
@@ -293,10 +299,11 @@ try {
     out(`first event to that tenant's cold lane, send → arrival: ${ms(woken[0] ?? Number.NaN)}`);
   }
 
-  const manyLanes = await probeLatency(first);
+  const manyLanes = await probeLatency(first, probes, 'many');
   out(
     `event to one tenant, send → arrival (${probes} each): 1 lane p50 ${ms(median(oneLane))} p99 ${ms(percentile(oneLane, 99))}; ` +
-      `${total} lanes p50 ${ms(median(manyLanes))} p99 ${ms(percentile(manyLanes, 99))}; ratio of p50 ${(median(manyLanes) / median(oneLane)).toFixed(2)}`,
+      `${total} lanes p50 ${ms(median(manyLanes))} p99 ${ms(percentile(manyLanes, 99))}; ratio of p50 ${(median(manyLanes) / median(oneLane)).toFixed(2)}; ` +
+      `of which ingest's answer (PutEvents routed by the local endpoint) p50 ${ms(median(answerTimes.get('one') ?? []))} with 1 lane, ${ms(median(answerTimes.get('many') ?? []))} with ${total}`,
   );
 
   const idleMany = await idlePolling();

@@ -19,6 +19,7 @@ import { createSubscriptionComponents } from '../shared/subscriptions/subscripti
 import { createBaseResources } from './base-resources.js';
 import { EsmPoller } from './esm-poller.js';
 import type { GatewayRoute } from './http-gateway.js';
+import { LaneNudger } from './lane-nudger.js';
 import { LocalArchive } from './local-archive.js';
 import { localAuthorizer } from './local-authorizer.js';
 import { LocalEventSourceMappings } from './local-event-source-mappings.js';
@@ -77,9 +78,20 @@ export async function wireLocalApp(options: { archiveFile?: string | undefined }
     mappings,
     handler: createDeliveryHandler(delivery.deliverer, logger, metrics),
     sqs: new SQSClient(clientConfig),
+    promptSqs: new SQSClient(clientConfig),
     logger,
   });
   poller.start();
+  // Each archived event nudges the lanes it was routed to (see LaneNudger).
+  const nudger = new LaneNudger(events, config.prefix, (names) => poller.nudge(names));
+  mappings.onChange(() => nudger.invalidate());
+  for (const each of shards.archives) {
+    each.onArchived((archivedEvents) => {
+      nudger.route(archivedEvents, each.busName).catch((error: unknown) => {
+        logger.debug('could not nudge the lanes of archived events', { error });
+      });
+    });
+  }
   const waker =
     subscriptions.sleeper &&
     config.wakeQueueArn &&

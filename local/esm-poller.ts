@@ -35,6 +35,12 @@ export interface EsmPollerOptions {
   readonly handler: SqsBatchHandler;
   /** Built with `awsClientConfig()`: the endpoint must be explicit for SQS. */
   readonly sqs: SQSClient;
+  /**
+   * The client of the calls that must not wait for a socket behind the long polls of every
+   * other lane: nudged receives (see `nudge`) and the deletes of delivered messages. With a
+   * thousand lanes the long polls hold every socket of `sqs`. @default sqs
+   */
+  readonly promptSqs?: SQSClient;
   /** `awsRegion` of the records. @default the region in each queue ARN */
   readonly region?: string;
   /** ReceiveMessage long-poll wait (0–20 s). Short, so a disable or `stop()` is prompt. @default 1 */
@@ -53,7 +59,10 @@ const RETRY_DELAY_MS = 1000;
 const DEFAULT_CONCURRENCY = 5;
 
 interface PollerContext {
-  readonly options: Required<Omit<EsmPollerOptions, 'region' | 'mappings'>> & { region?: string };
+  readonly options: Required<Omit<EsmPollerOptions, 'region' | 'mappings' | 'promptSqs'>> & {
+    region?: string;
+    promptSqs: SQSClient;
+  };
   readonly signal: AbortSignal;
 }
 
@@ -89,6 +98,7 @@ export class EsmPoller {
       options: {
         handler: options.handler,
         sqs: options.sqs,
+        promptSqs: options.promptSqs ?? options.sqs,
         region: options.region,
         waitTimeSeconds,
         functionTimeoutMs,
@@ -125,6 +135,19 @@ export class EsmPoller {
     await Promise.all(pollers.map((poller) => poller.settled()));
   }
 
+  /**
+   * Tells the lanes of `queueNames` that an event was just routed to them: each enabled one
+   * makes one receive at once, without waiting, beside its long polls. With a thousand lanes
+   * a lane's own long poll comes round only every several seconds (one client's sockets are
+   * shared by all of them); Lambda's pollers have no such wait, and a nudge takes it away
+   * locally. A nudge is only a hint: a lane that is not told still gets its messages by
+   * polling, and a disabled (paused, cold) lane ignores it.
+   */
+  nudge(queueNames: ReadonlySet<string>): void {
+    if (queueNames.size === 0) return;
+    for (const poller of this.pollers.values()) if (queueNames.has(poller.name)) poller.nudge();
+  }
+
   private apply(queueArn: string, state: MappingState | undefined): void {
     const signal = this.controller?.signal;
     if (!signal) return;
@@ -158,6 +181,10 @@ class QueuePoller {
   private readonly loops = new Set<Promise<void>>();
   private queueUrl: Promise<string> | undefined;
   private failing = false;
+  private nudging = false;
+  private nudgedAgain = false;
+  /** Invocations in flight, the loops' and a nudge's. */
+  private invoking = 0;
   /**
    * The loops of a queue take turns at ReceiveMessage (their handlers still run concurrently):
    * moto checks and marks a message received without a lock, so two receives at the same moment
@@ -185,6 +212,53 @@ class QueuePoller {
     const wanted = this.wantedLoops();
     for (let slot = 0; slot < wanted; slot++) if (!this.slots.has(slot)) this.spawn(slot);
     if (!state && this.slots.size === 0) this.onRemoved(this);
+  }
+
+  /** The queue's name. */
+  get name(): string {
+    return this.queueName;
+  }
+
+  /**
+   * One receive now, without waiting (see EsmPoller.nudge). At most one at a time: a nudge
+   * that comes while one is under way makes it receive once more when it is done, so an event
+   * routed during a receive is not left to the long polls. None is made while the queue's
+   * invocations are at MaximumConcurrency: its loops are busy and receive again as they finish.
+   */
+  nudge(): void {
+    if (this.context.signal.aborted || !this.state?.enabled) return;
+    if (this.nudging) {
+      this.nudgedAgain = true;
+      return;
+    }
+    this.nudging = true;
+    const { promptSqs } = this.context.options;
+    const receive = (async () => {
+      try {
+        do {
+          this.nudgedAgain = false;
+          if (this.invoking >= this.wantedLoops()) break;
+          const queueUrl = await this.resolveQueueUrl();
+          const { Messages = [] } = await promptSqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: queueUrl,
+              MaxNumberOfMessages: MAPPING_BATCH_SIZE,
+              WaitTimeSeconds: 0,
+              MessageSystemAttributeNames: ['All'],
+              MessageAttributeNames: ['All'],
+            }),
+            { abortSignal: this.context.signal },
+          );
+          if (Messages.length > 0) await this.deliver(queueUrl, Messages);
+        } while (this.nudgedAgain && !this.context.signal.aborted && this.state?.enabled);
+      } catch {
+        // A hint that failed: the long polls carry on and report what is wrong.
+      } finally {
+        this.nudging = false;
+      }
+    })();
+    this.loops.add(receive);
+    void receive.finally(() => this.loops.delete(receive));
   }
 
   /** Resolves when every loop has ended. */
@@ -317,7 +391,10 @@ class QueuePoller {
     const { logger } = this.context.options;
     const event = toSqsEvent(messages, { queueArn: this.queueArn, awsRegion: this.awsRegion });
     const messageIds = event.Records.map((record) => record.messageId);
-    const outcome = await this.invoke(event);
+    this.invoking++;
+    const outcome = await this.invoke(event).finally(() => {
+      this.invoking--;
+    });
     if (!outcome.ok) {
       logger.error(`delivery handler ${outcome.reason}; the whole batch will be retried`, {
         queueArn: this.queueArn,
@@ -373,11 +450,11 @@ class QueuePoller {
 
   private async deleteRecords(queueUrl: string, records: readonly SQSRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const { sqs, logger } = this.context.options;
+    const { promptSqs, logger } = this.context.options;
     try {
       // Not aborted by stop(): the handler has done its work, and a record left undeleted
       // would be delivered twice.
-      const { Failed = [] } = await sqs.send(
+      const { Failed = [] } = await promptSqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: queueUrl,
           Entries: records.map((record, index) => ({

@@ -45,6 +45,7 @@ export class LocalArchive {
   private turn: Promise<unknown> = Promise.resolve();
   private controller: AbortController | undefined;
   private loop: Promise<void> | undefined;
+  private readonly listeners: ((events: readonly BusEvent[]) => void)[] = [];
 
   constructor(
     private readonly sqs: SQSClient,
@@ -92,6 +93,19 @@ export class LocalArchive {
     return { loaded: this.archived.length };
   }
 
+  /** The bus this archive keeps. */
+  get busName(): string {
+    return this.options.busName;
+  }
+
+  /**
+   * Calls `listener` with every newly archived batch of events, as soon as it is received
+   * (the local runtime nudges the lanes they were routed to). A listener's error is ignored.
+   */
+  onArchived(listener: (events: readonly BusEvent[]) => void): void {
+    this.listeners.push(listener);
+  }
+
   /** Stops draining; what is still in the queue is taken on the next start. */
   async stop(): Promise<void> {
     this.controller?.abort();
@@ -135,6 +149,15 @@ export class LocalArchive {
       );
       if (Messages.length === 0) return 0;
       const fresh = Messages.map((m) => parseLine(m.Body ?? '')).filter((e) => this.keep(e));
+      if (fresh.length > 0) {
+        for (const listener of this.listeners) {
+          try {
+            listener(fresh);
+          } catch {
+            // A listener is a hint (a nudge); archiving goes on regardless.
+          }
+        }
+      }
       if (this.options.file && fresh.length > 0) {
         await appendFile(this.options.file, fresh.map((e) => `${JSON.stringify(e)}\n`).join(''));
       }

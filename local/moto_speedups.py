@@ -17,6 +17,11 @@ Found by profiling moto under bench/local-throughput.ts (see docs/_pending/throu
 - Each message received drew its 185-letter receipt handle one random letter at a time.
 - werkzeug logged every request on stderr, which the runtime only keeps for start-up errors.
 
+And one fix of behaviour: moto picks and marks the messages of a ReceiveMessage without a lock,
+so two receives of one queue at the same moment could both take a message, which SQS never
+does. A receive now holds its queue's condition (a reentrant lock) while it picks; its long-poll
+wait (Condition.wait) releases it meanwhile, so a long poll does not hold up another receive.
+
 Without the attributes these rely on (another moto version) a fix is skipped, not forced.
 """
 
@@ -180,6 +185,20 @@ def _faster_receipt_handles():
         utils.generate_receipt_handle = generate_receipt_handle
 
 
+def _atomic_receive():
+    from moto.sqs.models import SQSBackend
+
+    original = SQSBackend.receive_message
+
+    @functools.wraps(original)
+    def receive_message(self, queue_name, *args, **kwargs):
+        queue = self.get_queue(queue_name)
+        with queue._messages_lock:
+            return original(self, queue_name, *args, **kwargs)
+
+    SQSBackend.receive_message = receive_message
+
+
 def _quiet_request_log():
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -193,6 +212,7 @@ def apply():
         _partition_queries,
         _cached_action_names,
         _faster_receipt_handles,
+        _atomic_receive,
         _quiet_request_log,
     ):
         try:

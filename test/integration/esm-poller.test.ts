@@ -150,6 +150,64 @@ const receivesPending = (url: string) => receives.get(url)?.pending ?? 0;
 const receivesStarted = (url: string) => receives.get(url)?.started ?? 0;
 
 describe('EsmPoller', () => {
+  it('a nudge receives at once, through its own client, when the long polls cannot get round', async () => {
+    // The long polls' client is stalled (a thousand lanes sharing its sockets, in effect): only
+    // the nudge, on the other client, can take the message.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const stalled = new SQSClient(awsClientConfig());
+    stalled.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'ReceiveMessageCommand') await gate;
+        return next(args);
+      },
+      { step: 'initialize', name: 'stallReceives' },
+    );
+    await poller.stop();
+    poller = new EsmPoller({
+      mappings,
+      sqs: stalled,
+      promptSqs: sqs,
+      handler: async (event, context) => {
+        invocations.push({
+          queueArn: event.Records[0]?.eventSourceARN ?? '',
+          records: event.Records,
+          context,
+          remainingAtStart: context.getRemainingTimeInMillis(),
+        });
+        return undefined;
+      },
+    });
+    const [nudged, other, paused] = [await createQueue(), await createQueue(), await createQueue()];
+    try {
+      for (const queue of [nudged, other])
+        await mappings.ensure({ queueArn: queue.arn, maxConcurrency: 2, enabled: true });
+      await mappings.ensure({ queueArn: paused.arn, maxConcurrency: 2, enabled: false });
+      poller.start();
+      await sendAll(nudged.url, ['routed here']);
+      await sendAll(other.url, ['not nudged']);
+      await sendAll(paused.url, ['paused']);
+      const name = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+      poller.nudge(new Set([name(nudged.url), name(paused.url), 'no-such-queue']));
+      await waitFor(
+        'the nudged delivery',
+        () => deliveriesOf(nudged.arn, 'routed here').length === 1,
+      );
+      await waitFor('its deletion', async () => (await depth(nudged.url)).total === 0);
+      // Neither the lane that was not nudged nor the disabled one was received.
+      await sleep(500);
+      expect(recordsOf(other.arn)).toEqual([]);
+      expect(recordsOf(paused.arn)).toEqual([]);
+      expect((await depth(paused.url)).visible).toBe(1);
+    } finally {
+      release();
+    }
+    // Released, the long polls take the lane that was not nudged.
+    await waitFor('the long poll of the other lane', () => recordsOf(other.arn).length === 1);
+  });
+
   it('delivers messages as Lambda-shaped SQS events and deletes them afterwards', async () => {
     const queue = await createQueue();
     await mappings.ensure({ queueArn: queue.arn, maxConcurrency: 2, enabled: true });

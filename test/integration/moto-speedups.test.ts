@@ -11,6 +11,7 @@ import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -79,7 +80,50 @@ async function queryPages(dynamo: DynamoDBClient, input: QueryCommandInput) {
   return pages;
 }
 
+/**
+ * 200 messages taken by 12 receivers at once, as fast as they can, until the queue is empty
+ * for each: how many bodies they got, and how many different ones.
+ */
+async function concurrentReceives(sqs: SQSClient) {
+  const { QueueUrl } = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: `race-${Date.now()}`,
+      Attributes: { VisibilityTimeout: '60' },
+    }),
+  );
+  const total = 200;
+  for (let i = 0; i < total; i += 10) {
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl,
+        Entries: Array.from({ length: 10 }, (_, j) => ({
+          Id: String(j),
+          MessageBody: `m${i + j}`,
+        })),
+      }),
+    );
+  }
+  const bodies: string[] = [];
+  await Promise.all(
+    Array.from({ length: 12 }, async () => {
+      for (let empty = 0; empty < 3; ) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }),
+        );
+        if (Messages.length === 0) empty++;
+        for (const message of Messages) bodies.push(message.Body ?? '');
+      }
+    }),
+  );
+  return { received: bodies.length, distinct: new Set(bodies).size };
+}
+
 describe('the local endpoint with moto_speedups', () => {
+  it('never hands one message to two receives at once (plain moto can)', async () => {
+    const { sqs } = clients(inject('awsEndpoint'));
+    expect(await concurrentReceives(sqs)).toEqual({ received: 200, distinct: 200 });
+  });
+
   it('answers DynamoDB queries exactly as moto does', async () => {
     const { patched, reference } = await onBoth(async ({ dynamo }) => {
       const table = `attempts-${Date.now()}`;
