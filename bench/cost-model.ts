@@ -195,6 +195,8 @@ const DEFAULTS = {
   reconcileEventsPerSecond: 20,
   /** A cold lane's wake target is listed in one pass of this many (…_COLD_TARGET_CHECK_EVERY). */
   coldTargetCheckEvery: 6,
+  /** One page of the pass's survey (ListQueues, ListRules, ListEventSourceMappings), in turn. */
+  surveyPageMs: 50,
   /** Days each event is kept in the message store (the construct's default; 0 = off). */
   eventRetentionDays: 30,
   /**
@@ -682,12 +684,19 @@ const RECONCILER_BUDGET_MS = RECONCILER_TIMEOUT_MS - 30_000;
  * the survey's ListRules pages (100 rules a page) per shard.
  */
 function reconcilePassMs(a: Assumptions, hot: number, cold: number, shards: number): number {
+  const lanes = hot + cold;
   const work = a.reconcilerPerSubscriptionMs * hot + a.coldLaneReconcilerMs * cold;
-  const perShard = Math.ceil((hot + cold) / shards);
-  const eventBridgeCalls =
-    hot + cold / a.coldTargetCheckEvery + shards * Math.max(1, Math.ceil(perShard / 100));
+  const rulePages = shards * Math.max(1, Math.ceil(Math.ceil(lanes / shards) / 100));
+  // The survey, before the lanes: 1,000 queues a page (two per lane), 100 rules and 100 mappings.
+  const surveyPages =
+    Math.max(1, Math.ceil((2 * lanes) / 1000)) + rulePages + Math.max(1, Math.ceil(lanes / 100));
+  const eventBridgeCalls = hot + cold / a.coldTargetCheckEvery;
   const rateMs = (1000 * eventBridgeCalls) / a.reconcileEventsPerSecond;
-  return a.reconcilerBaseMs + Math.max(work / a.reconcileConcurrency, rateMs);
+  return (
+    a.reconcilerBaseMs +
+    surveyPages * a.surveyPageMs +
+    Math.max(work / a.reconcileConcurrency, rateMs)
+  );
 }
 
 /**
@@ -943,7 +952,7 @@ async function main(): Promise<void> {
     '',
     `## At scale: ${SCALE.map((c) => c.toLocaleString('en-US')).join(' / ')} subscribers, ${ACTIVE_SHARE * 100} % active`,
     '',
-    `Each subscriber one tenant subscription; the active ${ACTIVE_SHARE * 100} % have hot lanes all month (polled, inspected in full by each reconciler pass: ${a.reconcilerPerSubscriptionMs} ms, 3 SQS calls), the rest are idle all month (cold lanes, as above). A pass looks at ${a.reconcileConcurrency} lanes at once and makes at most ${a.reconcileEventsPerSecond} EventBridge calls a second (a ListTargetsByRule per hot lane, one per cold lane every ${a.coldTargetCheckEvery} passes, ListRules pages per shard); its time is the longer of the two. Bus shards hold ${TENANT_RULES_PER_SHARD} tenant subscriptions each (buses cost nothing). The per-delivery figure adds the floor to the batch-ingest cost per million, at 10 M deliveries a month.`,
+    `Each subscriber one tenant subscription; the active ${ACTIVE_SHARE * 100} % have hot lanes all month (polled, inspected in full by each reconciler pass: ${a.reconcilerPerSubscriptionMs} ms, 3 SQS calls), the rest are idle all month (cold lanes, as above). A pass first lists its survey (${a.surveyPageMs} ms a page, one after another: ListQueues, ListRules per shard, ListEventSourceMappings), then looks at ${a.reconcileConcurrency} lanes at once and makes at most ${a.reconcileEventsPerSecond} EventBridge calls a second (a ListTargetsByRule per hot lane, one per cold lane every ${a.coldTargetCheckEvery} passes); the lanes take the longer of the two. Bus shards hold ${TENANT_RULES_PER_SHARD} tenant subscriptions each (buses cost nothing). The per-delivery figure adds the floor to the batch-ingest cost per million, at 10 M deliveries a month.`,
     '',
     '| subscribers | hot / cold | shards | hot lanes + reconciler | cold lanes | fixed (metrics, alarms, dashboard, wake queue) | **per month** | per million deliveries at 10 M/month | reconciler pass (budget 210 s of the 240 s timeout) |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -224,6 +224,8 @@ class QueuePoller {
    * that comes while one is under way makes it receive once more when it is done, so an event
    * routed during a receive is not left to the long polls. None is made while the queue's
    * invocations are at MaximumConcurrency: its loops are busy and receive again as they finish.
+   * A loop whose long poll is under way is not counted, so for a moment a nudge can make one
+   * invocation more than MaximumConcurrency (locally only; Lambda has no nudges).
    */
   nudge(): void {
     if (this.context.signal.aborted || !this.state?.enabled) return;
@@ -255,6 +257,8 @@ class QueuePoller {
         // A hint that failed: the long polls carry on and report what is wrong.
       } finally {
         this.nudging = false;
+        // Removed meanwhile: the poller goes once its last loop, this one included, has ended.
+        if (!this.state && this.slots.size === 0) this.onRemoved(this);
       }
     })();
     this.loops.add(receive);
@@ -300,7 +304,7 @@ class QueuePoller {
       }
     } finally {
       this.slots.delete(slot);
-      if (!this.state && this.slots.size === 0) this.onRemoved(this);
+      if (!this.state && this.slots.size === 0 && !this.nudging) this.onRemoved(this);
     }
   }
 

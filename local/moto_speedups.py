@@ -19,8 +19,10 @@ Found by profiling moto under bench/local-throughput.ts (see docs/_pending/throu
 
 And one fix of behaviour: moto picks and marks the messages of a ReceiveMessage without a lock,
 so two receives of one queue at the same moment could both take a message, which SQS never
-does. A receive now holds its queue's condition (a reentrant lock) while it picks; its long-poll
-wait (Condition.wait) releases it meanwhile, so a long poll does not hold up another receive.
+does; and a delete rebuilt the message list without it, so a message sent at that moment could
+be dropped. A receive and a delete now hold the queue's condition (a reentrant lock, the one
+add_message takes) while they work; a long poll's wait (Condition.wait) releases it meanwhile,
+so a long poll does not hold up another receive.
 
 Without the attributes these rely on (another moto version) a fix is skipped, not forced.
 """
@@ -186,17 +188,31 @@ def _faster_receipt_handles():
 
 
 def _atomic_receive():
-    from moto.sqs.models import SQSBackend
+    from moto.sqs.models import Queue, SQSBackend
 
-    original = SQSBackend.receive_message
+    original_receive = SQSBackend.receive_message
+    original_delete = Queue.delete_message
 
-    @functools.wraps(original)
+    @functools.wraps(original_receive)
     def receive_message(self, queue_name, *args, **kwargs):
-        queue = self.get_queue(queue_name)
-        with queue._messages_lock:
-            return original(self, queue_name, *args, **kwargs)
+        lock = getattr(self.get_queue(queue_name), "_messages_lock", None)
+        if lock is None:  # pragma: no cover - another moto version
+            return original_receive(self, queue_name, *args, **kwargs)
+        with lock:
+            return original_receive(self, queue_name, *args, **kwargs)
+
+    # A delete rebuilds the message list: a message sent meanwhile (add_message holds the same
+    # lock) would be dropped with the old list.
+    @functools.wraps(original_delete)
+    def delete_message(self, *args, **kwargs):
+        lock = getattr(self, "_messages_lock", None)
+        if lock is None:  # pragma: no cover - another moto version
+            return original_delete(self, *args, **kwargs)
+        with lock:
+            return original_delete(self, *args, **kwargs)
 
     SQSBackend.receive_message = receive_message
+    Queue.delete_message = delete_message
 
 
 def _quiet_request_log():

@@ -23,6 +23,8 @@ const checkpoint = new DynamoReconcileCheckpoint(clients.dynamo, config.subscrip
 
 /** What a pass leaves of its timeout for the lanes it has started and the summary. */
 const DEADLINE_MARGIN_MS = 30_000;
+/** Of the rest, what the orphan sweep and tenant deletions keep for themselves. */
+const CLEANUP_RESERVE_MS = 20_000;
 
 /**
  * One reconciliation pass, run by an EventBridge schedule every few minutes: concurrent, held
@@ -40,6 +42,7 @@ async function reconcilerHandler(context: Context): Promise<ReconcileReport> {
     concurrency: config.reconcileConcurrency,
     coldTargetCheckEvery: config.coldTargetCheckEvery,
     deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
+    cleanupReserveMs: CLEANUP_RESERVE_MS,
     checkpoint,
     logger,
   });

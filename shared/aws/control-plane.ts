@@ -1,5 +1,4 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { isThrottlingError } from '@smithy/core/retry';
 
 /**
  * The settings of a client that calls AWS control planes (EventBridge rules and targets,
@@ -11,10 +10,33 @@ import { isThrottlingError } from '@smithy/core/retry';
  */
 export const CONTROL_PLANE_RETRIES = { retryMode: 'adaptive', maxAttempts: 4 } as const;
 
+/**
+ * The names AWS services give a throttled call. Not the SDK's own throttling list: that counts
+ * `LimitExceededException`, which from EventBridge's PutRule means the bus's rule quota is full
+ * — a lasting refusal that must fail a creation, not defer it.
+ */
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'RequestLimitExceeded',
+  'SlowDown',
+]);
+
 /** Whether an AWS call failed because it was throttled (429, ThrottlingException, …). */
 export function isThrottled(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { $metadata, $retryable } = error as {
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: { throttling?: boolean };
+  };
   return (
-    error instanceof Error && isThrottlingError(error as Parameters<typeof isThrottlingError>[0])
+    THROTTLED.has(error.name) ||
+    $metadata?.httpStatusCode === 429 ||
+    $retryable?.throttling === true
   );
 }
 

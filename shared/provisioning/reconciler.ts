@@ -37,12 +37,15 @@ export interface ReconcilerOptions {
   /** How many subscriptions are reconciled at once. @default 1 */
   readonly concurrency?: number;
   /**
-   * When the pass stops taking subscriptions (epoch ms): the ones it started are finished, the
-   * rest wait for the next pass, which resumes after the last one started (`checkpoint`).
-   * The orphan sweep, tenant deletions and the shard recount run only in a pass that went all
-   * the way round. @default no deadline
+   * When the pass must be done (epoch ms). It stops taking subscriptions `cleanupReserveMs`
+   * before: the ones it started are finished, the rest wait for the next pass, which resumes
+   * after the last one started (`checkpoint`). Then, in every pass, cut short or not, the orphan
+   * sweep, tenant deletions and the shard recount run until the deadline: none of them depends
+   * on which lanes the pass looked at. @default no deadline
    */
   readonly deadline?: number;
+  /** The part of the time before `deadline` kept for the sweep and tenant deletions. @default 0 */
+  readonly cleanupReserveMs?: number;
   readonly checkpoint?: ReconcileCheckpoint;
   /**
    * A cold lane's wake target is listed (ListTargetsByRule, an EventBridge control-plane call)
@@ -109,7 +112,17 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
     (await options.tenants?.all())?.map((tenant) => [tenant.id, tenant.status]) ?? [],
   );
   // One listing of every lane resource (a few paginated calls) instead of a lookup per lane.
-  const survey = await provisioner.survey();
+  // Without it (a listing failed) each lane is looked up on its own, and no orphan is swept.
+  let survey: LaneSurvey | undefined;
+  try {
+    survey = await provisioner.survey();
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    report.errors.push({ id: 'survey', error: message });
+    options.logger?.warn('the survey of lane resources failed; lanes are looked up one by one', {
+      error: message,
+    });
+  }
 
   // In id order, starting after where the last unfinished pass stopped.
   const resumeAfter = await options.checkpoint?.read();
@@ -118,10 +131,11 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
   const queue = start <= 0 ? ordered : [...ordered.slice(start), ...ordered.slice(0, start)];
   let next = 0;
   const clock = options.now ?? (() => new Date());
-  const pastDeadline = () =>
-    options.deadline !== undefined && clock().getTime() >= options.deadline;
+  const pastDeadline = (reserveMs = 0) =>
+    options.deadline !== undefined && clock().getTime() >= options.deadline - reserveMs;
+  const reserveMs = options.cleanupReserveMs ?? 0;
   const worker = async () => {
-    while (next < queue.length && !pastDeadline()) {
+    while (next < queue.length && !pastDeadline(reserveMs)) {
       const id = queue[next++] as string;
       await reconcileId(id);
     }
@@ -138,14 +152,13 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
       unfinished: report.unfinished,
       resumeAfter: report.resumeAfter,
     });
-    return report;
-  }
-  if (resumeAfter !== undefined) await options.checkpoint?.write(undefined);
+  } else if (resumeAfter !== undefined) await options.checkpoint?.write(undefined);
 
   // Lanes are made only after their record is written, so a lane without a record is an
   // orphan — unless the record was written after we listed: read it again before removing.
   const known = new Set(subscriptions.map((s) => s.id));
-  for (const id of survey.owners) {
+  for (const id of survey?.owners ?? []) {
+    if (pastDeadline()) break;
     if (known.has(id) || (await store.get(id))) continue;
     try {
       await provisioner.deprovision(id);
@@ -155,6 +168,7 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
     }
   }
   for (const tenant of (await options.tenants?.all()) ?? []) {
+    if (pastDeadline()) break;
     if (tenant.status !== 'deleting' || !options.tenants) continue;
     try {
       const tenants = options.tenants;
@@ -170,7 +184,7 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
       report.errors.push({ id: tenant.id, error: message });
     }
   }
-  if (options.placement?.sharded) {
+  if (options.placement?.sharded && !pastDeadline()) {
     try {
       report.shardsRecounted = await options.placement.recount();
     } catch (error) {
@@ -218,7 +232,7 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
     report.deleted.push(current.id);
   }
 
-  async function reconcileOne(subscription: Subscription, survey: LaneSurvey): Promise<void> {
+  async function reconcileOne(subscription: Subscription, survey?: LaneSurvey): Promise<void> {
     switch (subscription.status) {
       case 'provisioning':
         // Deferred by throttling (it says so): retried at once; otherwise it may still be in

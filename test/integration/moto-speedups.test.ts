@@ -121,7 +121,10 @@ async function concurrentReceives(sqs: SQSClient) {
 describe('the local endpoint with moto_speedups', () => {
   it('never hands one message to two receives at once (plain moto can)', async () => {
     const { sqs } = clients(inject('awsEndpoint'));
-    expect(await concurrentReceives(sqs)).toEqual({ received: 200, distinct: 200 });
+    // Three rounds: plain moto gave 201 bodies for 200 in two rounds of three.
+    for (let round = 0; round < 3; round++) {
+      expect(await concurrentReceives(sqs)).toEqual({ received: 200, distinct: 200 });
+    }
   });
 
   it('answers DynamoDB queries exactly as moto does', async () => {

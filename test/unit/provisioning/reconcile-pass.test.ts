@@ -152,28 +152,53 @@ describe('a reconciler pass over many lanes', () => {
     expect(checkpoint.value).toBeUndefined();
   });
 
-  it('skips the orphan sweep in a pass cut short (its listing would be half-checked)', async () => {
+  it('sweeps orphans in a pass cut short too, in the time it keeps for them, and not past the deadline', async () => {
     const { store } = fakeStore([subscription(1), subscription(2)]);
-    let deprovisioned = 0;
+    const deprovisioned: string[] = [];
     const provisioner = {
       survey: async () => ({ ...EMPTY_SURVEY, owners: new Set(['sub_orphan']) }),
       inspect: async () => [],
       provision: async () => ({}),
+      deprovision: async (id: string) => {
+        deprovisioned.push(id);
+      },
+    } as unknown as Provisioner;
+    const now = () => new Date(T0);
+    // The lanes' time is over (5 s kept for clean-up, 1 s left): no lane, but the sweep.
+    const cut = await reconcile({
+      store,
+      provisioner,
+      deadline: T0 + 1000,
+      cleanupReserveMs: 5000,
+      checkpoint: memoryCheckpoint(),
+      now,
+    });
+    expect(cut).toMatchObject({ reconciled: 0, unfinished: 2, orphansRemoved: ['sub_orphan'] });
+    // Past the deadline itself: nothing more.
+    const late = await reconcile({ store, provisioner, deadline: T0, now });
+    expect(late).toMatchObject({ reconciled: 0, unfinished: 2, orphansRemoved: [] });
+    expect(deprovisioned).toEqual(['sub_orphan']);
+  });
+
+  it('goes on without its survey when a listing fails: each lane looked up alone, no sweep', async () => {
+    const { store } = fakeStore([subscription(1), subscription(2)]);
+    const fake = fakeProvisioner({});
+    let deprovisioned = 0;
+    const provisioner = Object.assign(fake.provisioner, {
+      survey: async () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
+      },
       deprovision: async () => {
         deprovisioned++;
       },
-    } as unknown as Provisioner;
-    const report = await reconcile({
-      store,
-      provisioner,
-      deadline: 0,
-      checkpoint: memoryCheckpoint(),
     });
-    expect(report).toMatchObject({ reconciled: 0, unfinished: 2, orphansRemoved: [] });
+    const report = await reconcile({ store, provisioner });
+    expect(report.errors).toEqual([
+      { id: 'survey', error: 'TooManyRequestsException: Rate exceeded' },
+    ]);
+    expect(report.reconciled).toBe(2);
+    expect(fake.surveysPassed).toEqual([undefined, undefined]);
     expect(deprovisioned).toBe(0);
-    const whole = await reconcile({ store, provisioner });
-    expect(whole.orphansRemoved).toEqual(['sub_orphan']);
-    expect(deprovisioned).toBe(1);
   });
 
   it('keeps a throttled subscription provisioning (never failed), and finishes it on the next pass', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isThrottled } from '../../../shared/aws/control-plane.js';
 import type { AddressPolicy } from '../../../shared/net/address-policy.js';
 import { DEFERRED_REASON } from '../../../shared/provisioning/deferred.js';
 import type { LaneSurvey, Provisioner } from '../../../shared/provisioning/provisioner.js';
@@ -117,6 +118,30 @@ describe('a burst of creations against throttling control planes', () => {
     expect(statuses([...byId.values()])).toEqual({ active: 1000 });
     expect(aws.provisioned.size).toBe(1000);
     expect([...byId.values()].every((s) => s.statusReason === undefined)).toBe(true);
+  });
+
+  it('fails a creation the bus has no room for (LimitExceededException is a quota, not a throttle)', async () => {
+    const { store } = memoryStore();
+    const full = Object.assign(
+      new Error('The requested resource exceeds the maximum number allowed.'),
+      {
+        name: 'LimitExceededException',
+        $metadata: { httpStatusCode: 400 },
+      },
+    );
+    const { subscription } = await service(
+      store,
+      throttlingProvisioner(5, full).provisioner,
+    ).create(input(1));
+    expect(subscription.status).toBe('failed');
+    expect(isThrottled(full)).toBe(false);
+    expect(
+      isThrottled(Object.assign(new Error('slow down'), { $metadata: { httpStatusCode: 429 } })),
+    ).toBe(true);
+    expect(isThrottled(Object.assign(new Error('x'), { name: 'TooManyRequestsException' }))).toBe(
+      true,
+    );
+    expect(isThrottled('ThrottlingException')).toBe(false);
   });
 
   it('still fails a creation on an error that is not throttling', async () => {
