@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DevRuntime, startDev } from '../../local/dev-runtime.js';
 import { apiCall } from '../support/api-call.js';
-import { launchBrowser, openPage, seriousViolations } from '../support/browser.js';
+import { launchBrowser, openPage, screenshot, seriousViolations } from '../support/browser.js';
 import { startReceiver, waitFor } from '../support/receiver.js';
 
 // The operator's console screens as the operator uses them: tenants, every subscription with
@@ -153,6 +153,7 @@ describe('the console', () => {
       .poll(() => healthy.locator('td').nth(column).textContent(), { timeout: 15_000 })
       .toMatch(/^0/);
     expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'console-subscriptions');
   });
 
   it('cannot be framed by another site by default (frame-ancestors)', async () => {
