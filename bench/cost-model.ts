@@ -197,6 +197,8 @@ const DEFAULTS = {
   coldTargetCheckEvery: 6,
   /** One page of the pass's survey (ListQueues, ListRules, ListEventSourceMappings), in turn. */
   surveyPageMs: 50,
+  /** The pass's Lambda calls a second at most (HOOKBRIDGE_RECONCILE_LAMBDA_PER_SECOND). */
+  reconcileLambdaPerSecond: 5,
   /** Days each event is kept in the message store (the construct's default; 0 = off). */
   eventRetentionDays: 30,
   /**
@@ -686,17 +688,18 @@ const RECONCILER_BUDGET_MS = RECONCILER_TIMEOUT_MS - 30_000;
 function reconcilePassMs(a: Assumptions, hot: number, cold: number, shards: number): number {
   const lanes = hot + cold;
   const work = a.reconcilerPerSubscriptionMs * hot + a.coldLaneReconcilerMs * cold;
+  // The survey, before the lanes, page after page, each at its client's rate: 1,000 queues a
+  // page (two per lane), 100 rules a page per shard, 100 mappings a page.
   const rulePages = shards * Math.max(1, Math.ceil(Math.ceil(lanes / shards) / 100));
-  // The survey, before the lanes: 1,000 queues a page (two per lane), 100 rules and 100 mappings.
-  const surveyPages =
-    Math.max(1, Math.ceil((2 * lanes) / 1000)) + rulePages + Math.max(1, Math.ceil(lanes / 100));
+  const queuePages = Math.max(1, Math.ceil((2 * lanes) / 1000));
+  const mappingPages = Math.max(1, Math.ceil(lanes / 100));
+  const surveyMs =
+    queuePages * a.surveyPageMs +
+    rulePages * Math.max(a.surveyPageMs, 1000 / a.reconcileEventsPerSecond) +
+    mappingPages * Math.max(a.surveyPageMs, 1000 / a.reconcileLambdaPerSecond);
   const eventBridgeCalls = hot + cold / a.coldTargetCheckEvery;
   const rateMs = (1000 * eventBridgeCalls) / a.reconcileEventsPerSecond;
-  return (
-    a.reconcilerBaseMs +
-    surveyPages * a.surveyPageMs +
-    Math.max(work / a.reconcileConcurrency, rateMs)
-  );
+  return a.reconcilerBaseMs + surveyMs + Math.max(work / a.reconcileConcurrency, rateMs);
 }
 
 /**
@@ -750,6 +753,7 @@ const DIVISORS = new Set<keyof Assumptions>([
   'reconcileConcurrency',
   'reconcileEventsPerSecond',
   'coldTargetCheckEvery',
+  'reconcileLambdaPerSecond',
 ]);
 
 /** Assumptions that are shares of a whole (0 to 1). */
@@ -952,7 +956,7 @@ async function main(): Promise<void> {
     '',
     `## At scale: ${SCALE.map((c) => c.toLocaleString('en-US')).join(' / ')} subscribers, ${ACTIVE_SHARE * 100} % active`,
     '',
-    `Each subscriber one tenant subscription; the active ${ACTIVE_SHARE * 100} % have hot lanes all month (polled, inspected in full by each reconciler pass: ${a.reconcilerPerSubscriptionMs} ms, 3 SQS calls), the rest are idle all month (cold lanes, as above). A pass first lists its survey (${a.surveyPageMs} ms a page, one after another: ListQueues, ListRules per shard, ListEventSourceMappings), then looks at ${a.reconcileConcurrency} lanes at once and makes at most ${a.reconcileEventsPerSecond} EventBridge calls a second (a ListTargetsByRule per hot lane, one per cold lane every ${a.coldTargetCheckEvery} passes); the lanes take the longer of the two. Bus shards hold ${TENANT_RULES_PER_SHARD} tenant subscriptions each (buses cost nothing). The per-delivery figure adds the floor to the batch-ingest cost per million, at 10 M deliveries a month.`,
+    `Each subscriber one tenant subscription; the active ${ACTIVE_SHARE * 100} % have hot lanes all month (polled, inspected in full by each reconciler pass: ${a.reconcilerPerSubscriptionMs} ms, 3 SQS calls), the rest are idle all month (cold lanes, as above). A pass first lists its survey (page after page, ${a.surveyPageMs} ms each or its client's rate: ListQueues, ListRules per shard at ${a.reconcileEventsPerSecond}/s, ListEventSourceMappings at ${a.reconcileLambdaPerSecond}/s), then looks at ${a.reconcileConcurrency} lanes at once and makes at most ${a.reconcileEventsPerSecond} EventBridge calls a second (a ListTargetsByRule per hot lane, one per cold lane every ${a.coldTargetCheckEvery} passes); the lanes take the longer of the two. Bus shards hold ${TENANT_RULES_PER_SHARD} tenant subscriptions each (buses cost nothing). The per-delivery figure adds the floor to the batch-ingest cost per million, at 10 M deliveries a month.`,
     '',
     '| subscribers | hot / cold | shards | hot lanes + reconciler | cold lanes | fixed (metrics, alarms, dashboard, wake queue) | **per month** | per million deliveries at 10 M/month | reconciler pass (budget 210 s of the 240 s timeout) |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

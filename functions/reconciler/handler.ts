@@ -16,7 +16,7 @@ const clientConfig = awsClientConfig();
 const { store, tenants, provisioner, sleeper, placement, clients } = createLaneComponents(
   config,
   clientConfig,
-  lambdaMappings(config, clientConfig),
+  lambdaMappings(config, clientConfig, config.reconcileLambdaPerSecond),
   config.reconcileEventsPerSecond,
 );
 const checkpoint = new DynamoReconcileCheckpoint(clients.dynamo, config.subscriptionsTable);

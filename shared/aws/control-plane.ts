@@ -1,5 +1,3 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-
 /**
  * The settings of a client that calls AWS control planes (EventBridge rules and targets,
  * Lambda event source mappings), whose request rates are low account-wide quotas: the SDK's
@@ -40,16 +38,27 @@ export function isThrottled(error: unknown): boolean {
   );
 }
 
+/** The one method of an SDK client's middleware stack this needs (every client has it). */
+interface MiddlewareAdder {
+  add(
+    middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+    options: { step: 'initialize'; name: string },
+  ): void;
+}
+
 /**
  * Holds a client to at most `perSecond` calls a second, spread evenly (each call waits for
  * its slot): the reconciler's concurrent pass then takes only its share of an account-wide
  * control-plane quota, leaving the rest to the management API. Returns the client.
  */
-export function rateLimited(client: EventBridgeClient, perSecond: number): EventBridgeClient {
+export function rateLimited<C extends { middlewareStack: object }>(
+  client: C,
+  perSecond: number,
+): C {
   if (!(perSecond > 0) || !Number.isFinite(perSecond)) return client;
   const interval = 1000 / perSecond;
   let nextSlot = 0;
-  client.middlewareStack.add(
+  (client.middlewareStack as MiddlewareAdder).add(
     (next) => async (args) => {
       const now = Date.now();
       const slot = Math.max(now, nextSlot);

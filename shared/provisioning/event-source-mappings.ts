@@ -7,6 +7,7 @@ import {
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
 import type { AwsClientConfig } from '../aws/client-config.js';
+import { rateLimited } from '../aws/control-plane.js';
 
 /** What a subscriber's queue → delivery function mapping should look like. */
 export interface MappingSpec {
@@ -50,8 +51,14 @@ export interface EventSourceMappings {
 export function lambdaEventSourceMappings(
   clientConfig: AwsClientConfig,
   functionName: string,
+  /** Lambda control-plane calls a second at most (the reconciler's share). */
+  perSecond?: number,
 ): LambdaEventSourceMappings {
-  return new LambdaEventSourceMappings(new LambdaClient(clientConfig), functionName);
+  const client = new LambdaClient(clientConfig);
+  return new LambdaEventSourceMappings(
+    perSecond === undefined ? client : rateLimited(client, perSecond),
+    functionName,
+  );
 }
 
 /** Lambda event source mappings from the subscriber queues to the delivery function. */

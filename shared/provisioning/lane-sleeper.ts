@@ -154,6 +154,26 @@ export class LaneSleeper {
       throw error;
     }
     await this.putWakeTarget(subscription);
+    await this.disable(subscription, queueArn, queueUrl);
+    return true;
+  }
+
+  /**
+   * A cold lane whose mapping is still enabled — its sleep stopped after the record (a
+   * throttled UpdateEventSourceMapping, a crash) and Lambda still polls it: disables it as the
+   * end of a sleep does. Answers whether the mapping was enabled (read afresh).
+   */
+  async finishSleep(subscription: Subscription): Promise<boolean> {
+    const queueArn = subscription.resources?.queueArn;
+    const queueUrl = subscription.resources?.queueUrl;
+    if (!queueArn || !queueUrl) return false;
+    if (!(await this.ports.mappings.find(queueArn))?.enabled) return false;
+    await this.disable(subscription, queueArn, queueUrl);
+    return true;
+  }
+
+  /** Disables the mapping, then undoes it if a wake or a message came meanwhile. */
+  private async disable(subscription: Subscription, queueArn: string, queueUrl: string) {
     await this.ports.mappings.ensure({
       queueArn,
       maxConcurrency: subscription.maxConcurrency,
@@ -166,7 +186,6 @@ export class LaneSleeper {
     } else if ((await this.depth(queueUrl)) > 0) {
       await this.wake(subscription.id);
     }
-    return true;
   }
 
   /**

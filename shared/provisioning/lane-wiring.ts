@@ -80,6 +80,8 @@ export function createLaneComponents(
 export function lambdaMappings(
   config: ManagementConfig,
   clientConfig: AwsClientConfig,
+  /** Lambda control-plane calls a second at most (the reconciler's share of 15/s). */
+  perSecond?: number,
 ): LambdaEventSourceMappings {
   if (!config.deliveryFunctionName) {
     throw new ConfigError('invalid configuration: HOOKBRIDGE_DELIVERY_FUNCTION_NAME: is required');
@@ -87,5 +89,6 @@ export function lambdaMappings(
   return lambdaEventSourceMappings(
     { ...CONTROL_PLANE_RETRIES, ...clientConfig },
     config.deliveryFunctionName,
+    perSecond,
   );
 }

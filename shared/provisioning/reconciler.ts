@@ -247,7 +247,7 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
         // A sleeping active lane costs a depth check and a target listing per pass, no more:
         // it is looked over in full once it wakes.
         if (subscription.status === 'active' && isCold(subscription)) {
-          return sleeper ? reconcileCold(sleeper, subscription) : warmUp(subscription);
+          return sleeper ? reconcileCold(sleeper, subscription, survey) : warmUp(subscription);
         }
         const problems = await provisioner.inspect(subscription, survey);
         if (problems.length > 0) {
@@ -274,8 +274,13 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
     report.woken.push(subscription.id);
   }
 
-  async function reconcileCold(sleeper: LaneSleeper, subscription: Subscription): Promise<void> {
+  async function reconcileCold(
+    sleeper: LaneSleeper,
+    subscription: Subscription,
+    survey?: LaneSurvey,
+  ): Promise<void> {
     const queueUrl = subscription.resources?.queueUrl;
+    const queueArn = subscription.resources?.queueArn;
     const every = options.coldTargetCheckEvery ?? 1;
     const checkTarget = every <= 1 || (options.random ?? Math.random)() < 1 / every;
     const [depth, targeted] = await Promise.all([
@@ -289,6 +294,17 @@ export async function reconcile(options: ReconcilerOptions): Promise<ReconcileRe
     if (!targeted) {
       await sleeper.putWakeTarget(subscription);
       report.repaired.push({ id: subscription.id, problems: ['the cold lane has no wake target'] });
+    }
+    // Still polled (its sleep stopped half-way): the survey says so for free; read afresh first.
+    if (
+      queueArn &&
+      survey?.mappings.get(queueArn)?.enabled &&
+      (await sleeper.finishSleep(subscription))
+    ) {
+      report.repaired.push({
+        id: subscription.id,
+        problems: ["the cold lane's mapping is enabled"],
+      });
     }
   }
 

@@ -54,6 +54,8 @@ const schema = z.pipe(
       HOOKBRIDGE_RECONCILE_CONCURRENCY: integerSetting(8, 1, 64),
       /** The reconciler's EventBridge calls a second, at most (its share of the account's rate). */
       HOOKBRIDGE_RECONCILE_EVENTS_PER_SECOND: integerSetting(20, 1, 1000),
+      /** The reconciler's Lambda control-plane calls a second, at most (of the account's 15). */
+      HOOKBRIDGE_RECONCILE_LAMBDA_PER_SECOND: integerSetting(5, 1, 100),
       /** A cold lane's wake target is checked in one reconciler pass of this many (at random). */
       HOOKBRIDGE_RECONCILE_COLD_TARGET_CHECK_EVERY: integerSetting(6, 1, 1000),
       ...shardSettings,
@@ -81,6 +83,7 @@ const schema = z.pipe(
     reconcileConcurrency: env.HOOKBRIDGE_RECONCILE_CONCURRENCY,
     reconcileEventsPerSecond: env.HOOKBRIDGE_RECONCILE_EVENTS_PER_SECOND,
     coldTargetCheckEvery: env.HOOKBRIDGE_RECONCILE_COLD_TARGET_CHECK_EVERY,
+    reconcileLambdaPerSecond: env.HOOKBRIDGE_RECONCILE_LAMBDA_PER_SECOND,
     ...shardSettingsOf(env),
   })),
 );

@@ -18,7 +18,7 @@ const WAKE_QUEUE = 'arn:aws:sqs:us-east-1:1:hookbridge-wake';
  * One lane's world, recording every step in order: a store with optimistic versions (a stale
  * write fails as DynamoDB's condition does), SQS answering a queue depth, EventBridge, mappings.
  */
-function world(initial: Partial<Subscription> = {}, depth = 0) {
+function world(initial: Partial<Subscription> = {}, depth = 0, mappingEnabled = false) {
   const steps: string[] = [];
   let record: Subscription | undefined = {
     id: ID,
@@ -74,6 +74,10 @@ function world(initial: Partial<Subscription> = {}, depth = 0) {
       steps.push(`mappings.ensure ${spec.enabled ? 'enabled' : 'disabled'}`);
       return 'uuid';
     },
+    find: async (queueArn: string) => {
+      steps.push('mappings.find');
+      return { id: 'uuid', queueArn, maxConcurrency: 5, enabled: mappingEnabled };
+    },
   } as unknown as EventSourceMappings;
   const sleeper = new LaneSleeper(
     {
@@ -108,6 +112,25 @@ describe('putting a lane to sleep', () => {
       'sqs.GetQueueAttributes',
     ]);
     expect(w.record()?.lane).toBe('cold');
+  });
+
+  it('finishes a sleep that stopped before the mapping: disables it, then looks again', async () => {
+    const w = world({ lane: 'cold' }, 0, true);
+    const lane = w.record();
+    if (!lane) throw new Error('no record');
+    expect(await w.sleeper.finishSleep(lane)).toBe(true);
+    expect(w.steps).toEqual([
+      'mappings.find',
+      'mappings.ensure disabled',
+      'store.get',
+      'sqs.GetQueueAttributes',
+    ]);
+    // A mapping found disabled afresh (the survey was stale) is left alone.
+    const done = world({ lane: 'cold' }, 0, false);
+    const asleep = done.record();
+    if (!asleep) throw new Error('no record');
+    expect(await done.sleeper.finishSleep(asleep)).toBe(false);
+    expect(done.steps).toEqual(['mappings.find']);
   });
 
   it('wakes the lane at once when a message came in meanwhile', async () => {

@@ -300,4 +300,49 @@ describe('a reconciler pass over many lanes', () => {
     await reconcile({ store, provisioner: fake.provisioner, sleeper, laneIdleMs: 60_000 });
     expect(calls).toEqual({ depth: 30, targets: 30 });
   });
+
+  it("finishes a cold lane's sleep whose mapping is still enabled, after reading it afresh", async () => {
+    const arn = (n: number) => `arn:aws:sqs:us-east-1:000000000000:q${n}`;
+    const cold = [1, 2].map((n) =>
+      subscription(n, {
+        lane: 'cold',
+        resources: {
+          queueName: `q${n}`,
+          queueUrl: `http://q/${n}`,
+          queueArn: arn(n),
+          deadLetterQueueName: 'd',
+          ruleName: 'r',
+        },
+      }),
+    );
+    const { store } = fakeStore(cold);
+    // The survey says both are polled; afresh, only the first still is (the second's was stale).
+    const survey: LaneSurvey = {
+      ...EMPTY_SURVEY,
+      mappings: new Map(
+        [1, 2].map((n) => [
+          arn(n),
+          { id: `m${n}`, queueArn: arn(n), maxConcurrency: 5, enabled: true },
+        ]),
+      ),
+    };
+    const finished: string[] = [];
+    const sleeper = {
+      depth: async () => 0,
+      hasWakeTarget: async () => true,
+      finishSleep: async (s: Subscription) => {
+        const enabled = s.id === cold[0]?.id;
+        if (enabled) finished.push(s.id);
+        return enabled;
+      },
+    } as unknown as LaneSleeper;
+    const provisioner = Object.assign(fakeProvisioner({}).provisioner, {
+      survey: async () => survey,
+    });
+    const report = await reconcile({ store, provisioner, sleeper, laneIdleMs: 60_000 });
+    expect(finished).toEqual([cold[0]?.id]);
+    expect(report.repaired).toEqual([
+      { id: cold[0]?.id, problems: ["the cold lane's mapping is enabled"] },
+    ]);
+  });
 });
