@@ -20,6 +20,13 @@ const { store, tenants, provisioner, sleeper, placement, clients } = createLaneC
   config.reconcileEventsPerSecond,
 );
 const checkpoint = new DynamoReconcileCheckpoint(clients.dynamo, config.subscriptionsTable);
+// Wakes are waited on (an event sits in a sleeping lane): their clients are not held to the
+// pass's share of the control planes' rates, only to the SDK's adaptive backoff.
+const wakeSleeper = createLaneComponents(
+  config,
+  clientConfig,
+  lambdaMappings(config, clientConfig),
+).sleeper;
 
 /** What a pass leaves of its timeout for the lanes it has started and the summary. */
 const DEADLINE_MARGIN_MS = 30_000;
@@ -63,13 +70,13 @@ async function reconcilerHandler(context: Context): Promise<ReconcileReport> {
  * of its own would repeat the bundle and grant the same rights to a second role.
  */
 async function wakeHandler(event: SQSEvent): Promise<SQSBatchResponse> {
-  if (!sleeper) {
+  if (!wakeSleeper) {
     logger.warn('wake messages arrived but no wake queue is configured', {
       records: event.Records.length,
     });
     return { batchItemFailures: [] };
   }
-  const { response, results, latenciesMs } = await wakeBatch(sleeper, event.Records, logger);
+  const { response, results, latenciesMs } = await wakeBatch(wakeSleeper, event.Records, logger);
   const woken = [...results.values()].filter((result) => result === 'woken').length;
   metrics.addMetric('LanesWoken', MetricUnit.Count, woken);
   for (const ms of latenciesMs) metrics.addMetric('WakeLatency', MetricUnit.Milliseconds, ms);
