@@ -4,8 +4,9 @@ import {
   PutTargetsCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ignoreMissing } from '../aws/missing-resource.js';
+import { queueCounts } from '../aws/queue-counts.js';
 import { ConflictError } from '../errors.js';
 import type { Log } from '../observability.js';
 import { shardsOfSubscription } from '../shards/shard-placement.js';
@@ -59,21 +60,8 @@ export class LaneSleeper {
 
   /** Messages in the lane's queue, visible, in flight or delayed (SQS's approximate counts). */
   async depth(queueUrl: string): Promise<number> {
-    const { Attributes = {} } = await this.ports.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: [
-          'ApproximateNumberOfMessages',
-          'ApproximateNumberOfMessagesNotVisible',
-          'ApproximateNumberOfMessagesDelayed',
-        ],
-      }),
-    );
-    return (
-      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
-      Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
-    );
+    const { visible, notVisible, delayed } = await queueCounts(this.ports.sqs, queueUrl);
+    return visible + notVisible + delayed;
   }
 
   /** Whether each of the lane's rules (one per bus shard it is on) has its wake target. */

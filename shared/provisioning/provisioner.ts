@@ -348,10 +348,6 @@ export class Provisioner {
   }
 
   /** Ids of subscriptions that own at least one lane resource (queue, DLQ, rule or mapping). */
-  async laneOwners(): Promise<Set<string>> {
-    return new Set((await this.survey()).owners);
-  }
-
   /** Every lane resource with the prefix, in paginated listings (see LaneSurvey). */
   async survey(): Promise<LaneSurvey> {
     const prefix = lanePrefix(this.options.prefix);

@@ -6,13 +6,13 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import {
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { queueCounts } from '../aws/queue-counts.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { RESEND_MARKER } from '../events/bus-entry.js';
 import { newEventId } from '../events/event-id.js';
@@ -218,23 +218,9 @@ export class LaneOperations {
   async backlog(subscription: Subscription): Promise<LaneBacklog> {
     const names = laneNames(this.options.prefix, subscription.id);
     const [queue, deadLetter] = await Promise.all(
-      [names.queueName, names.deadLetterQueueName].map(async (name) => {
-        const { Attributes = {} } = await this.sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: await this.queueUrl(name),
-            AttributeNames: [
-              'ApproximateNumberOfMessages',
-              'ApproximateNumberOfMessagesNotVisible',
-              'ApproximateNumberOfMessagesDelayed',
-            ],
-          }),
-        );
-        return {
-          visible: count(Attributes.ApproximateNumberOfMessages),
-          notVisible: count(Attributes.ApproximateNumberOfMessagesNotVisible),
-          delayed: count(Attributes.ApproximateNumberOfMessagesDelayed),
-        };
-      }),
+      [names.queueName, names.deadLetterQueueName].map(async (name) =>
+        queueCounts(this.sqs, await this.queueUrl(name)),
+      ),
     );
     return {
       queued: queue?.visible ?? 0,
@@ -296,12 +282,6 @@ export class LaneOperations {
     const { QueueUrl } = await this.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
     return QueueUrl ?? '';
   }
-}
-
-/** An SQS count attribute as a number (absent or unreadable: 0). */
-function count(value: string | undefined): number {
-  const parsed = Number(value);
-  return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : 0;
 }
 
 /** The ARN of the rule named as `ruleArn` is, on `busName` (`arn:…:rule/<bus>/<name>`). */

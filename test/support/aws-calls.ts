@@ -151,6 +151,7 @@ const MAPPINGS = 'shared/provisioning/event-source-mappings.ts';
 const LANE_OPERATIONS = 'shared/subscriptions/lane-operations.ts';
 const CHECKPOINT = 'shared/provisioning/reconcile-checkpoint.ts';
 const SLEEPER = 'shared/provisioning/lane-sleeper.ts';
+const QUEUE_COUNTS = 'shared/aws/queue-counts.ts';
 const ATTEMPT_LOG = 'shared/delivery/attempt-log.ts';
 const MESSAGE_ACTIONS = 'shared/delivery/sqs-message-actions.ts';
 const OPERATIONAL = 'shared/events/operational-events.ts';
@@ -322,7 +323,7 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     // Test event, resend, redrive (DLQ → queue) and replay.
     { command: 'GetQueueUrl', sentBy: LANE_OPERATIONS, on: bothQueues },
     // The backlog route: both queues' approximate counts.
-    { command: 'GetQueueAttributes', sentBy: LANE_OPERATIONS, on: bothQueues },
+    { command: 'GetQueueAttributes', sentBy: QUEUE_COUNTS, on: bothQueues },
     { command: 'SendMessage', sentBy: LANE_OPERATIONS, on: queue },
     { command: 'ReceiveMessage', sentBy: LANE_OPERATIONS, on: deadLetterQueue },
     { command: 'SendMessageBatch', sentBy: LANE_OPERATIONS, on: queue },
@@ -365,7 +366,7 @@ export const AWS_CALLS: Readonly<Record<LambdaName, readonly AwsCall[]>> = {
     { command: 'ListQueues', sentBy: PROVISIONER, on: anyResource },
     { command: 'ListRules', sentBy: PROVISIONER, on: anyResource },
     // Cold lanes: a lane's depth, its wake target (put, checked, removed on waking).
-    { command: 'GetQueueAttributes', sentBy: SLEEPER, on: queue },
+    { command: 'GetQueueAttributes', sentBy: QUEUE_COUNTS, on: queue },
     { command: 'ListTargetsByRule', sentBy: SLEEPER, on: rule },
     { command: 'PutTargets', sentBy: SLEEPER, on: rule },
     { command: 'RemoveTargets', sentBy: SLEEPER, on: rule },
@@ -438,7 +439,7 @@ export const NOT_CALLED: Readonly<Record<LambdaName, readonly NotCalled[]>> = {
     ...['ListQueues', 'ListRules'].map((command) => ({
       command,
       file: PROVISIONER,
-      calledAs: /\.(laneOwners|survey)\(/,
+      calledAs: /\.survey\(/,
       why: 'the pass’s survey of lane resources and orphan clean-up (Provisioner.survey) are the reconciler’s',
     })),
     {
@@ -452,12 +453,6 @@ export const NOT_CALLED: Readonly<Record<LambdaName, readonly NotCalled[]>> = {
       file: SLEEPER,
       calledAs: /\bsleeper\.(sleep|putWakeTarget)\(/,
       why: 'lanes are put to sleep (and their wake targets repaired) by the reconciler; the API only wakes them',
-    },
-    {
-      command: 'GetQueueAttributes',
-      file: SLEEPER,
-      calledAs: /\bsleeper\.(sleep|depth)\(/,
-      why: 'depth checks of cold lanes are the reconciler’s',
     },
     {
       command: 'ListTargetsByRule',
