@@ -52,26 +52,23 @@ export class LaneNudger {
    * the old one still answers (an event is not kept waiting for a listing); after
    * `invalidate()` there is none, and the first event waits for the new one.
    */
-  private async rulesOf(busName: string): Promise<LaneRule[]> {
+  private rulesOf(busName: string): Promise<LaneRule[]> {
     const cached = this.cache.get(busName);
     if (cached && this.now() - cached.at < RULES_TTL_MS) return cached.rules;
-    const rules = this.list(busName);
-    const entry = { at: this.now(), rules };
+    const listing = this.list(busName);
+    const entry = { at: this.now(), rules: cached?.rules ?? listing };
     this.cache.set(busName, entry);
-    rules.catch(() => {
-      if (this.cache.get(busName) === entry) this.cache.delete(busName);
-    });
-    if (!cached) return rules;
-    // The old listing answers now; the new one takes over once it is in.
-    this.cache.set(busName, { at: entry.at, rules: cached.rules });
-    rules.then(
-      (fresh) => {
-        if (this.cache.get(busName)?.at === entry.at)
-          this.cache.set(busName, { at: entry.at, rules: Promise.resolve(fresh) });
+    listing.then(
+      (rules) => {
+        if (this.cache.get(busName) === entry)
+          this.cache.set(busName, { at: entry.at, rules: Promise.resolve(rules) });
       },
-      () => {},
+      () => {
+        // Failed: with no old listing to answer, the next event lists again.
+        if (this.cache.get(busName) === entry && !cached) this.cache.delete(busName);
+      },
     );
-    return cached.rules;
+    return entry.rules;
   }
 
   private async list(busName: string): Promise<LaneRule[]> {

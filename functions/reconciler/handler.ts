@@ -5,7 +5,12 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { awsClientConfig } from '../../shared/aws/client-config.js';
 import { logger, metrics } from '../../shared/observability.js';
-import { createLaneComponents, lambdaMappings } from '../../shared/provisioning/lane-wiring.js';
+import {
+  controlPlaneEvents,
+  createLaneComponents,
+  lambdaMappings,
+  laneSleeper,
+} from '../../shared/provisioning/lane-wiring.js';
 import { DynamoReconcileCheckpoint } from '../../shared/provisioning/reconcile-checkpoint.js';
 import { type ReconcileReport, reconcile } from '../../shared/provisioning/reconciler.js';
 import { wakeBatch } from '../../shared/provisioning/wake-batch.js';
@@ -22,11 +27,12 @@ const { store, tenants, provisioner, sleeper, placement, clients } = createLaneC
 const checkpoint = new DynamoReconcileCheckpoint(clients.dynamo, config.subscriptionsTable);
 // Wakes are waited on (an event sits in a sleeping lane): their clients are not held to the
 // pass's share of the control planes' rates, only to the SDK's adaptive backoff.
-const wakeSleeper = createLaneComponents(
-  config,
-  clientConfig,
-  lambdaMappings(config, clientConfig),
-).sleeper;
+const wakeSleeper = laneSleeper(config, {
+  sqs: clients.sqs,
+  events: controlPlaneEvents(clientConfig),
+  mappings: lambdaMappings(config, clientConfig),
+  store,
+});
 
 /** What a pass leaves of its timeout for the lanes it has started and the summary. */
 const DEADLINE_MARGIN_MS = 30_000;

@@ -14,7 +14,7 @@ import {
   type LambdaEventSourceMappings,
   lambdaEventSourceMappings,
 } from './event-source-mappings.js';
-import { LaneSleeper } from './lane-sleeper.js';
+import { LaneSleeper, type LaneSleeperPorts } from './lane-sleeper.js';
 import { Provisioner } from './provisioner.js';
 
 /** The subscription store and the provisioner, with the clients they were built on. */
@@ -41,7 +41,7 @@ export function createLaneComponents(
   /** EventBridge calls a second at most (the reconciler's share of the account's rate). */
   eventsPerSecond?: number,
 ): LaneComponents {
-  const events = new EventBridgeClient({ ...CONTROL_PLANE_RETRIES, ...clientConfig });
+  const events = controlPlaneEvents(clientConfig);
   const clients = {
     dynamo: new DynamoDBClient(dynamoClientConfig(clientConfig)),
     sqs: new SQSClient(clientConfig),
@@ -57,23 +57,38 @@ export function createLaneComponents(
     deliveryTimeoutSeconds: config.deliveryTimeoutSeconds,
     wakeQueueArn: config.wakeQueueArn,
   });
-  const sleeper = config.wakeQueueArn
-    ? new LaneSleeper(
-        { sqs: clients.sqs, events: clients.events, mappings, store },
-        {
-          prefix: config.prefix,
-          busName: config.busName,
-          busNames: config.busNames,
-          wakeQueueArn: config.wakeQueueArn,
-        },
-      )
-    : undefined;
+  const sleeper = laneSleeper(config, {
+    sqs: clients.sqs,
+    events: clients.events,
+    mappings,
+    store,
+  });
   const placement = new ShardPlacement(
     new DynamoShardLoads(clients.dynamo, config.subscriptionsTable),
     { shards: config.busNames.length, rulesPerShard: config.rulesPerShard },
     { subscriptions: () => store.all(), tenants: () => tenants.all() },
   );
   return { store, tenants, provisioner, sleeper, placement, clients };
+}
+
+/** An EventBridge client for the control plane: adaptive retries (see CONTROL_PLANE_RETRIES). */
+export function controlPlaneEvents(clientConfig: AwsClientConfig): EventBridgeClient {
+  return new EventBridgeClient({ ...CONTROL_PLANE_RETRIES, ...clientConfig });
+}
+
+/** The sleeper of cold lanes on `ports`; none when no wake queue is configured. */
+export function laneSleeper(
+  config: ManagementConfig,
+  ports: LaneSleeperPorts,
+): LaneSleeper | undefined {
+  return config.wakeQueueArn
+    ? new LaneSleeper(ports, {
+        prefix: config.prefix,
+        busName: config.busName,
+        busNames: config.busNames,
+        wakeQueueArn: config.wakeQueueArn,
+      })
+    : undefined;
 }
 
 /** Lambda event source mappings to the configured delivery function (AWS only). */

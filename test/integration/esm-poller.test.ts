@@ -52,6 +52,17 @@ let logged: { level: 'warn' | 'error'; message: string; extra?: object }[];
 let mappings: LocalEventSourceMappings;
 let poller: EsmPoller;
 
+/** The handler every poller here invokes: records the invocation, then does `behaviour`. */
+async function recordingHandler(event: SQSEvent, context: Context) {
+  invocations.push({
+    queueArn: event.Records[0]?.eventSourceARN ?? '',
+    records: event.Records,
+    context,
+    remainingAtStart: context.getRemainingTimeInMillis(),
+  });
+  return behaviour(event);
+}
+
 beforeEach(() => {
   behaviour = async () => undefined;
   invocations = [];
@@ -60,15 +71,7 @@ beforeEach(() => {
   poller = new EsmPoller({
     mappings,
     sqs,
-    handler: async (event, context) => {
-      invocations.push({
-        queueArn: event.Records[0]?.eventSourceARN ?? '',
-        records: event.Records,
-        context,
-        remainingAtStart: context.getRemainingTimeInMillis(),
-      });
-      return behaviour(event);
-    },
+    handler: recordingHandler,
     logger: {
       warn: (message, extra) => logged.push({ level: 'warn', message, extra }),
       error: (message, extra) => logged.push({ level: 'error', message, extra }),
@@ -170,15 +173,7 @@ describe('EsmPoller', () => {
       mappings,
       sqs: stalled,
       promptSqs: sqs,
-      handler: async (event, context) => {
-        invocations.push({
-          queueArn: event.Records[0]?.eventSourceARN ?? '',
-          records: event.Records,
-          context,
-          remainingAtStart: context.getRemainingTimeInMillis(),
-        });
-        return undefined;
-      },
+      handler: recordingHandler,
     });
     const [nudged, other, paused] = [await createQueue(), await createQueue(), await createQueue()];
     try {
