@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { concurrencyLimit, describeQueue, hasLane } from '../../../web/src/ui/backlog.js';
 
 describe('the console’s lane counts', () => {
-  it('never runs more than `max` tasks at once, even when one arrives as another ends', async () => {
+  it('never runs more than `max` tasks at once, and runs every one', async () => {
     const limit = concurrencyLimit(2);
     let running = 0;
     let most = 0;
@@ -15,7 +15,7 @@ describe('the console’s lane counts', () => {
         return ms;
       });
     const first = [task(5), task(5), task(5), task(5)];
-    // Arrives the moment the first two end, while the third and fourth are handed their places.
+    // Two more, arriving while the first are running or handing their places on.
     const late = new Promise<number[]>((resolve) =>
       setTimeout(() => void Promise.all([task(1), task(1)]).then(resolve), 5),
     );
