@@ -184,11 +184,13 @@ export class SubscriptionService {
         });
       }
     } catch (error) {
-      // Another deleter (the reconciler finishing a tenant's deletion) got there first.
-      if (error instanceof ConflictError && (await this.gone(id))) {
-        return { deleted: true, subscription: current };
-      }
-      throw error;
+      // Another deleter (the reconciler finishing a tenant's deletion) got there first: it
+      // removed the record (done), or marked it `deleting` and this deletion finishes it too.
+      if (!(error instanceof ConflictError)) throw error;
+      const now = await this.options.store.get(id);
+      if (!now) return { deleted: true, subscription: current };
+      if (now.status !== 'deleting') throw error;
+      deleting = now;
     }
     try {
       await this.options.provisioner.deprovision(id);

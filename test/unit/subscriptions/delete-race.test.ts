@@ -62,6 +62,29 @@ describe('deleting a subscription another deleter is deleting too', () => {
     expect(result.deleted).toBe(true);
   });
 
+  it('finishes the deletion when the other deleter has only marked it deleting so far', async () => {
+    const marked = { ...record, status: 'deleting', version: record.version + 1 } as Subscription;
+    const removed: [string, number][] = [];
+    const store = {
+      get: (() => {
+        let reads = 0;
+        // First read: as the API found it; after the conflict: as the reconciler left it.
+        return async () => (reads++ === 0 ? record : marked);
+      })(),
+      save: async () => {
+        throw new ConflictError('version_conflict', 'changed');
+      },
+      remove: async (id: string, version: number) => {
+        removed.push([id, version]);
+      },
+    } as unknown as SubscriptionStore;
+    const deprovisioned: string[] = [];
+    const result = await service(store, deprovisioned).delete(record.id);
+    expect(result).toEqual({ deleted: true, subscription: marked });
+    expect(deprovisioned).toEqual([record.id]);
+    expect(removed).toEqual([[record.id, marked.version]]);
+  });
+
   it('still answers 409 when the record is there in another version (a concurrent change)', async () => {
     const store = {
       get: async () => record,
